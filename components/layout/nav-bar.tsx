@@ -1,0 +1,50 @@
+'use client';
+import Link from 'next/link';
+import { usePathname, useRouter } from 'next/navigation';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useTRPC } from '@/lib/trpc';
+import { PlainHttpWarning } from './plain-http-warning';
+
+const LINKS: Array<{ href: string; label: string; admin?: boolean }> = [
+  { href: '/', label: 'Overview' },
+  { href: '/groups', label: 'IOMMU groups' },
+];
+
+export function NavBar() {
+  const trpc = useTRPC();
+  const pathname = usePathname();
+  const router = useRouter();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const logout = useMutation(trpc.auth.logout.mutationOptions({ onSuccess: () => router.push('/login') }));
+  return (
+    <header className="bg-board text-slate-100">
+      <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3">
+        <Link href="/" className="font-semibold tracking-tight">
+          jetvm
+        </Link>
+        <nav className="flex gap-4 text-sm">
+          {LINKS.filter((l) => !l.admin || me.data?.role === 'admin').map((l) => (
+            <Link
+              key={l.href}
+              href={l.href}
+              className={pathname === l.href ? 'text-white underline underline-offset-4' : 'text-slate-300 hover:text-white'}
+            >
+              {l.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          {me.data && (
+            <span className="text-slate-300" data-testid="whoami">
+              {me.data.name} ({me.data.role})
+            </span>
+          )}
+          <button className="rounded border border-slate-600 px-2 py-1 hover:bg-slate-700" onClick={() => logout.mutate()}>
+            Log out
+          </button>
+        </div>
+      </div>
+      <PlainHttpWarning />
+    </header>
+  );
+}

@@ -1,0 +1,66 @@
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import type { HostMode } from './host/types';
+
+/** Every environment variable jetvm reads, in one place (the README's configuration table mirrors this). */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  hostMode: HostMode;
+  /** JETVM_SIM_CARD: the card the simulated Orin has in its x8 slot */
+  simCard: string;
+  adminPassword: string | null;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  tlsSelfSigned: boolean;
+  qemuBinary: string;
+  logLevel: string;
+}
+
+const TEGRA234 = 'nvidia,tegra234';
+
+/** real mode only on a Jetson (device tree says tegra234) or when JETVM_HOST=real is set. */
+export function detectHostMode(env: NodeJS.ProcessEnv = process.env): HostMode {
+  const forced = env.JETVM_HOST;
+  if (forced === 'real' || forced === 'sim') return forced;
+  if (forced) throw new Error(`JETVM_HOST must be "real" or "sim", not ${JSON.stringify(forced)}`);
+  try {
+    const compatible = fs.readFileSync('/proc/device-tree/compatible', 'latin1');
+    if (compatible.split('\0').includes(TEGRA234)) return 'real';
+  } catch {
+    /* not a device-tree machine */
+  }
+  return 'sim';
+}
+
+function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.JETVM_DATA_DIR) return path.resolve(env.JETVM_DATA_DIR);
+  const xdg = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+  return path.join(xdg, 'jetvm');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    host: env.HOST || '0.0.0.0',
+    port: intEnv(env, 'PORT', 3000, 1, 65535),
+    dataDir: defaultDataDir(env),
+    hostMode: detectHostMode(env),
+    simCard: (env.JETVM_SIM_CARD || 't600').toLowerCase(),
+    adminPassword: env.JETVM_ADMIN_PASSWORD || null,
+    tlsCert: env.JETVM_TLS_CERT || null,
+    tlsKey: env.JETVM_TLS_KEY || null,
+    tlsSelfSigned: env.JETVM_TLS_SELF_SIGNED === '1',
+    qemuBinary: env.JETVM_QEMU || 'qemu-system-aarch64',
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}
