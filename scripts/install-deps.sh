@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages jetvm needs (Debian 12): QEMU for guests and the kernel rig, lspci + pci.ids for
+# names, dtc for the device-tree overlay, Chromium for the browser tests, a cross compiler for the
+# rig's vfioprobe. Run as root (or with sudo available).
+set -euo pipefail
+PKGS=(qemu-system-arm qemu-utils cpio kmod gzip pciutils pci.ids device-tree-compiler chromium
+      gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static ca-certificates fonts-dejavu-core)
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+missing=()
+for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
