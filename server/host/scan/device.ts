@@ -1,0 +1,158 @@
+import type { IdName, PciClass, PciDevice, PcieLink } from '../types';
+import type { PciIds } from '../pciids';
+import { parseResource } from './resource';
+import type { Tree } from './tree';
+
+export const PCI_ADDRESS = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/;
+
+const ID_FILE = /^0x([0-9a-fA-F]{4})$/;
+const CLASS_FILE = /^0x([0-9a-fA-F]{6})$/;
+const REVISION_FILE = /^0x([0-9a-fA-F]{2})$/;
+const NVME_NAMESPACE = /^nvme\d+(c\d+)?n\d+$/;
+
+/** Per-device context: the files its directory holds (one readdir instead of a failed open per absent file). */
+interface DeviceDir {
+  tree: Tree;
+  address: string;
+  dir: string;
+  names: Set<string>;
+}
+
+function warn(d: DeviceDir, file: string, message: string): void {
+  d.tree.warn(`${d.dir}/${file}`, message, d.address);
+}
+
+function read(d: DeviceDir, file: string, required: boolean): string | null {
+  if (!d.names.has(file)) {
+    if (required) warn(d, file, 'missing');
+    return null;
+  }
+  const text = d.tree.text(`${d.dir}/${file}`, d.address);
+  return text === null ? null : text.trim();
+}
+
+/** A `0x%0Nx` file → lower-case hex without 0x; null (with a warning when present but garbled). */
+function readHex(d: DeviceDir, file: string, pattern: RegExp, required: boolean): string | null {
+  const text = read(d, file, required);
+  if (text === null) return null;
+  const m = pattern.exec(text);
+  if (!m) {
+    warn(d, file, `unexpected content ${JSON.stringify(text.slice(0, 40))}`);
+    return null;
+  }
+  return m[1].toLowerCase();
+}
+
+function readInt(d: DeviceDir, file: string): number | null {
+  const text = read(d, file, false);
+  if (text === null) return null;
+  if (!/^\d+$/.test(text)) {
+    warn(d, file, `not a number: ${JSON.stringify(text.slice(0, 40))}`);
+    return null;
+  }
+  return Number(text);
+}
+
+function readLink(d: DeviceDir): PcieLink | null {
+  const files = ['current_link_speed', 'max_link_speed', 'current_link_width', 'max_link_width'];
+  if (!files.some((f) => d.names.has(f))) return null; // conventional PCI: no link
+  return {
+    currentSpeed: read(d, 'current_link_speed', false),
+    maxSpeed: read(d, 'max_link_speed', false),
+    currentWidth: readInt(d, 'current_link_width'),
+    maxWidth: readInt(d, 'max_link_width'),
+  };
+}
+
+function readIommuGroup(d: DeviceDir): number | null {
+  if (!d.names.has('iommu_group')) return null;
+  const base = d.tree.linkBase(`${d.dir}/iommu_group`, d.address);
+  if (base === null) return null;
+  if (!/^\d+$/.test(base)) {
+    warn(d, 'iommu_group', `link does not name a group number: ${base}`);
+    return null;
+  }
+  return Number(base);
+}
+
+function childNames(d: DeviceDir, sub: string, keep: (name: string) => boolean = () => true): string[] {
+  if (!d.names.has(sub)) return [];
+  return (d.tree.list(`${d.dir}/${sub}`, { warnIfMissing: true, device: d.address }) ?? []).filter(keep);
+}
+
+function blockDevices(d: DeviceDir): string[] {
+  const names = childNames(d, 'block');
+  for (const ctrl of childNames(d, 'nvme')) {
+    const inner = d.tree.list(`${d.dir}/nvme/${ctrl}`, { device: d.address }) ?? [];
+    names.push(...inner.filter((n) => NVME_NAMESPACE.test(n)));
+  }
+  return names.sort();
+}
+
+function idName(id: string | null, name: string | null): IdName {
+  return { id: id ?? '', name: id === null ? null : name };
+}
+
+function pciClass(code: string | null, ids: PciIds): PciClass {
+  if (code === null) return { code: '', className: null, subclassName: null, progIfName: null };
+  const [c, s, p] = [code.slice(0, 2), code.slice(2, 4), code.slice(4, 6)];
+  return { code, className: ids.className(c), subclassName: ids.subclassName(c, s), progIfName: ids.progIfName(c, s, p) };
+}
+
+/**
+ * One device's own files (identity, driver, group, resources, link, block/net children).
+ * `dir` is its real directory relative to the root. Parents, rootPort and siblings are filled
+ * in later, when every device is known (see topology.ts); so are `warnings`, from the tree's list.
+ */
+export function scanDevice(tree: Tree, ids: PciIds, address: string, dir: string): PciDevice {
+  const m = PCI_ADDRESS.exec(address)!;
+  const listing = tree.list(dir, { warnIfMissing: true, device: address });
+  const d: DeviceDir = { tree, address, dir, names: new Set(listing ?? []) };
+
+  const vendor = readHex(d, 'vendor', ID_FILE, true);
+  const device = readHex(d, 'device', ID_FILE, true);
+  const subVendor = readHex(d, 'subsystem_vendor', ID_FILE, false);
+  const subDevice = readHex(d, 'subsystem_device', ID_FILE, false);
+  const classCode = readHex(d, 'class', CLASS_FILE, true);
+  const override = read(d, 'driver_override', false);
+
+  let bars: PciDevice['bars'] = [];
+  let windows: PciDevice['windows'] = [];
+  const resource = read(d, 'resource', true);
+  if (resource !== null) {
+    try {
+      ({ bars, windows } = parseResource(resource));
+    } catch (err) {
+      warn(d, 'resource', (err as Error).message);
+    }
+  }
+
+  const hasSubsystem = vendor !== null && device !== null && subVendor !== null && subDevice !== null;
+  return {
+    address,
+    domain: parseInt(m[1], 16),
+    bus: parseInt(m[2], 16),
+    slot: parseInt(m[3], 16),
+    fn: Number(m[4]),
+    vendor: idName(vendor, vendor && ids.vendor(vendor)),
+    device: idName(device, vendor && device && ids.device(vendor, device)),
+    subsystemVendor: subVendor === null ? null : idName(subVendor, ids.vendor(subVendor)),
+    subsystemDevice: subDevice === null ? null : idName(subDevice, hasSubsystem ? ids.subsystem(vendor, device, subVendor, subDevice) : null),
+    revision: readHex(d, 'revision', REVISION_FILE, false),
+    class: pciClass(classCode, ids),
+    isBridge: classCode?.startsWith('0604') ?? false,
+    driver: d.names.has('driver') ? tree.linkBase(`${dir}/driver`, address) : null,
+    driverOverride: override === null || override === '(null)' || override === '' ? null : override,
+    iommuGroup: readIommuGroup(d),
+    parents: [],
+    rootPort: null,
+    siblings: [],
+    bars,
+    windows,
+    link: readLink(d),
+    blockDevices: blockDevices(d),
+    netInterfaces: childNames(d, 'net'),
+    sysfsPath: dir,
+    warnings: [],
+  };
+}

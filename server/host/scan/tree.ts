@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ScanWarning } from '../types';
+
+/**
+ * Read-only access to a sysfs-shaped tree. Every path is relative to the root; nothing outside
+ * the root is ever read (a link that leads out is reported, not followed). Failures become
+ * warnings with the relative path and the OS's message, never exceptions.
+ */
+export class Tree {
+  readonly root: string;
+  readonly warnings: ScanWarning[] = [];
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  abs(rel: string): string {
+    return rel === '' ? this.root : path.join(this.root, rel);
+  }
+
+  warn(rel: string, message: string, device?: string): string {
+    this.warnings.push(device ? { device, path: rel, message } : { path: rel, message });
+    return `${rel}: ${message}`;
+  }
+
+  /** Entry names of a directory, sorted; null when it does not exist (a warning too when `device` asks for one). */
+  list(rel: string, opts: { warnIfMissing?: boolean; device?: string } = {}): string[] | null {
+    try {
+      return fs.readdirSync(this.abs(rel)).sort();
+    } catch (err) {
+      if (isCode(err, 'ENOENT') && !opts.warnIfMissing) return null;
+      this.warn(rel, describe(err), opts.device);
+      return null;
+    }
+  }
+
+  has(rel: string): boolean {
+    return fs.existsSync(this.abs(rel));
+  }
+
+  /** File content without the trailing newline; null when absent (silently) or unreadable (with a warning). */
+  text(rel: string, device?: string, encoding: BufferEncoding = 'utf8'): string | null {
+    try {
+      return fs.readFileSync(this.abs(rel), encoding).replace(/\n$/, '');
+    } catch (err) {
+      if (!isCode(err, 'ENOENT')) this.warn(rel, describe(err), device);
+      return null;
+    }
+  }
+
+  /** The target a symlink names, as written; null when it is not a link or is absent. */
+  readlink(rel: string, device?: string): string | null {
+    try {
+      return fs.readlinkSync(this.abs(rel));
+    } catch (err) {
+      if (!isCode(err, 'ENOENT')) this.warn(rel, describe(err), device);
+      return null;
+    }
+  }
+
+  /** basename of a link's target: `driver` → "vfio-pci", `iommu_group` → "5". */
+  linkBase(rel: string, device?: string): string | null {
+    const target = this.readlink(rel, device);
+    return target === null ? null : path.posix.basename(target);
+  }
+
+  /**
+   * Where a link leads, relative to the root, resolving one level as the kernel's relative
+   * links need. A directory that is not a link resolves to itself. null (with a warning) when
+   * the target is missing or outside the root.
+   */
+  resolve(rel: string, device?: string): string | null {
+    let target: string;
+    try {
+      target = fs.readlinkSync(this.abs(rel));
+    } catch (err) {
+      if (isCode(err, 'EINVAL')) return rel; // a plain directory
+      this.warn(rel, describe(err), device);
+      return null;
+    }
+    const abs = path.isAbsolute(target) ? path.join(this.root, target) : path.resolve(path.dirname(this.abs(rel)), target);
+    const inside = path.relative(this.root, abs);
+    if (inside.startsWith('..') || path.isAbsolute(inside)) {
+      this.warn(rel, `link target ${target} is outside the sysfs root; not followed`, device);
+      return null;
+    }
+    if (!fs.existsSync(abs)) {
+      this.warn(rel, `dangling link: ${target} does not exist`, device);
+      return null;
+    }
+    return inside;
+  }
+}
+
+function isCode(err: unknown, code: string): boolean {
+  return (err as NodeJS.ErrnoException)?.code === code;
+}
+
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ? `${e.code}: ${e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')}` : String(err);
+}
