@@ -1,0 +1,31 @@
+// What jetvm believes a card draws: the user's figure when there is one, else the built-in table.
+import { knownCard } from './cards';
+import type { UserCardPower } from './store';
+
+export type PowerOrigin = 'user' | 'builtin' | 'unknown';
+
+export interface CardPower {
+  vendorDevice: string;
+  /** maximum board power in watts; null when nobody knows */
+  watts: number | null;
+  origin: PowerOrigin;
+  /** where the figure comes from, for the page: "your entry (…)" or the table's source */
+  source: string | null;
+  /** the built-in name, when the table knows the card */
+  knownName: string | null;
+  activeCooler: boolean | null;
+  /** the built-in figure, shown next to a user's override */
+  builtinWatts: number | null;
+}
+
+export function cardPower(vendorDevice: string, userEntries: readonly UserCardPower[]): CardPower {
+  const id = vendorDevice.toLowerCase();
+  const known = knownCard(id);
+  const user = userEntries.find((e) => e.vendorDevice === id) ?? null;
+  const base = { vendorDevice: id, knownName: known?.name ?? null, activeCooler: known?.activeCooler ?? null, builtinWatts: known?.maxWatts ?? null };
+  if (user) {
+    return { ...base, watts: user.maxWatts, origin: 'user', source: `entered by a user${user.note ? `: ${user.note}` : ''} (${user.updatedAt.slice(0, 10)})` };
+  }
+  if (known) return { ...base, watts: known.maxWatts, origin: 'builtin', source: known.source };
+  return { ...base, watts: null, origin: 'unknown', source: null };
+}
