@@ -1,0 +1,110 @@
+// The pure QEMU argv builder: (VM definition, host snapshot, QEMU caps, paths) → argv + notes.
+import type { HostSnapshot } from '../host/types';
+import { cardsOf, describe, isDisplay, passedEndpoints, type PassedFunction } from './devices';
+import { machineOptionSince, versionAtLeast } from './machine-options';
+import type { VmPaths } from './paths';
+import { idForAddress, optList } from './qemu-opts';
+import { standInFor, type ScratchImage } from './standins';
+import type { QemuCaps, VmDefinition } from './types';
+
+export interface BuildOptions {
+  /** sim mode: emulated stand-ins instead of vfio-pci */
+  standIns?: boolean;
+}
+
+export interface BuiltArgv {
+  argv: string[];
+  notes: string[];
+  accel: 'kvm' | 'tcg';
+  /** files the launcher must create before running (sim NVMe scratch images) */
+  scratch: ScratchImage[];
+}
+
+export const TCG_CPU = 'cortex-a72';
+
+export function resolveAccel(vm: Pick<VmDefinition, 'accel'>, caps: QemuCaps): 'kvm' | 'tcg' {
+  if (vm.accel === 'auto') return caps.kvmUsable ? 'kvm' : 'tcg';
+  return vm.accel;
+}
+
+/** The guest kernel command line: the user's, plus console=ttyAMA0 when absent and pci=nomsi when switched on. */
+export function kernelCmdline(vm: Pick<VmDefinition, 'cmdline' | 'pciNomsi'>, notes: string[]): string {
+  const words = vm.cmdline.split(/\s+/).filter(Boolean);
+  if (!words.some((w) => w.startsWith('console='))) {
+    words.push('console=ttyAMA0');
+    notes.push('console=ttyAMA0 added: the serial console is the guest\'s first PL011 UART');
+  }
+  if (vm.pciNomsi) {
+    if (!words.includes('pci=nomsi')) words.push('pci=nomsi');
+    notes.push('pci=nomsi is on: the guest uses legacy INTx interrupts (the seed\'s workaround for old QEMU or a misbehaving driver)');
+  } else {
+    notes.push('pci=nomsi is off: with gic-version=3 the virt machine has a GICv3 ITS, so MSI/MSI-X reach passed devices; switch it on only for a misbehaving guest driver');
+  }
+  return words.join(' ');
+}
+
+function machineArg(vm: VmDefinition, caps: QemuCaps, accel: 'kvm' | 'tcg', notes: string[]): string {
+  for (const opt of vm.machineOptions) {
+    const since = machineOptionSince(opt);
+    if (since && caps.version && !versionAtLeast(caps.version, since)) {
+      notes.push(`machine option ${opt} needs QEMU ${since.join('.')} or later (this QEMU is ${caps.version})`);
+    }
+  }
+  notes.push('gic-version=3: GICv3 with ITS; without it QEMU may pick GICv2 and MSI breaks');
+  return ['virt', `accel=${accel}`, 'gic-version=3', ...vm.machineOptions].join(',');
+}
+
+function passthroughArgs(fns: PassedFunction[], vm: VmDefinition, paths: VmPaths, opts: BuildOptions, notes: string[], scratch: ScratchImage[]): string[] {
+  const args: string[] = [];
+  cardsOf(fns).forEach((card, i) => {
+    const port = `rp${i + 1}`;
+    args.push('-device', optList('pcie-root-port', [['id', port], ['bus', 'pcie.0'], ['chassis', i + 1], ['slot', i + 1]]));
+    const multi = card.functions.length > 1;
+    if (!card.functions.some((f) => f.fn === 0)) {
+      notes.push(`card ${card.slot} has no function 0 passed: the guest will not see its other functions`);
+    }
+    for (const f of card.functions) {
+      const placement: Array<[string, string]> = [['bus', port], ['addr', `00.${f.fn}`]];
+      if (multi && f.fn === 0) placement.push(['multifunction', 'on']);
+      if (opts.standIns) {
+        const s = standInFor(f, paths.runDir);
+        args.push(...s.before, '-device', optList(s.driver, [...s.props, ...placement]));
+        scratch.push(...s.scratch);
+        notes.push(s.note);
+        continue;
+      }
+      const rombar = isDisplay(f.device) ? 0 : undefined;
+      if (rombar === 0) notes.push(`rombar=0 for ${f.address}: its option ROM is x86 code, useless on aarch64`);
+      args.push('-device', optList('vfio-pci', [['host', f.address], ['id', idForAddress('hostdev', f.address)], ...placement, ['rombar', rombar]]));
+      if (!vm.devices.includes(f.address)) notes.push(`${describe(f)} is passed too: it shares the IOMMU group`);
+    }
+  });
+  return args;
+}
+
+export function buildQemuArgv(vm: VmDefinition, snapshot: HostSnapshot, caps: QemuCaps, paths: VmPaths, opts: BuildOptions = {}): BuiltArgv {
+  const notes: string[] = [];
+  const scratch: ScratchImage[] = [];
+  const accel = resolveAccel(vm, caps);
+  const argv: string[] = [caps.binary, '-name', vm.name, '-machine', machineArg(vm, caps, accel, notes)];
+  if (accel === 'kvm') {
+    argv.push('-cpu', 'host');
+  } else {
+    argv.push('-cpu', TCG_CPU);
+    notes.push(`TCG (software emulation): -cpu ${TCG_CPU}, much slower than KVM${caps.kvmReason ? ` — ${caps.kvmReason}` : ''}`);
+  }
+  argv.push('-smp', String(vm.vcpus), '-m', String(vm.memoryMiB), '-nodefaults', '-no-reboot', '-display', 'none', '-monitor', 'none');
+  argv.push('-kernel', vm.kernel);
+  if (vm.initrd) argv.push('-initrd', vm.initrd);
+  argv.push('-append', kernelCmdline(vm, notes));
+  for (const disk of vm.disks) argv.push('-drive', optList(null, [['file', disk.path], ['if', 'virtio'], ['format', disk.format]]));
+  argv.push(...passthroughArgs(passedEndpoints(vm.devices, snapshot), vm, paths, opts, notes, scratch));
+  argv.push(
+    '-chardev', optList('socket', [['id', 'ser0'], ['path', paths.serialSocket], ['server', 'on'], ['wait', 'off'], ['logfile', paths.consoleLog], ['logappend', 'on']]),
+    '-serial', 'chardev:ser0',
+    '-chardev', optList('socket', [['id', 'qmp'], ['path', paths.qmpSocket], ['server', 'on'], ['wait', 'off']]),
+    '-mon', 'chardev=qmp,mode=control',
+    '-daemonize', '-pidfile', paths.pidFile,
+  );
+  return { argv, notes, accel, scratch };
+}

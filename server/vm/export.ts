@@ -1,0 +1,79 @@
+// Exporters of a VM: the exact argv as a shell script, and an equivalent libvirt domain.
+import type { HostSnapshot } from '../host/types';
+import { resolveAccel, kernelCmdline, TCG_CPU } from './argv';
+import { cardsOf, isDisplay, parseAddress, passedEndpoints } from './devices';
+import type { VmPaths } from './paths';
+import { shellQuote } from './qemu-opts';
+import type { QemuCaps, VmDefinition } from './types';
+
+/** A POSIX sh script running argv; every word quoted, one option (with its value) per line. */
+export function toShellScript(argv: readonly string[], comment: string[] = []): string {
+  const lines: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i];
+    const next = argv[i + 1];
+    if (word.startsWith('-') && next !== undefined && !next.startsWith('-')) {
+      lines.push(`${shellQuote(word)} ${shellQuote(next)}`);
+      i++;
+    } else lines.push(shellQuote(word));
+  }
+  const header = ['#!/bin/sh', ...comment.map((c) => `# ${c.replace(/\n/g, ' ')}`), 'set -e'];
+  return `${header.join('\n')}\nexec ${shellQuote(argv[0])} \\\n${lines.map((l) => `  ${l}`).join(' \\\n')}\n`;
+}
+
+function xml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
+}
+
+const hex = (n: number, width: number) => `0x${n.toString(16).padStart(width, '0')}`;
+
+/** libvirt domain XML for the same guest: managed hostdevs (libvirt binds and returns them itself). */
+export function toLibvirtXml(vm: VmDefinition, snapshot: HostSnapshot, caps: QemuCaps, paths: VmPaths): string {
+  const accel = resolveAccel(vm, caps);
+  const out: string[] = [];
+  out.push(`<domain type='${accel === 'kvm' ? 'kvm' : 'qemu'}'>`);
+  out.push(`  <name>${xml(vm.name)}</name>`);
+  out.push(`  <memory unit='MiB'>${vm.memoryMiB}</memory>`);
+  out.push(`  <vcpu>${vm.vcpus}</vcpu>`);
+  out.push('  <os>');
+  out.push("    <type arch='aarch64' machine='virt'>hvm</type>");
+  out.push(`    <kernel>${xml(vm.kernel)}</kernel>`);
+  if (vm.initrd) out.push(`    <initrd>${xml(vm.initrd)}</initrd>`);
+  out.push(`    <cmdline>${xml(kernelCmdline(vm, []))}</cmdline>`);
+  out.push('  </os>');
+  out.push("  <features>\n    <gic version='3'/>\n  </features>");
+  out.push(accel === 'kvm' ? "  <cpu mode='host-passthrough'/>" : `  <cpu mode='custom' match='exact'>\n    <model>${TCG_CPU}</model>\n  </cpu>`);
+  out.push("  <on_reboot>destroy</on_reboot>");
+  out.push('  <devices>');
+  out.push(`    <emulator>${xml(caps.binary)}</emulator>`);
+  vm.disks.forEach((d, i) => {
+    out.push("    <disk type='file' device='disk'>");
+    out.push(`      <driver name='qemu' type='${d.format}'/>`);
+    out.push(`      <source file='${xml(d.path)}'/>`);
+    out.push(`      <target dev='vd${String.fromCharCode(97 + i)}' bus='virtio'/>`);
+    out.push('    </disk>');
+  });
+  cardsOf(passedEndpoints(vm.devices, snapshot)).forEach((card, i) => {
+    const guestBus = i + 1; // libvirt adds one pcie-root-port per bus index
+    out.push(`    <controller type='pci' index='${guestBus}' model='pcie-root-port'/>`);
+    for (const f of card.functions) {
+      const a = parseAddress(f.address);
+      if (!a) continue;
+      out.push("    <hostdev mode='subsystem' type='pci' managed='yes'>");
+      out.push("      <driver name='vfio'/>");
+      out.push(`      <source>\n        <address domain='${hex(a.domain, 4)}' bus='${hex(a.bus, 2)}' slot='${hex(a.slot, 2)}' function='${hex(a.fn, 1)}'/>\n      </source>`);
+      if (isDisplay(f.device)) out.push("      <rom bar='off'/>");
+      const multi = card.functions.length > 1 && a.fn === 0 ? " multifunction='on'" : '';
+      out.push(`      <address type='pci' domain='0x0000' bus='${hex(guestBus, 2)}' slot='0x00' function='${hex(a.fn, 1)}'${multi}/>`);
+      out.push('    </hostdev>');
+    }
+  });
+  out.push("    <serial type='unix'>");
+  out.push(`      <source mode='bind' path='${xml(paths.serialSocket)}'/>`);
+  out.push(`      <log file='${xml(paths.consoleLog)}' append='on'/>`);
+  out.push("      <target port='0'/>");
+  out.push('    </serial>');
+  out.push('  </devices>');
+  out.push('</domain>');
+  return out.join('\n') + '\n';
+}
