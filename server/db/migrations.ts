@@ -50,3 +50,50 @@ migrations.push({
     CREATE INDEX sessions_user ON sessions(user_name);
   `,
 });
+
+migrations.push({
+  id: '020_vms',
+  sql: `
+    CREATE TABLE vms (
+      name TEXT PRIMARY KEY,
+      kernel TEXT NOT NULL,
+      initrd TEXT,
+      disks TEXT NOT NULL,            -- JSON [{path, format}]
+      memory_mib INTEGER NOT NULL,
+      vcpus INTEGER NOT NULL,
+      cmdline TEXT NOT NULL,
+      devices TEXT NOT NULL,          -- JSON ["0005:01:00.0", …]: endpoints picked; their groups are implied
+      pci_nomsi INTEGER NOT NULL,
+      accel TEXT NOT NULL CHECK (accel IN ('auto', 'kvm', 'tcg')),
+      machine_options TEXT NOT NULL,  -- JSON ["highmem=on", …]
+      on_stop TEXT NOT NULL CHECK (on_stop IN ('keep', 'return')),
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    );
+    -- one row per device a started VM holds; the primary key makes two starts sharing a device race-free
+    CREATE TABLE vm_device_claims (
+      address TEXT PRIMARY KEY,
+      vm TEXT NOT NULL REFERENCES vms(name) ON DELETE CASCADE,
+      claimed_at TEXT NOT NULL
+    );
+    CREATE INDEX vm_device_claims_vm ON vm_device_claims(vm);
+    -- the QEMU a VM runs as, so a restarted dashboard knows what to adopt
+    CREATE TABLE vm_runs (
+      vm TEXT PRIMARY KEY REFERENCES vms(name) ON DELETE CASCADE,
+      pid INTEGER,
+      run_dir TEXT NOT NULL,
+      sim INTEGER NOT NULL,
+      argv TEXT NOT NULL,             -- JSON: the argv actually run
+      started_at TEXT NOT NULL
+    );
+  `,
+});
+
+migrations.push({
+  id: '011_auth_idle',
+  sql: `
+    -- sessions also end after a stretch without requests (see server/auth/sessions.ts)
+    ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
+    UPDATE sessions SET last_seen_at = created_at;
+  `,
+});

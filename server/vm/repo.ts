@@ -1,0 +1,164 @@
+// VM definitions in SQLite: create, edit, clone, delete — validated at the edge, nothing written on bad input.
+import type { Db } from '../db';
+import type { HostSnapshot } from '../host/types';
+import type { GuestPaths } from './guest';
+import { fileIssues, parseOrThrow, vmCreateSchema, vmNameSchema, vmUpdateSchema, VmInputError } from './schema';
+import type { VmDefinition } from './types';
+
+interface VmRow {
+  name: string;
+  kernel: string;
+  initrd: string | null;
+  disks: string;
+  memory_mib: number;
+  vcpus: number;
+  cmdline: string;
+  devices: string;
+  pci_nomsi: number;
+  accel: VmDefinition['accel'];
+  machine_options: string;
+  on_stop: VmDefinition['onStop'];
+  created_at: string;
+  updated_at: string;
+}
+
+function fromRow(r: VmRow): VmDefinition {
+  return {
+    name: r.name, kernel: r.kernel, initrd: r.initrd, disks: JSON.parse(r.disks), memoryMiB: r.memory_mib, vcpus: r.vcpus,
+    cmdline: r.cmdline, devices: JSON.parse(r.devices), pciNomsi: r.pci_nomsi === 1, accel: r.accel,
+    machineOptions: JSON.parse(r.machine_options), onStop: r.on_stop, createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+function toParams(v: VmDefinition) {
+  return {
+    name: v.name, kernel: v.kernel, initrd: v.initrd, disks: JSON.stringify(v.disks), memory_mib: v.memoryMiB, vcpus: v.vcpus,
+    cmdline: v.cmdline, devices: JSON.stringify(v.devices), pci_nomsi: v.pciNomsi ? 1 : 0, accel: v.accel,
+    machine_options: JSON.stringify(v.machineOptions), on_stop: v.onStop, created_at: v.createdAt, updated_at: v.updatedAt,
+  };
+}
+
+export class VmNotFoundError extends Error {
+  constructor(name: string) {
+    super(`there is no VM named "${name}"`);
+    this.name = 'VmNotFoundError';
+  }
+}
+
+export class VmConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VmConflictError';
+  }
+}
+
+export class VmRepo {
+  constructor(private readonly db: Db) {}
+
+  list(): VmDefinition[] {
+    return (this.db.prepare('SELECT * FROM vms ORDER BY name').all() as VmRow[]).map(fromRow);
+  }
+
+  get(name: string): VmDefinition | null {
+    const row = this.db.prepare('SELECT * FROM vms WHERE name = ?').get(name) as VmRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  require(name: string): VmDefinition {
+    const vm = this.get(name);
+    if (!vm) throw new VmNotFoundError(name);
+    return vm;
+  }
+
+  create(input: unknown): VmDefinition {
+    const parsed = parseOrThrow(vmCreateSchema, input);
+    this.assertFiles(parsed);
+    const now = new Date().toISOString();
+    const vm: VmDefinition = { ...parsed, createdAt: now, updatedAt: now };
+    this.insert(vm);
+    return vm;
+  }
+
+  update(name: string, patch: unknown): VmDefinition {
+    const current = this.require(name);
+    const parsed = parseOrThrow(vmUpdateSchema, patch);
+    // defaults of the partial schema must not overwrite stored values: keep only keys the caller sent
+    const sent = Object.fromEntries(Object.entries(parsed).filter(([k]) => typeof patch === 'object' && patch !== null && k in patch));
+    const next: VmDefinition = { ...current, ...sent, name, updatedAt: new Date().toISOString() };
+    this.assertFiles(next);
+    this.db
+      .prepare(
+        `UPDATE vms SET kernel=@kernel, initrd=@initrd, disks=@disks, memory_mib=@memory_mib, vcpus=@vcpus, cmdline=@cmdline,
+         devices=@devices, pci_nomsi=@pci_nomsi, accel=@accel, machine_options=@machine_options, on_stop=@on_stop,
+         updated_at=@updated_at WHERE name=@name`,
+      )
+      .run(toParams(next));
+    return next;
+  }
+
+  clone(name: string, newName: unknown): VmDefinition {
+    const target = parseOrThrow(vmNameSchema, newName);
+    const source = this.require(name);
+    const now = new Date().toISOString();
+    const vm: VmDefinition = { ...source, name: target, createdAt: now, updatedAt: now };
+    this.insert(vm);
+    return vm;
+  }
+
+  /** Refuses while the VM holds devices (it is running): stop it first. */
+  delete(name: string): void {
+    this.db.transaction(() => {
+      this.require(name);
+      const claims = this.db.prepare('SELECT COUNT(*) FROM vm_device_claims WHERE vm = ?').pluck().get(name) as number;
+      const running = this.db.prepare('SELECT COUNT(*) FROM vm_runs WHERE vm = ?').pluck().get(name) as number;
+      if (claims > 0 || running > 0) throw new VmConflictError(`VM "${name}" is running: stop it before deleting it`);
+      this.db.prepare('DELETE FROM vms WHERE name = ?').run(name);
+    })();
+  }
+
+  private insert(vm: VmDefinition): void {
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO vms (name, kernel, initrd, disks, memory_mib, vcpus, cmdline, devices, pci_nomsi, accel, machine_options, on_stop, created_at, updated_at)
+           VALUES (@name, @kernel, @initrd, @disks, @memory_mib, @vcpus, @cmdline, @devices, @pci_nomsi, @accel, @machine_options, @on_stop, @created_at, @updated_at)`,
+        )
+        .run(toParams(vm));
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new VmConflictError(`a VM named "${vm.name}" already exists`);
+      throw err;
+    }
+  }
+
+  private assertFiles(def: Pick<VmDefinition, 'kernel' | 'initrd' | 'disks'>): void {
+    const issues = fileIssues(def);
+    if (issues.length) throw new VmInputError(issues);
+  }
+}
+
+export const DEMO_VM = 'demo';
+
+/** The x8 slot's card: every endpoint function in PCIe domain 0005 (controller C5, docs/orin-facts.md). */
+export function x8SlotEndpoints(snapshot: HostSnapshot): string[] {
+  return snapshot.devices.filter((d) => d.domain === 5 && !d.isBridge).map((d) => d.address).sort();
+}
+
+export interface EnsureDemoResult {
+  vm: VmDefinition | null;
+  created: boolean;
+  message: string;
+}
+
+/** On first start: a VM named "demo" running the demo guest with the x8-slot card assigned. Never touches an existing one. */
+export function ensureDemoVm(db: Db, snapshot: HostSnapshot, guest: GuestPaths): EnsureDemoResult {
+  const repo = new VmRepo(db);
+  const existing = repo.get(DEMO_VM);
+  if (existing) return { vm: existing, created: false, message: 'the demo VM exists' };
+  const issues = fileIssues({ kernel: guest.kernel, initrd: guest.initrd, disks: [] });
+  if (issues.length) return { vm: null, created: false, message: `demo guest not built (npm run guest:build): ${issues.join('; ')}` };
+  const vm = repo.create({
+    name: DEMO_VM, kernel: guest.kernel, initrd: guest.initrd, memoryMiB: 256, vcpus: 1,
+    cmdline: 'console=ttyAMA0 panic=-1', devices: x8SlotEndpoints(snapshot), onStop: 'keep',
+  });
+  return { vm, created: true, message: `created the demo VM with ${vm.devices.join(', ') || 'no devices (the x8 slot is empty)'}` };
+}

@@ -1,0 +1,130 @@
+// The edge: zod shapes for VM definitions, then filesystem checks on the paths they name.
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseAddress } from './devices';
+import { machineOptionError } from './machine-options';
+
+export const VM_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+export const LIMITS = {
+  memoryMiB: { min: 64, max: 65536 }, // AGX Orin 64 GB module
+  vcpus: { min: 1, max: 12 }, // AGX Orin: 12 Cortex-A78AE cores
+  cmdline: 1024,
+  path: 4096,
+  disks: 8,
+  devices: 16,
+  machineOptions: 16,
+} as const;
+
+export const vmNameSchema = z.string().regex(VM_NAME, 'a VM name is 1–32 characters: lower-case letters, digits and "-", starting with a letter or digit');
+
+const pathSchema = z
+  .string()
+  .min(1, 'is empty')
+  .max(LIMITS.path, `is longer than ${LIMITS.path} characters`)
+  .refine((p) => !/[\0\n\r]/.test(p), 'must not contain NUL or newline characters')
+  .refine((p) => path.isAbsolute(p), 'must be an absolute path')
+  .transform((p) => path.resolve(p));
+
+const addressSchema = z
+  .string()
+  .transform((a) => a.trim().toLowerCase())
+  .refine((a) => parseAddress(a) !== null, 'is not a PCI address like 0005:01:00.0');
+
+const machineOptionSchema = z.string().superRefine((opt, ctx) => {
+  const err = machineOptionError(opt);
+  if (err) ctx.addIssue({ code: 'custom', message: err });
+});
+
+const fields = {
+  kernel: pathSchema,
+  initrd: pathSchema.nullable().default(null),
+  disks: z.array(z.strictObject({ path: pathSchema, format: z.enum(['raw', 'qcow2']) })).max(LIMITS.disks).default([]),
+  memoryMiB: z.int().min(LIMITS.memoryMiB.min).max(LIMITS.memoryMiB.max),
+  vcpus: z.int().min(LIMITS.vcpus.min).max(LIMITS.vcpus.max),
+  cmdline: z
+    .string()
+    .max(LIMITS.cmdline, `is longer than ${LIMITS.cmdline} characters`)
+    .refine((s) => /^[\x20-\x7e]*$/.test(s), 'must be printable ASCII on one line (no newline, NUL or control characters)')
+    .default(''),
+  devices: z
+    .array(addressSchema)
+    .max(LIMITS.devices)
+    .refine((a) => new Set(a).size === a.length, 'lists a device twice')
+    .default([]),
+  pciNomsi: z.boolean().default(false),
+  accel: z.enum(['auto', 'kvm', 'tcg']).default('auto'),
+  machineOptions: z
+    .array(machineOptionSchema)
+    .max(LIMITS.machineOptions)
+    .refine((o) => new Set(o.map((x) => x.split('=')[0])).size === o.length, 'sets a machine option twice')
+    .default([]),
+  onStop: z.enum(['keep', 'return']).default('keep'),
+};
+
+export const vmCreateSchema = z.strictObject({ name: vmNameSchema, ...fields });
+export const vmUpdateSchema = z.strictObject(fields).partial();
+export type VmCreateInput = z.input<typeof vmCreateSchema>;
+export type VmUpdateInput = z.input<typeof vmUpdateSchema>;
+
+export class VmInputError extends Error {
+  constructor(readonly issues: string[]) {
+    super(issues.join('; '));
+    this.name = 'VmInputError';
+  }
+}
+
+export function issuesOf(err: z.ZodError): string[] {
+  return err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
+}
+
+export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new VmInputError(issuesOf(r.error));
+  return r.data;
+}
+
+const QCOW2_MAGIC = Buffer.from('QFI\xfb', 'latin1');
+
+/** Why the file cannot serve, or null. Reads at most 4 bytes. */
+export function fileProblem(file: string, format?: 'raw' | 'qcow2'): string | null {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return `${file} does not exist`;
+  }
+  if (!st.isFile() && !st.isBlockDevice()) return `${file} is not a regular file`;
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch {
+    return `${file} is not readable`;
+  }
+  if (!format || !st.isFile()) return null;
+  const head = Buffer.alloc(4);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, head, 0, 4, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const isQcow2 = head.equals(QCOW2_MAGIC);
+  if (format === 'qcow2' && !isQcow2) return `${file} is not a qcow2 image`;
+  if (format === 'raw' && isQcow2) return `${file} is a qcow2 image, not raw`;
+  return null;
+}
+
+/** Every path of a parsed definition checked on disk; the issues, empty when all are usable. */
+export function fileIssues(def: { kernel: string; initrd: string | null; disks: Array<{ path: string; format: 'raw' | 'qcow2' }> }): string[] {
+  const issues: string[] = [];
+  const k = fileProblem(def.kernel);
+  if (k) issues.push(`kernel: ${k}`);
+  const i = def.initrd ? fileProblem(def.initrd) : null;
+  if (i) issues.push(`initrd: ${i}`);
+  def.disks.forEach((d, n) => {
+    const p = fileProblem(d.path, d.format);
+    if (p) issues.push(`disks.${n}: ${p}`);
+  });
+  if (new Set(def.disks.map((d) => d.path)).size !== def.disks.length) issues.push('disks: the same image is listed twice');
+  return issues;
+}
