@@ -97,3 +97,30 @@ migrations.push({
     UPDATE sessions SET last_seen_at = created_at;
   `,
 });
+
+migrations.push({
+  id: '040_passthrough',
+  sql: `
+    -- what each endpoint was on before jetvm handed it to vfio-pci (release restores it)
+    CREATE TABLE passthrough_originals (
+      address TEXT PRIMARY KEY,
+      group_id INTEGER,
+      driver TEXT,
+      driver_override TEXT,
+      recorded_at TEXT NOT NULL
+    );
+    -- devices configured to go to vfio-pci at boot, and the files jetvm wrote for them
+    CREATE TABLE boot_devices (
+      address TEXT PRIMARY KEY,
+      vendor TEXT NOT NULL,
+      device TEXT NOT NULL,
+      host_driver TEXT,
+      added_at TEXT NOT NULL
+    );
+    CREATE TABLE boot_files (
+      path TEXT PRIMARY KEY,          -- absolute path written on this machine
+      sha256 TEXT NOT NULL,
+      written_at TEXT NOT NULL
+    );
+  `,
+});

@@ -119,7 +119,7 @@ export function orinStockSpec(): SnapshotSpec {
   return {
     devices: [
       { address: '0001:00:00.0', vendor: '10de', device: '229e', classCode: '060400', driver: 'pcieport', group: 5 },
-      { address: '0001:01:00.0', vendor: '10ec', device: 'c822', classCode: '028000', driver: 'rtl88x2ce', group: 5, rootPort: '0001:00:00.0', netInterfaces: ['wlP1p1s0'] },
+      { address: '0001:01:00.0', vendor: '10ec', device: 'c822', classCode: '028000', driver: 'rtl8822ce', group: 5, rootPort: '0001:00:00.0', netInterfaces: ['wlP1p1s0'] },
       { address: '0004:00:00.0', vendor: '10de', device: '229c', classCode: '060400', driver: 'pcieport', group: 8 },
       { address: '0004:01:00.0', vendor: '15b7', device: '5006', classCode: '010802', driver: 'nvme', group: 8, rootPort: '0004:00:00.0', blockDevices: ['nvme0n1'] },
       { address: '0005:00:00.0', vendor: '10de', device: '229a', classCode: '060400', driver: 'pcieport', group: 9 },
