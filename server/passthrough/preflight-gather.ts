@@ -1,0 +1,67 @@
+// Gathers preflight facts: the Host snapshot plus read-only checks of this machine's process
+// (limits, /dev/kvm, qemu, dtc). Never reads the host's /sys or /dev/vfio: that comes from the snapshot.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import type { HostMode, HostSnapshot } from '../host/types';
+import { dtcVersion, defaultTools } from './overlay-dtc';
+import type { PreflightFacts } from './preflight';
+
+export interface GatherOptions {
+  mode: HostMode;
+  qemuBinary: string;
+  guestRamBytes: number;
+  procLimitsPath?: string;
+  kvmPath?: string;
+  dtc?: string;
+}
+
+/** Soft "Max locked memory" from a /proc/<pid>/limits text: bytes, null for unlimited, undefined if absent. */
+export function parseMemlock(limits: string): number | null | undefined {
+  const line = limits.split('\n').find((l) => l.startsWith('Max locked memory'));
+  const soft = line?.slice('Max locked memory'.length).trim().split(/\s+/)[0];
+  if (soft === undefined) return undefined;
+  if (soft === 'unlimited') return null;
+  return /^\d+$/.test(soft) ? Number(soft) : undefined;
+}
+
+export function kvmState(kvmPath = '/dev/kvm'): PreflightFacts['kvm'] {
+  if (!fs.existsSync(kvmPath)) return 'missing';
+  try {
+    fs.accessSync(kvmPath, fs.constants.R_OK | fs.constants.W_OK);
+    return 'usable';
+  } catch {
+    return 'no-access';
+  }
+}
+
+export function qemuVersion(binary: string): string | null {
+  try {
+    const out = execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return out.split('\n')[0].replace(/^QEMU emulator version\s*/, '').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+export function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherOptions): PreflightFacts {
+  let limits: string | null = null;
+  try {
+    limits = fs.readFileSync(opts.procLimitsPath ?? '/proc/self/limits', 'utf8');
+  } catch {
+    /* not Linux, or no /proc */
+  }
+  return {
+    mode: opts.mode,
+    isOrin: snapshot.dtCompatible.includes('nvidia,tegra234'),
+    iommuGroups: snapshot.groups.length,
+    vfioPciDriver: snapshot.vfio.vfioPciDriver,
+    vfioContainerNode: snapshot.vfio.containerNode,
+    allowUnsafeInterrupts: snapshot.vfio.allowUnsafeInterrupts,
+    memlockBytes: limits === null ? undefined : parseMemlock(limits),
+    privileged: typeof process.getuid === 'function' && process.getuid() === 0,
+    guestRamBytes: opts.guestRamBytes,
+    kvm: kvmState(opts.kvmPath),
+    qemu: { binary: opts.qemuBinary, version: qemuVersion(opts.qemuBinary) },
+    dtcVersion: dtcVersion({ ...defaultTools, dtc: opts.dtc ?? defaultTools.dtc }),
+  };
+}

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scanHost } from '../host/scan';
+import { unpackFixture } from '../host/scan/fixtures';
+import { gatherPreflightFacts, parseMemlock } from './preflight-gather';
+import { preflightRules, preflightSummary, type PreflightFacts } from './preflight';
+
+const GiB = 1024 ** 3;
+const good: PreflightFacts = {
+  mode: 'real',
+  isOrin: true,
+  iommuGroups: 12,
+  vfioPciDriver: true,
+  vfioContainerNode: true,
+  allowUnsafeInterrupts: true,
+  memlockBytes: null,
+  privileged: false,
+  guestRamBytes: 2 * GiB,
+  kvm: 'usable',
+  qemu: { binary: 'qemu-system-aarch64', version: '8.2.2' },
+  dtcVersion: 'DTC 1.6.1',
+};
+
+describe('preflight rules', () => {
+  it('all ok on a ready Orin', () => {
+    const items = preflightRules(good);
+    expect(items.map((i) => [i.id, i.state])).toEqual([
+      ['iommu-groups', 'ok'], ['vfio-pci', 'ok'], ['vfio-container', 'ok'], ['unsafe-interrupts', 'ok'], ['memlock', 'ok'], ['kvm', 'ok'], ['qemu', 'ok'], ['dtc', 'ok'],
+    ]);
+    expect(items.every((i) => i.fix === null && i.why.length > 10)).toBe(true);
+    expect(preflightSummary(items)).toBe('ok');
+  });
+
+  const cases: Array<[string, Partial<PreflightFacts>, string, 'warn' | 'fail', RegExp]> = [
+    ['no IOMMU groups', { iommuGroups: 0 }, 'iommu-groups', 'fail', /IOMMU enabled/],
+    ['vfio-pci missing', { vfioPciDriver: false }, 'vfio-pci', 'fail', /modprobe vfio-pci/],
+    ['no container node', { vfioContainerNode: false }, 'vfio-container', 'fail', /modprobe vfio/],
+    ['Orin with allow_unsafe_interrupts=N', { allowUnsafeInterrupts: false }, 'unsafe-interrupts', 'fail', /vfio_iommu_type1\.allow_unsafe_interrupts=1/],
+    ['another machine with N', { isOrin: false, allowUnsafeInterrupts: false }, 'unsafe-interrupts', 'warn', /allow_unsafe_interrupts=1/],
+    ['memlock 8 MiB for a 2 GiB guest', { memlockBytes: 8 * 1024 * 1024 }, 'memlock', 'fail', /LimitMEMLOCK/],
+    ['limits unreadable', { memlockBytes: undefined }, 'memlock', 'warn', /LimitMEMLOCK/],
+    ['no /dev/kvm', { kvm: 'missing' }, 'kvm', 'warn', /KVM/],
+    ['/dev/kvm not accessible', { kvm: 'no-access' }, 'kvm', 'warn', /kvm group/],
+    ['no qemu', { qemu: { binary: 'qemu-system-aarch64', version: null } }, 'qemu', 'fail', /apt-get install qemu-system-arm/],
+    ['no dtc', { dtcVersion: null }, 'dtc', 'warn', /device-tree-compiler/],
+  ];
+  it.each(cases)('%s', (_name, change, id, state, fix) => {
+    const items = preflightRules({ ...good, ...change });
+    const item = items.find((i) => i.id === id)!;
+    expect(item.state).toBe(state);
+    expect(item.fix).toMatch(fix);
+    expect(items.filter((i) => i.id !== id).every((i) => i.state === 'ok')).toBe(true);
+    expect(preflightSummary(items)).toBe(state);
+  });
+
+  it('root is not held back by the memlock limit', () => {
+    expect(preflightRules({ ...good, memlockBytes: 65536, privileged: true }).find((i) => i.id === 'memlock')!.state).toBe('ok');
+  });
+});
+
+describe('preflight facts', () => {
+  it('parses the soft locked-memory limit', () => {
+    const text = 'Limit                     Soft Limit           Hard Limit           Units\nMax locked memory         8388608              8388608              bytes\n';
+    expect(parseMemlock(text)).toBe(8388608);
+    expect(parseMemlock(text.replace(/8388608 {14}8388608/, 'unlimited            unlimited'))).toBeNull();
+    expect(parseMemlock('Max cpu time unlimited unlimited seconds\n')).toBeUndefined();
+  });
+
+  it('gathers from a scanned rig snapshot and this machine (read-only)', () => {
+    const root = unpackFixture('gpu');
+    try {
+      const limits = path.join(root, 'limits');
+      fs.writeFileSync(limits, 'Max locked memory         65536                65536                bytes\n');
+      const facts = gatherPreflightFacts(scanHost(root), { mode: 'sim', qemuBinary: 'qemu-system-aarch64', guestRamBytes: GiB, procLimitsPath: limits, kvmPath: path.join(root, 'no-kvm') });
+      expect(facts).toMatchObject({ isOrin: false, iommuGroups: 3, vfioPciDriver: true, vfioContainerNode: true, allowUnsafeInterrupts: false, memlockBytes: 65536, kvm: 'missing' });
+      expect(facts.qemu.version).toMatch(/^\d+\.\d+/);
+      expect(facts.dtcVersion).toMatch(/DTC/);
+      const missing = gatherPreflightFacts(scanHost(root), { mode: 'sim', qemuBinary: path.join(os.tmpdir(), 'no-such-qemu'), guestRamBytes: GiB, dtc: '/nonexistent/dtc' });
+      expect(missing.qemu.version).toBeNull();
+      expect(missing.dtcVersion).toBeNull();
+      expect(missing.memlockBytes === null || typeof missing.memlockBytes === 'number').toBe(true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
