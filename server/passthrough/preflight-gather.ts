@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { HostMode, HostSnapshot } from '../host/types';
+import { isOrin } from '../host/boards';
 import { dtcVersion, defaultTools } from './overlay-dtc';
 import type { PreflightFacts } from './preflight';
 
@@ -52,7 +53,7 @@ export function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherOptions
   }
   return {
     mode: opts.mode,
-    isOrin: snapshot.dtCompatible.includes('nvidia,tegra234'),
+    isOrin: isOrin(snapshot),
     iommuGroups: snapshot.groups.length,
     vfioPciDriver: snapshot.vfio.vfioPciDriver,
     vfioContainerNode: snapshot.vfio.containerNode,
