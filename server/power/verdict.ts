@@ -1,7 +1,7 @@
 // Pure: a card's maximum power against what its slot can give, in plain words.
+import { DESKTOP_SLOT_POWER_W } from '../host/boards/orin-devkit';
 
-/** A desktop PCIe x16 slot gives 75 W at 12 V (seed manual; PCIe CEM). */
-export const DESKTOP_SLOT_W = 75;
+export { DESKTOP_SLOT_POWER_W };
 /** From this share of the budget on, a card is "at the limit": 30 W of the Orin's 40 W. */
 const AT_LIMIT_SHARE = 0.75;
 
@@ -20,7 +20,7 @@ export interface PowerVerdict {
 const w = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)} W`;
 
 export function powerVerdict(cardWatts: number | null, slotBudgetW: number): PowerVerdict {
-  const budget = `this slot gives ${w(slotBudgetW)} (a desktop slot gives ${w(DESKTOP_SLOT_W)})`;
+  const budget = `this slot gives ${w(slotBudgetW)} (a desktop slot gives ${w(DESKTOP_SLOT_POWER_W)})`;
   if (cardWatts === null || !Number.isFinite(cardWatts) || cardWatts <= 0) {
     return { tone: 'unknown', watts: null, budgetW: slotBudgetW, label: 'unknown', reason: 'unknown — enter the card\'s maximum power' };
   }
