@@ -7,16 +7,15 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Config } from './config';
 import { openDb } from './db';
 import { ensureAdmin } from './auth/users';
-import { requestInfo } from './auth/request';
-import { userForSession } from './auth/sessions';
 import { openHost } from './host';
 import { log } from './log';
 import { appRouter } from './trpc/root';
 import { contextFactory } from './trpc/trpc';
 import { setSecurityHeaders } from './http/security-headers';
-import { isPublicPath } from './http/page-gate';
+import { refuseWithoutSession } from './http/page-gate';
 import { loadTls } from './http/tls';
 import { createUpgradeHandler, type WsRoute } from './ws/upgrade';
+import { wsRoutes as defaultWsRoutes } from './ws/routes';
 import type { Services } from './services';
 
 export const projectDir = path.resolve(import.meta.dirname, '..');
@@ -25,11 +24,17 @@ export interface RunningApp {
   server: http.Server | https.Server;
   services: Services;
   url: string;
+  /** the WebSocket routes being served (tests/security enumerates them) */
+  wsRoutes: WsRoute[];
   close(): Promise<void>;
 }
 
 /** Builds every service, then serves Next pages, tRPC and WebSocket upgrades on one port. */
-export async function startApp(config: Config, opts: { dev?: boolean; wsRoutes?: (s: Services) => WsRoute[] } = {}): Promise<RunningApp> {
+export async function startApp(
+  config: Config,
+  /** pages: false serves no Next pages (404 past the gate), for API-level tests that run before `next build` */
+  opts: { dev?: boolean; pages?: boolean; wsRoutes?: (s: Services) => WsRoute[] } = {},
+): Promise<RunningApp> {
   const dev = opts.dev ?? process.env.NODE_ENV !== 'production';
   const db = openDb(config.dataDir);
   const admin = ensureAdmin(db, config.adminPassword);
@@ -40,34 +45,35 @@ export async function startApp(config: Config, opts: { dev?: boolean; wsRoutes?:
   const host = openHost(config);
   const services: Services = { config, db, host };
 
-  const nextApp = next({ dev, dir: projectDir, hostname: config.host, port: config.port });
-  await nextApp.prepare();
-  const nextHandler = nextApp.getRequestHandler();
-  const trpcHandler = createHTTPHandler({ router: appRouter, createContext: contextFactory(services), basePath: '/api/trpc/' });
+  const nextApp = opts.pages === false ? null : next({ dev, dir: projectDir, hostname: config.host, port: config.port });
+  await nextApp?.prepare();
+  const nextHandler: http.RequestListener = nextApp ? nextApp.getRequestHandler() : (_req, res) => res.writeHead(404).end();
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    createContext: contextFactory(services),
+    basePath: '/api/trpc/',
+    maxBodySize: 1024 * 1024,
+  });
 
-  const tls = loadTls(config);
+  const tls = await loadTls(config);
+  if (tls) process.stdout.write(`jetvm: TLS certificate ${tls.source}\n  SHA-256 fingerprint: ${tls.fingerprint256}\n`);
   const handler: http.RequestListener = (req, res) => {
-    const secure = Boolean(tls);
-    setSecurityHeaders(res, { dev, secure });
+    setSecurityHeaders(res, { dev, secure: Boolean(tls) });
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith('/api/trpc/')) return trpcHandler(req, res);
-    const publicPath = isPublicPath(url.pathname) || (dev && url.pathname.startsWith('/_next/'));
-    if (!publicPath && !userForSession(db, requestInfo(req).sessionToken)) {
-      if (req.method === 'GET' && !url.pathname.startsWith('/api/')) {
-        res.writeHead(303, { Location: `/login?next=${encodeURIComponent(url.pathname + url.search)}` });
-      } else {
-        res.writeHead(401, { 'Content-Type': 'text/plain' });
-      }
-      return res.end(req.method === 'GET' ? '' : 'log in first');
+    if (url.pathname.startsWith('/api/trpc/')) {
+      res.setHeader('Cache-Control', 'no-store');
+      return trpcHandler(req, res);
     }
+    if (refuseWithoutSession(req, res, { db, dev })) return;
     return nextHandler(req, res);
   };
   const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
 
-  const nextUpgrade = dev ? nextApp.getUpgradeHandler() : null;
+  const nextUpgrade = dev && nextApp ? nextApp.getUpgradeHandler() : null;
+  const wsRoutes = (opts.wsRoutes ?? defaultWsRoutes)(services);
   server.on(
     'upgrade',
-    createUpgradeHandler(db, opts.wsRoutes?.(services) ?? [], (req, socket: Duplex, head) => {
+    createUpgradeHandler(db, wsRoutes, (req, socket: Duplex, head) => {
       if (nextUpgrade && req.url?.startsWith('/_next/')) {
         void nextUpgrade(req, socket, head);
         return true;
@@ -90,9 +96,10 @@ export async function startApp(config: Config, opts: { dev?: boolean; wsRoutes?:
     server,
     services,
     url,
+    wsRoutes,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await nextApp.close?.();
+      await nextApp?.close?.();
       db.close();
     },
   };

@@ -3,7 +3,11 @@ import type { Db } from '../db';
 import type { User } from './users';
 
 export const SESSION_COOKIE = 'jetvm_session';
+/** A session ends 12 h after login at the latest, or after 2 h without a request. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
+// last_seen_at is rewritten at most this often, so reads do not turn into a write per request
+const TOUCH_EVERY_MS = 60 * 1000;
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
@@ -11,28 +15,34 @@ export function createSession(db: Db, userName: string, remote: string | null): 
   const token = crypto.randomBytes(32).toString('base64url');
   const now = new Date();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  db.prepare('INSERT INTO sessions (id_hash, user_name, created_at, expires_at, remote) VALUES (?, ?, ?, ?, ?)').run(
+  db.prepare('INSERT INTO sessions (id_hash, user_name, created_at, expires_at, remote, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)').run(
     sha256(token),
     userName,
     now.toISOString(),
     expiresAt.toISOString(),
     remote,
+    now.toISOString(),
   );
   return { token, expiresAt };
 }
 
-export function userForSession(db: Db, token: string | undefined | null): User | null {
+/** The user a session cookie belongs to, or null when it is unknown, expired or idle too long. */
+export function userForSession(db: Db, token: string | undefined | null, now = Date.now()): User | null {
   if (!token || token.length > 128) return null;
   const row = db
     .prepare(
-      `SELECT u.name AS name, u.role AS role, s.expires_at AS expiresAt
+      `SELECT u.name AS name, u.role AS role, s.expires_at AS expiresAt, s.last_seen_at AS lastSeenAt
          FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.id_hash = ?`,
     )
-    .get(sha256(token)) as (User & { expiresAt: string }) | undefined;
+    .get(sha256(token)) as (User & { expiresAt: string; lastSeenAt: string | null }) | undefined;
   if (!row) return null;
-  if (Date.parse(row.expiresAt) <= Date.now()) {
+  const lastSeen = Date.parse(row.lastSeenAt ?? '') || 0;
+  if (Date.parse(row.expiresAt) <= now || lastSeen + SESSION_IDLE_MS <= now) {
     destroySession(db, token);
     return null;
+  }
+  if (now - lastSeen >= TOUCH_EVERY_MS) {
+    db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(new Date(now).toISOString(), sha256(token));
   }
   return { name: row.name, role: row.role };
 }
@@ -46,8 +56,11 @@ export function destroyUserSessions(db: Db, userName: string, exceptToken?: stri
   else db.prepare('DELETE FROM sessions WHERE user_name = ?').run(userName);
 }
 
-export function pruneExpiredSessions(db: Db): void {
-  db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(new Date().toISOString());
+export function pruneExpiredSessions(db: Db, now = Date.now()): void {
+  db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at IS NULL OR last_seen_at <= ?').run(
+    new Date(now).toISOString(),
+    new Date(now - SESSION_IDLE_MS).toISOString(),
+  );
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {

@@ -14,18 +14,48 @@ export const userNameSchema = z
 export const passwordSchema = z.string().min(8, 'a password has at least 8 characters').max(256, 'a password has at most 256 characters');
 export const roleSchema = z.enum(['viewer', 'admin']);
 
+/** A rule about users was broken (unknown user, duplicate name, last admin, …); the message says which. */
+export class UserRuleError extends Error {
+  constructor(
+    readonly kind: 'not-found' | 'conflict' | 'forbidden',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UserRuleError';
+  }
+}
+
 export function findUser(db: Db, name: string): User | null {
   const row = db.prepare('SELECT name, role FROM users WHERE name = ?').get(name) as User | undefined;
   return row ?? null;
 }
 
-export function listUsers(db: Db): Array<User & { createdAt: string }> {
-  return db.prepare('SELECT name, role, created_at AS createdAt FROM users ORDER BY name').all() as Array<User & { createdAt: string }>;
+export interface UserRow extends User {
+  createdAt: string;
+  passwordChangedAt: string;
+}
+
+export function listUsers(db: Db): UserRow[] {
+  return db
+    .prepare('SELECT name, role, created_at AS createdAt, password_changed_at AS passwordChangedAt FROM users ORDER BY name')
+    .all() as UserRow[];
+}
+
+function requireUser(db: Db, name: string): User {
+  const user = findUser(db, name);
+  if (!user) throw new UserRuleError('not-found', `there is no user "${name}"`);
+  return user;
+}
+
+function adminCount(db: Db): number {
+  return db.prepare("SELECT COUNT(*) FROM users WHERE role = 'admin'").pluck().get() as number;
 }
 
 export function createUser(db: Db, name: string, password: string, role: Role): User {
   userNameSchema.parse(name);
   passwordSchema.parse(password);
+  roleSchema.parse(role);
+  if (findUser(db, name)) throw new UserRuleError('conflict', `the user "${name}" already exists`);
   const now = new Date().toISOString();
   db.prepare('INSERT INTO users (name, password_hash, role, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?)').run(
     name,
@@ -51,11 +81,35 @@ export function checkCredentials(db: Db, name: string, password: string): User |
 
 export function setPassword(db: Db, name: string, password: string): void {
   passwordSchema.parse(password);
+  requireUser(db, name);
   db.prepare('UPDATE users SET password_hash = ?, password_changed_at = ? WHERE name = ?').run(
     hashPassword(password),
     new Date().toISOString(),
     name,
   );
+}
+
+/** Changes a user's role; the last admin cannot be demoted (nobody could manage users any more). */
+export function setRole(db: Db, name: string, role: Role): User {
+  roleSchema.parse(role);
+  return db.transaction(() => {
+    const user = requireUser(db, name);
+    if (user.role === 'admin' && role !== 'admin' && adminCount(db) <= 1) {
+      throw new UserRuleError('conflict', `"${name}" is the last admin: make another user admin first`);
+    }
+    db.prepare('UPDATE users SET role = ? WHERE name = ?').run(role, name);
+    return { name, role };
+  })();
+}
+
+/** Deletes a user and (by cascade) their sessions. Nobody deletes themself, and the last admin stays. */
+export function deleteUser(db: Db, name: string, actor: string): void {
+  db.transaction(() => {
+    const user = requireUser(db, name);
+    if (name === actor) throw new UserRuleError('forbidden', 'you cannot delete yourself: ask another admin');
+    if (user.role === 'admin' && adminCount(db) <= 1) throw new UserRuleError('conflict', `"${name}" is the last admin`);
+    db.prepare('DELETE FROM users WHERE name = ?').run(name);
+  })();
 }
 
 const DUMMY_HASH = hashPassword(generatePassword());

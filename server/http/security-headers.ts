@@ -1,8 +1,10 @@
 import type { ServerResponse } from 'node:http';
 
 /**
- * Headers on every response. Next's App Router inlines bootstrap scripts, so script-src needs
- * 'unsafe-inline' unless nonces are threaded through every page; 'unsafe-eval' only in dev (React refresh).
+ * Headers on every response. Next's App Router inlines bootstrap scripts into prerendered pages, so
+ * script-src needs 'unsafe-inline' (nonces would force every page to render per request);
+ * 'unsafe-eval' only in dev (React refresh). connect-src 'self' also covers ws:/wss: to this host,
+ * and worker-src allows blob: workers (xterm addons); e2e/security.spec.ts checks both in Chromium.
  */
 export function setSecurityHeaders(res: ServerResponse, opts: { dev: boolean; secure: boolean }): void {
   const csp = [
@@ -23,6 +25,7 @@ export function setSecurityHeaders(res: ServerResponse, opts: { dev: boolean; se
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'same-origin');
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
   res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
   if (opts.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
 }

@@ -5,11 +5,12 @@ import { isSameOrigin, requestInfo, type RequestInfo } from '../auth/request';
 import { userForSession } from '../auth/sessions';
 import type { Role, User } from '../auth/users';
 import type { Db } from '../db';
+import { recordAudit } from '../db/audit';
 
 export interface WsContext {
   user: User;
   req: RequestInfo;
-  /** the path after the route's prefix, e.g. the VM name for /ws/console/<vm> */
+  /** the path after the route's prefix, e.g. the VM name for /ws/console/<vm> (never contains "/" or "..") */
   rest: string;
   url: URL;
 }
@@ -19,19 +20,65 @@ export interface WsRoute {
   prefix: string;
   /** the role needed to connect at all (a route may check more per message) */
   role: Role;
+  /**
+   * Audit action recorded for each connection, e.g. "shell.session": "<action>" with result ok when it
+   * opens (target = rest) and "<action>.end" with its duration when it closes. Return null to skip
+   * (e.g. a viewer only watching a console).
+   */
+  audit?: (ctx: WsContext) => string | null;
   handle(ws: WebSocket, ctx: WsContext): void;
 }
 
 const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
+/** Open sockets by user, so logout, deletion, demotion and password resets end them too. */
+const openSockets = new Map<string, Set<{ ws: WebSocket; sessionToken: string | null }>>();
+
+/** Closes the user's WebSockets (all of them, or only those opened with one session). */
+export function closeUserSockets(userName: string, reason: string, sessionToken?: string): void {
+  for (const entry of openSockets.get(userName) ?? []) {
+    if (sessionToken === undefined || entry.sessionToken === sessionToken) entry.ws.close(4001, reason.slice(0, 120));
+  }
+}
+
+const REST_MAX = 128;
+function validRest(rest: string): boolean {
+  // rest usually names a file-backed thing (a VM): no separators, no dot-segments, no control characters
+  return rest.length <= REST_MAX && !/[/\\\x00-\x1f\x7f]/.test(rest) && rest !== '.' && !rest.includes('..');
+}
+
 function refuse(socket: Duplex, status: number, text: string): void {
-  socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+  socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
   socket.destroy();
 }
 
+function track(ws: WebSocket, route: WsRoute, ctx: WsContext, db: Db): void {
+  const entry = { ws, sessionToken: ctx.req.sessionToken };
+  const set = openSockets.get(ctx.user.name) ?? new Set();
+  set.add(entry);
+  openSockets.set(ctx.user.name, set);
+  const action = route.audit?.(ctx) ?? null;
+  const opened = Date.now();
+  if (action) recordAudit(db, { actor: ctx.user.name, remote: ctx.req.remote, action, target: ctx.rest || null, result: 'ok' });
+  ws.once('close', () => {
+    set.delete(entry);
+    if (set.size === 0) openSockets.delete(ctx.user.name);
+    if (action) {
+      recordAudit(db, {
+        actor: ctx.user.name,
+        remote: ctx.req.remote,
+        action: `${action}.end`,
+        target: ctx.rest || null,
+        detail: { seconds: Math.round((Date.now() - opened) / 1000) },
+        result: 'ok',
+      });
+    }
+  });
+}
+
 /**
- * Every WebSocket upgrade goes through here: session, role and Origin are checked before the
- * handshake completes, so nothing unauthenticated ever gets a socket.
+ * Every WebSocket upgrade goes through here: Origin, session and role are checked before the
+ * handshake completes, so nothing unauthenticated or cross-site ever gets a socket.
  */
 export function createUpgradeHandler(db: Db, routes: WsRoute[], passThrough?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -45,13 +92,21 @@ export function createUpgradeHandler(db: Db, routes: WsRoute[], passThrough?: (r
     if (!isSameOrigin(info)) return refuse(socket, 403, 'Forbidden: cross-origin WebSocket refused');
     const user = userForSession(db, info.sessionToken);
     if (!user) return refuse(socket, 401, 'Unauthorized: log in first');
-    if (route.role === 'admin' && user.role !== 'admin') return refuse(socket, 403, 'Forbidden: this needs the admin role');
+    if (route.role === 'admin' && user.role !== 'admin') {
+      recordAudit(db, { actor: user.name, remote: info.remote, action: 'ws.connect', target: url.pathname.slice(0, 200), detail: { reason: 'needs admin' }, result: 'refused' });
+      return refuse(socket, 403, 'Forbidden: this needs the admin role');
+    }
     let rest: string;
     try {
       rest = decodeURIComponent(url.pathname.slice(route.prefix.length));
     } catch {
-      return refuse(socket, 400, 'Bad Request');
+      return refuse(socket, 400, 'Bad Request: malformed path');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => route.handle(ws, { user, req: info, rest, url }));
+    if (!validRest(rest)) return refuse(socket, 400, 'Bad Request: malformed path');
+    const ctx: WsContext = { user, req: info, rest, url };
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      track(ws, route, ctx, db);
+      route.handle(ws, ctx);
+    });
   };
 }

@@ -1,9 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
-import { clearedSessionCookie, createSession, destroySession, destroyUserSessions, sessionCookie } from '../../auth/sessions';
+import { clearedSessionCookie, createSession, destroySession, destroyUserSessions, pruneExpiredSessions, sessionCookie } from '../../auth/sessions';
 import { checkCredentials, passwordSchema, setPassword } from '../../auth/users';
 import { loginLimiter } from '../../auth/rate-limit';
+import { closeUserSockets } from '../../ws/upgrade';
 import { publicProcedure, router, viewerProcedure } from '../trpc';
 
 export const authRouter = router({
@@ -14,38 +15,47 @@ export const authRouter = router({
     .input(z.object({ name: z.string().max(64), password: z.string().max(256) }))
     .mutation(({ ctx, input }) => {
       const { db } = ctx.services;
+      const audit = (result: 'ok' | 'error' | 'refused', reason?: string) =>
+        recordAudit(db, { actor: input.name, remote: ctx.req.remote, action: 'login', result, detail: reason ? { reason } : undefined });
       const key = ctx.req.remote ?? 'unknown';
       const wait = loginLimiter.retryAfter(key);
       if (wait > 0) {
-        recordAudit(db, { actor: input.name, remote: ctx.req.remote, action: 'login', result: 'refused', detail: { reason: 'rate limited' } });
-        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many attempts; try again in ${Math.ceil(wait / 1000)} s` });
+        audit('refused', 'rate limited');
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many failed attempts; try again in ${Math.ceil(wait / 1000)} s` });
       }
       const user = checkCredentials(db, input.name, input.password);
       if (!user) {
         loginLimiter.fail(key);
-        recordAudit(db, { actor: input.name, remote: ctx.req.remote, action: 'login', result: 'error', detail: { reason: 'wrong name or password' } });
+        audit('error', 'wrong name or password');
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong name or password' });
       }
       loginLimiter.succeed(key);
+      pruneExpiredSessions(db);
+      // a new session replaces the one this browser had (no fixation, no pile-up)
+      if (ctx.req.sessionToken) destroySession(db, ctx.req.sessionToken);
       const { token, expiresAt } = createSession(db, user.name, ctx.req.remote);
       ctx.setCookie(sessionCookie(token, expiresAt, ctx.req.secure));
-      recordAudit(db, { actor: user.name, remote: ctx.req.remote, action: 'login', result: 'ok' });
+      audit('ok');
       return user;
     }),
 
   logout: viewerProcedure.mutation(({ ctx }) => {
-    if (ctx.req.sessionToken) destroySession(ctx.services.db, ctx.req.sessionToken);
+    if (ctx.req.sessionToken) {
+      destroySession(ctx.services.db, ctx.req.sessionToken);
+      closeUserSockets(ctx.user.name, 'logged out', ctx.req.sessionToken);
+    }
     ctx.setCookie(clearedSessionCookie(ctx.req.secure));
     recordAudit(ctx.services.db, { actor: ctx.user.name, remote: ctx.req.remote, action: 'logout', result: 'ok' });
     return true;
   }),
 
+  /** Own password; every other session of the user ends (this one stays logged in). */
   changePassword: viewerProcedure
     .input(z.object({ current: z.string().max(256), next: passwordSchema }))
     .mutation(({ ctx, input }) => {
       const { db } = ctx.services;
       if (!checkCredentials(db, ctx.user.name, input.current)) {
-        recordAudit(db, { actor: ctx.user.name, remote: ctx.req.remote, action: 'password.change', result: 'error' });
+        recordAudit(db, { actor: ctx.user.name, remote: ctx.req.remote, action: 'password.change', result: 'error', detail: { reason: 'wrong current password' } });
         throw new TRPCError({ code: 'BAD_REQUEST', message: 'the current password is wrong' });
       }
       setPassword(db, ctx.user.name, input.next);

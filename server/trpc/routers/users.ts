@@ -1,0 +1,63 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { recordAudit } from '../../db/audit';
+import { destroyUserSessions } from '../../auth/sessions';
+import { createUser, deleteUser, listUsers, passwordSchema, roleSchema, setPassword, setRole, userNameSchema, UserRuleError } from '../../auth/users';
+import { closeUserSockets } from '../../ws/upgrade';
+import { adminProcedure, router, type Context } from '../trpc';
+
+const CODE = { 'not-found': 'NOT_FOUND', conflict: 'CONFLICT', forbidden: 'FORBIDDEN' } as const;
+
+/** Runs a user change, audits it (ok or error) and turns broken rules into clear tRPC errors. */
+function audited<T>(ctx: Context, action: string, target: string, detail: unknown, change: () => T): T {
+  const entry = { actor: ctx.user?.name ?? null, remote: ctx.req.remote, action, target, detail };
+  try {
+    const out = change();
+    recordAudit(ctx.services.db, { ...entry, result: 'ok' });
+    return out;
+  } catch (err) {
+    if (!(err instanceof UserRuleError)) throw err;
+    recordAudit(ctx.services.db, { ...entry, detail: { ...(detail as object), reason: err.message }, result: 'refused' });
+    throw new TRPCError({ code: CODE[err.kind], message: err.message });
+  }
+}
+
+const nameInput = z.object({ name: userNameSchema });
+
+/** User management: admins only. Viewers do not see the user list either. */
+export const usersRouter = router({
+  list: adminProcedure.query(({ ctx }) => listUsers(ctx.services.db)),
+
+  create: adminProcedure
+    .input(z.object({ name: userNameSchema, role: roleSchema, password: passwordSchema }))
+    .mutation(({ ctx, input }) =>
+      audited(ctx, 'user.create', input.name, { role: input.role }, () => createUser(ctx.services.db, input.name, input.password, input.role)),
+    ),
+
+  setRole: adminProcedure.input(z.object({ name: userNameSchema, role: roleSchema })).mutation(({ ctx, input }) =>
+    audited(ctx, 'user.role', input.name, { role: input.role }, () => {
+      const user = setRole(ctx.services.db, input.name, input.role);
+      // open consoles and shells were allowed under the old role
+      if (input.role !== 'admin') closeUserSockets(input.name, 'your role changed');
+      return user;
+    }),
+  ),
+
+  /** Sets a new password for someone else and ends all their sessions. */
+  resetPassword: adminProcedure.input(z.object({ name: userNameSchema, password: passwordSchema })).mutation(({ ctx, input }) =>
+    audited(ctx, 'user.password-reset', input.name, {}, () => {
+      setPassword(ctx.services.db, input.name, input.password);
+      destroyUserSessions(ctx.services.db, input.name);
+      closeUserSockets(input.name, 'your password was reset');
+      return true;
+    }),
+  ),
+
+  remove: adminProcedure.input(nameInput).mutation(({ ctx, input }) =>
+    audited(ctx, 'user.delete', input.name, {}, () => {
+      deleteUser(ctx.services.db, input.name, ctx.user.name);
+      closeUserSockets(input.name, 'your account was deleted');
+      return true;
+    }),
+  ),
+});
