@@ -43,8 +43,8 @@ export function buildConfigSpace(d: SimPciDevice): Buffer {
       const e = b.pref.busStart + b.pref.size - 1n;
       c.writeUInt16LE(Number((s >> 16n) & 0xfff0n) | 0x1, 0x24); // 64-bit prefetchable
       c.writeUInt16LE(Number((e >> 16n) & 0xfff0n) | 0x1, 0x26);
-      c.writeUInt32LE(Number(s >> 32n), 0x28);
-      c.writeUInt32LE(Number(e >> 32n), 0x2c);
+      c.writeUInt32LE(Number((s >> 32n) & 0xffffffffn), 0x28);
+      c.writeUInt32LE(Number((e >> 32n) & 0xffffffffn), 0x2c);
     }
   } else {
     c.writeUInt16LE(parseInt(d.subsystemVendor, 16), 0x2c);
@@ -64,12 +64,12 @@ function writeBar(c: Buffer, bar: SimBar, isBridge: boolean): void {
   }
   const off = 0x10 + 4 * bar.index;
   if (bar.kind === 'io') {
-    c.writeUInt32LE(Number(bar.busStart & 0xfffffffcn) | 0x1, off);
+    c.writeUInt32LE((Number(bar.busStart & 0xfffffffcn) | 0x1) >>> 0, off);
   } else if (bar.kind === 'mem32') {
-    c.writeUInt32LE(Number(bar.busStart & 0xfffffff0n) | (bar.prefetchable ? 0x8 : 0), off);
+    c.writeUInt32LE((Number(bar.busStart & 0xfffffff0n) | (bar.prefetchable ? 0x8 : 0)) >>> 0, off);
   } else {
-    c.writeUInt32LE(Number(bar.busStart & 0xfffffff0n) | 0x4 | (bar.prefetchable ? 0x8 : 0), off);
-    c.writeUInt32LE(Number(bar.busStart >> 32n), off + 4);
+    c.writeUInt32LE((Number(bar.busStart & 0xfffffff0n) | 0x4 | (bar.prefetchable ? 0x8 : 0)) >>> 0, off);
+    c.writeUInt32LE(Number((bar.busStart >> 32n) & 0xffffffffn), off + 4);
   }
 }
 

@@ -5,24 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { simCard, type SimCard } from './cards';
 import { writePciDevice, type SimBar, type SimPciDevice, type SimWindow } from './pci-device';
+import { ORIN_CONTROLLERS } from '../boards/orin-devkit';
+import type { ControllerDef } from '../boards/types';
 import { GROUPS, PLATFORM_BUS, PCI_BUS, Tree, addToGroup, ensureDriver, linkDriver } from './tree';
 
-/** Every Tegra234 PCIe controller (orin-facts.md, "Controllers"). DT labels follow the seed's pcie_cN_rp. */
-export const ORIN_CONTROLLERS = [
-  { id: 'C0', platformDevice: '14180000.pcie', domain: 0, lanes: 4 },
-  { id: 'C1', platformDevice: '14100000.pcie', domain: 1, lanes: 1 },
-  { id: 'C2', platformDevice: '14120000.pcie', domain: 2, lanes: 1 },
-  { id: 'C3', platformDevice: '14140000.pcie', domain: 3, lanes: 1 },
-  { id: 'C4', platformDevice: '14160000.pcie', domain: 4, lanes: 4 },
-  { id: 'C5', platformDevice: '141a0000.pcie', domain: 5, lanes: 8 },
-  { id: 'C6', platformDevice: '141c0000.pcie', domain: 6, lanes: 4 },
-  { id: 'C7', platformDevice: '141e0000.pcie', domain: 7, lanes: 8 },
-  { id: 'C8', platformDevice: '140a0000.pcie', domain: 8, lanes: 4 },
-  { id: 'C9', platformDevice: '140c0000.pcie', domain: 9, lanes: 4 },
-  { id: 'C10', platformDevice: '140e0000.pcie', domain: 10, lanes: 4 },
-].map((c) => ({ ...c, dtLabel: `pcie_${c.id.toLowerCase()}_rp` }));
-
-export const ORIN_DT_LABELS: readonly string[] = ORIN_CONTROLLERS.map((c) => c.dtLabel);
+/** Controller labels the (simulated) device-tree overlay can name: the board profile's. */
+export const ORIN_DT_LABELS: readonly string[] = ORIN_CONTROLLERS.flatMap((c) => (c.dtLabel ? [c.dtLabel] : []));
 export const ORIN_COMPATIBLE = ['nvidia,p3737-0000+p3701-0000', 'nvidia,p3701-0000', 'nvidia,tegra234'];
 export const ORIN_KERNEL_RELEASE = '5.15.185-tegra';
 /** r36.4.4 log: "tegra194-pcie 14100000.pcie: Adding to iommu group 5" (lower groups: other SoC devices) */
@@ -32,6 +20,8 @@ const META_FILE = '.sim-orin.json';
 export interface OrinMeta {
   card: string;
   overlayLabels: string[];
+  /** false while the tree is being written: a crash midway leaves a tree that gets regenerated */
+  complete: boolean;
 }
 
 const mb = (n: number) => BigInt(n) << 20n;
@@ -149,10 +139,12 @@ export function generateOrinTree(root: string, opts: { card: string; overlayLabe
   const overlayLabels = checkLabels(opts.overlayLabels ?? []);
   resetRoot(root);
   const tree = new Tree(root);
+  const meta: OrinMeta = { card: card.name, overlayLabels, complete: false };
+  tree.file(META_FILE, JSON.stringify(meta) + '\n');
   writeBusSkeleton(tree);
   let group = FIRST_PCIE_GROUP;
   for (const c of ORIN_CONTROLLERS.filter((c) => WINDOWS[c.id])) {
-    const overlay = overlayLabels.includes(c.dtLabel);
+    const overlay = c.dtLabel !== null && overlayLabels.includes(c.dtLabel);
     writeDeviceTreeNode(tree, c, true, overlay);
     const pdev = `sys/devices/platform/${c.platformDevice}`;
     tree.dir(pdev);
@@ -167,12 +159,12 @@ export function generateOrinTree(root: string, opts: { card: string; overlayLabe
   }
   for (const c of ORIN_CONTROLLERS.filter((c) => !WINDOWS[c.id])) writeDeviceTreeNode(tree, c, false, false);
   writeSystemFiles(tree);
-  const meta: OrinMeta = { card: card.name, overlayLabels };
-  tree.file(META_FILE, JSON.stringify(meta, null, 2) + '\n');
+  meta.complete = true;
+  tree.file(META_FILE, JSON.stringify(meta) + '\n');
   return meta;
 }
 
-function writeController(tree: Tree, c: (typeof ORIN_CONTROLLERS)[number], pdev: string, endpoints: EndpointPlan[], group: number): void {
+function writeController(tree: Tree, c: ControllerDef, pdev: string, endpoints: EndpointPlan[], group: number): void {
   const domain = c.domain.toString(16).padStart(4, '0');
   const w = WINDOWS[c.id];
   const hostBridge = `${pdev}/pci${domain}:00`;
@@ -206,10 +198,10 @@ function writeBusSkeleton(tree: Tree): void {
 }
 
 /** /proc/device-tree node of a controller; `iommus` is what the seed's overlay deletes. */
-function writeDeviceTreeNode(tree: Tree, c: (typeof ORIN_CONTROLLERS)[number], okay: boolean, overlay: boolean): void {
+function writeDeviceTreeNode(tree: Tree, c: ControllerDef, okay: boolean, overlay: boolean): void {
   const unit = c.platformDevice.replace('.pcie', '');
   const node = `proc/device-tree/bus@0/pcie@${unit}`;
-  tree.file(`proc/device-tree/__symbols__/${c.dtLabel}`, `/bus@0/pcie@${unit}\0`);
+  if (c.dtLabel) tree.file(`proc/device-tree/__symbols__/${c.dtLabel}`, `/bus@0/pcie@${unit}\0`);
   tree.file(`${node}/compatible`, 'nvidia,tegra234-pcie\0');
   tree.file(`${node}/status`, okay ? 'okay\0' : 'disabled\0');
   const be32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };

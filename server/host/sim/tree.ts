@@ -7,6 +7,8 @@ import path from 'node:path';
 
 export class Tree {
   readonly root: string;
+  /** directories known to exist, so bulk generation does not mkdir for every file */
+  private readonly made = new Set<string>();
 
   constructor(root: string) {
     if (!path.isAbsolute(root)) throw new Error(`tree root must be absolute, not ${JSON.stringify(root)}`);
@@ -20,12 +22,18 @@ export class Tree {
   }
 
   dir(rel: string): void {
-    fs.mkdirSync(this.abs(rel), { recursive: true });
+    this.mkdirAbs(this.abs(rel));
+  }
+
+  private mkdirAbs(p: string): void {
+    if (this.made.has(p)) return;
+    fs.mkdirSync(p, { recursive: true });
+    this.made.add(p);
   }
 
   file(rel: string, content: string | Buffer): void {
     const p = this.abs(rel);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
+    this.mkdirAbs(path.dirname(p));
     fs.writeFileSync(p, content);
   }
 
@@ -57,7 +65,7 @@ export class Tree {
   /** Symlink at rel pointing at targetRel, written relative like the kernel's ("../../../devices/…"). */
   link(rel: string, targetRel: string): void {
     const p = this.abs(rel);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
+    this.mkdirAbs(path.dirname(p));
     fs.rmSync(p, { force: true });
     fs.symlinkSync(path.relative(path.dirname(p), this.abs(targetRel)), p);
   }
@@ -66,13 +74,20 @@ export class Tree {
   linkTarget(rel: string): string | null {
     if (!this.isLink(rel)) return null;
     const p = this.abs(rel);
-    return path.relative(this.root, path.resolve(path.dirname(p), fs.readlinkSync(p)));
+    // resolve from the link's real directory, as the kernel does ("devices/X/driver" sits in X's real dir)
+    return path.relative(this.realRoot(), path.resolve(fs.realpathSync(path.dirname(p)), fs.readlinkSync(p)));
+  }
+
+  private realRootCache: string | null = null;
+
+  private realRoot(): string {
+    return (this.realRootCache ??= fs.realpathSync(this.root));
   }
 
   /** rel with every symlink resolved, relative to the root; null when it does not exist. */
   real(rel: string): string | null {
     try {
-      return path.relative(fs.realpathSync(this.root), fs.realpathSync(this.abs(rel)));
+      return path.relative(this.realRoot(), fs.realpathSync(this.abs(rel)));
     } catch {
       return null;
     }
@@ -87,7 +102,9 @@ export class Tree {
   }
 
   remove(rel: string): void {
-    fs.rmSync(this.abs(rel), { recursive: true, force: true });
+    const p = this.abs(rel);
+    fs.rmSync(p, { recursive: true, force: true });
+    for (const d of this.made) if (d === p || d.startsWith(p + path.sep)) this.made.delete(d);
   }
 }
 
