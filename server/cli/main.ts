@@ -13,6 +13,8 @@ const processIo: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => p
 
 /** The configured host (real on a Jetson, else the simulated Orin), loaded only when no tree is given. */
 async function scanConfiguredHost(): Promise<{ mode: ScanJson['host']['mode']; snapshot: HostSnapshot }> {
+  // the server's logger writes to stdout, which here carries the tables or the JSON: quiet unless asked
+  process.env.LOG_LEVEL ||= 'silent';
   const [{ loadConfig }, { openHost }] = await Promise.all([import('../config'), import('../host/index')]);
   const host = openHost(loadConfig());
   return { mode: host.mode, snapshot: host.scan() };

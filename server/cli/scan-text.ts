@@ -31,8 +31,10 @@ function linkText(link: PcieLink | null): string {
   return `${one(link.currentSpeed, link.currentWidth)} / ${one(link.maxSpeed, link.maxWidth)}`;
 }
 
+/** As lspci names it: "NVIDIA Corporation TU117GL [T600]", "NVIDIA Corporation Device 10fa", "Device 1234:1111". */
 function deviceName(d: PciDevice): string {
-  return [d.vendor.name, d.device.name].filter(Boolean).join(' ') || `${d.vendor.id}:${d.device.id}`;
+  if (!d.vendor.name) return `Device ${d.vendor.id}:${d.device.id}`;
+  return `${d.vendor.name} ${d.device.name ?? `Device ${d.device.id}`}`;
 }
 
 function slotRows(slot: SlotView): string[][] {
