@@ -28,6 +28,7 @@ beforeAll(() => {
   fs.mkdirSync(path.join(root, NVME, 'nvme/nvme0/nvme0n1'), { recursive: true });
   fs.mkdirSync(path.join(root, NVME, 'nvme/nvme0/ng0n1'), { recursive: true }); // char device, not a disk
   fs.mkdirSync(path.join(root, NIC, 'net/enP1p1s0'), { recursive: true });
+  fs.mkdirSync(path.join(root, GPU, 'block/sdb'), { recursive: true }); // a storage controller's own block/ dir
   put(`${GPU}/driver_override`, 'vfio-pci\n');
   fs.mkdirSync(path.join(root, 'sys/bus/platform/drivers/tegra194-pcie'), { recursive: true });
   link(`${CTRL}/driver`, '../../../bus/platform/drivers/tegra194-pcie');
@@ -51,6 +52,14 @@ describe('scanHost on a completed rig snapshot', () => {
   it('finds block devices below an NVMe controller and network interfaces', () => {
     expect(dev('0000:02:00.0').blockDevices).toEqual(['nvme0n1']);
     expect(dev('0000:01:00.0').netInterfaces).toEqual(['enP1p1s0']);
+    expect(dev('0000:03:00.0').blockDevices).toEqual(['sdb']);
+  });
+
+  it('takes names from another pci.ids when told to', () => {
+    const ids = path.join(root, 'test-pci.ids');
+    fs.writeFileSync(ids, '1234  Test Vendor\n\t1111  Test VGA\nC 03  Display\n\t00  VGA\n');
+    const d = scanHost(root, { pciIdsPath: ids }).devices.find((d) => d.address === '0000:03:00.0')!;
+    expect([d.vendor.name, d.device.name, d.class.className, d.class.subclassName]).toEqual(['Test Vendor', 'Test VGA', 'Display', 'VGA']);
   });
 
   it('reads driver_override, and "(null)" as null', () => {
