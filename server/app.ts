@@ -17,6 +17,9 @@ import { loadTls } from './http/tls';
 import { createUpgradeHandler, type WsRoute } from './ws/upgrade';
 import { wsRoutes as defaultWsRoutes } from './ws/routes';
 import type { Services } from './services';
+import { ConsoleService } from './console/service';
+import { serveConsoleLog } from './console/log-download';
+import { VmRepo } from './vm/repo';
 
 export const projectDir = path.resolve(import.meta.dirname, '..');
 
@@ -43,7 +46,9 @@ export async function startApp(
     process.stdout.write(`\n  jetvm: created user "admin" with password: ${admin.generatedPassword}\n  (shown once; change it on the account page)\n\n`);
   }
   const host = openHost(config);
-  const services: Services = { config, db, host };
+  const vmRepo = new VmRepo(db);
+  const services: Services = { config, db, host, console: new ConsoleService(config.dataDir, { exists: (vm) => vmRepo.get(vm) !== null }) };
+  services.console.start();
 
   const nextApp = opts.pages === false ? null : next({ dev, dir: projectDir, hostname: config.host, port: config.port });
   await nextApp?.prepare();
@@ -53,6 +58,9 @@ export async function startApp(
     createContext: contextFactory(services),
     basePath: '/api/trpc/',
     maxBodySize: 1024 * 1024,
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'tRPC procedure failed');
+    },
   });
 
   const tls = await loadTls(config);
@@ -65,6 +73,7 @@ export async function startApp(
       return trpcHandler(req, res);
     }
     if (refuseWithoutSession(req, res, { db, dev })) return;
+    if (serveConsoleLog(services.console, db, req, res)) return;
     return nextHandler(req, res);
   };
   const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
@@ -98,6 +107,7 @@ export async function startApp(
     url,
     wsRoutes,
     async close() {
+      await services.console.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextApp?.close?.();
       db.close();

@@ -43,10 +43,12 @@ const t = initTRPC
   .create({
     transformer: superjson,
     errorFormatter({ shape, error }) {
+      // no stack traces to LAN clients, even from a dev server; server/app.ts logs internal errors
+      const { stack: _stack, ...data } = shape.data;
       return {
         ...shape,
         data: {
-          ...shape.data,
+          ...data,
           // a readable list of what was wrong with the input, for forms and for API users
           issues: error.cause instanceof ZodError ? error.cause.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`) : null,
         },

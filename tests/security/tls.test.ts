@@ -8,7 +8,7 @@ import { loadTls, selfSignedPaths } from '@/server/http/tls';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-tls-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-const config = (env: Record<string, string>): Config => loadConfig({ JETVM_HOST: 'sim', JETVM_DATA_DIR: dataDir, ...env });
+const config = (env: Record<string, string>): Config => loadConfig({ NODE_ENV: 'test', JETVM_HOST: 'sim', JETVM_DATA_DIR: dataDir, ...env });
 
 describe('TLS', () => {
   it('plain HTTP unless asked', async () => {

@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WebSocket } from 'ws';
+import { startApp, type RunningApp } from '@/server/app';
+import { loadConfig } from '@/server/config';
+import type { WsRoute } from '@/server/ws/upgrade';
+import type { Services } from '@/server/services';
+
+export const ADMIN_PASSWORD = 'security-test-admin';
+
+export interface Reply {
+  status: number;
+  /** tRPC error code (UNAUTHORIZED, FORBIDDEN, …) or null on success */
+  code: string | null;
+  body: any;
+  headers: Headers;
+}
+
+export interface Caller {
+  cookie?: string;
+  /** the Origin header to send; defaults to the server's own origin */
+  origin?: string | null;
+}
+
+/**
+ * The real server (startApp: SQLite in a temp dir, simulated host, tRPC, WebSocket upgrades, page gate)
+ * on a free port. Next pages are off (pages: false) so this runs before `next build`; e2e covers pages.
+ */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  opts: { wsRoutes?: (s: Services) => WsRoute[] } = {},
+): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-sec-'));
+  const config = {
+    ...loadConfig({ NODE_ENV: 'test', JETVM_HOST: 'sim', JETVM_DATA_DIR: dataDir, JETVM_ADMIN_PASSWORD: ADMIN_PASSWORD, HOST: '127.0.0.1', ...env }),
+    port: 0,
+  };
+  const app = await startApp(config, { dev: false, pages: false, ...opts });
+  return new TestServer(app, app.url.replace('localhost', '127.0.0.1'), dataDir);
+}
+
+export class TestServer {
+  constructor(
+    readonly app: RunningApp,
+    readonly url: string,
+    readonly dataDir: string,
+  ) {}
+
+  get db() {
+    return this.app.services.db;
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  headers(c: Caller, extra: Record<string, string> = {}): Record<string, string> {
+    const h: Record<string, string> = { ...extra };
+    if (c.cookie) h.cookie = c.cookie;
+    const origin = c.origin === undefined ? this.url : c.origin;
+    if (origin !== null) h.origin = origin;
+    return h;
+  }
+
+  async query(procedure: string, input: unknown, c: Caller = {}): Promise<Reply> {
+    const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+    return reply(await fetch(`${this.url}/api/trpc/${procedure}${qs}`, { headers: this.headers(c) }));
+  }
+
+  async mutate(procedure: string, input: unknown, c: Caller = {}): Promise<Reply> {
+    const res = await fetch(`${this.url}/api/trpc/${procedure}`, {
+      method: 'POST',
+      headers: this.headers(c, { 'content-type': 'application/json' }),
+      body: JSON.stringify(input === undefined ? {} : { json: input }),
+    });
+    return reply(res);
+  }
+
+  /**
+   * Opens a subscription the way httpSubscriptionLink does (SSE) and returns the first event after
+   * "connected", or the HTTP error. tRPC answers 200 and then sends a refusal as a serialized-error
+   * event; a subscription that is accepted sends nothing until something changes, so callers only
+   * use this where they expect a refusal (or trigger a change).
+   */
+  async subscribe(procedure: string, c: Caller = {}): Promise<Reply> {
+    const ac = new AbortController();
+    const res = await fetch(`${this.url}/api/trpc/${procedure}`, { headers: this.headers(c, { accept: 'text/event-stream' }), signal: ac.signal });
+    if (!res.headers.get('content-type')?.includes('text/event-stream')) return reply(res);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return { status: res.status, code: 'STREAM_ENDED', body: null, headers: res.headers };
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (!data || event === 'connected' || event === 'ping') continue;
+          const body = JSON.parse(data);
+          const code = event === 'serialized-error' ? (body?.json?.data?.code ?? 'ERROR') : null;
+          return { status: res.status, code, body, headers: res.headers };
+        }
+      }
+    } finally {
+      ac.abort();
+    }
+  }
+
+  /** Logs in over HTTP and returns the Cookie header value to send. */
+  async login(name = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+    const r = await this.mutate('auth.login', { name, password });
+    if (r.status !== 200) throw new Error(`login as ${name} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    const set = r.headers.get('set-cookie') ?? '';
+    return set.split(';')[0];
+  }
+
+  /** Creates a user through users.create as admin and returns their cookie. */
+  async userCookie(name: string, role: 'viewer' | 'admin', adminCookie: string): Promise<string> {
+    const password = `${name}-password`;
+    const r = await this.mutate('users.create', { name, role, password }, { cookie: adminCookie });
+    if (r.status !== 200) throw new Error(`users.create ${name} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return this.login(name, password);
+  }
+
+  /** Attempts a WebSocket upgrade; resolves with the HTTP status (101 when it opened) and the socket. */
+  async upgrade(pathname: string, c: Caller = {}): Promise<{ status: number; ws: WebSocket | null }> {
+    const ws = new WebSocket(`${this.url.replace(/^http/, 'ws')}${pathname}`, { headers: this.headers(c) });
+    return new Promise((resolve) => {
+      ws.once('open', () => resolve({ status: 101, ws }));
+      ws.once('unexpected-response', (_req, res) => {
+        resolve({ status: res.statusCode ?? 0, ws: null });
+        res.resume();
+      });
+      ws.once('error', () => resolve({ status: 0, ws: null }));
+    });
+  }
+
+  rowCounts(): Record<string, number> {
+    const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+    return Object.fromEntries(tables.map((t) => [t, this.db.prepare(`SELECT COUNT(*) FROM "${t}"`).pluck().get() as number]));
+  }
+}
+
+async function reply(res: Response): Promise<Reply> {
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON (gate answers are plain text) */
+  }
+  const err = body?.error?.json ?? body?.error;
+  return { status: res.status, code: err?.data?.code ?? null, body, headers: res.headers };
+}
