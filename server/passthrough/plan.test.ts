@@ -185,6 +185,7 @@ describe('planRelease', () => {
       w(PROBE, '0000:03:00.1'),
     ]);
     expect(plan.expected.endpoints.map((e) => e.rule)).toEqual(['not-vfio', 'not-vfio']);
+    expect(plan.expected.vfioNode).toEqual({ group: 2, present: false });
   });
 
   it('expects the recorded original drivers, and does not probe one that had none', () => {

@@ -125,7 +125,8 @@ export function planRelease(snapshot: HostSnapshot, address: string, ctx: PlanCo
         ? { address: d.address, rule: 'exact' as const, driver: orig.driver }
         : { address: d.address, rule: 'not-vfio' as const, driver: null };
     }),
-    vfioNode: null,
+    // measured in the rig: /dev/vfio/<group> goes away with the last vfio-pci device of the group
+    vfioNode: scope.groupId === null ? null : { group: scope.groupId, present: false },
   };
   if (writes.length === 0 && !plan.refusals.length) plan.notes.push('No endpoint of the group is on vfio-pci: nothing to give back.');
   return plan;

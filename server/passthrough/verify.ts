@@ -32,9 +32,11 @@ export function verifyPlan(snapshot: HostSnapshot, plan: Plan): Verification {
         if (!plan.endpoints.includes(d.address) && d.driver !== VFIO) problems.push(`${d.address} joined the group and is on ${show(d.driver)}, not vfio-pci`);
       }
     }
-    const node = plan.expected.vfioNode;
-    if (node?.present && !snapshot.vfio.groupNodes.includes(node.group)) problems.push(`/dev/vfio/${node.group} did not appear`);
   }
+  const node = plan.expected.vfioNode;
+  const present = node ? snapshot.vfio.groupNodes.includes(node.group) : null;
+  if (node?.present && !present) problems.push(`/dev/vfio/${node.group} did not appear`);
+  if (node && !node.present && present) problems.push(`/dev/vfio/${node.group} is still there`);
   return { ok: problems.length === 0, problems };
 }
 

@@ -1,0 +1,15 @@
+// A plan's writes as a shell script: what the UI shows ("these are the exact writes") and what the
+// kernel-rig test replays inside a real kernel.
+import type { SysfsWrite } from './types';
+
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `echo` writes value + "\n", exactly what the host writer does (an empty value clears an override). */
+export function renderShell(writes: SysfsWrite[], root = '/'): string {
+  const base = root.endsWith('/') ? root : `${root}/`;
+  const lines = ['#!/bin/sh', 'set -e'];
+  for (const w of writes) lines.push(`# ${w.why}`, `echo ${shellQuote(w.value)} > ${shellQuote(base + w.path)}`);
+  return lines.join('\n') + '\n';
+}
