@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import type { Db } from './db';
 import type { Host } from './host/host';
+import type { ConsoleService } from './console/service';
 
 /**
  * Everything a request handler may use, built once at start-up (server/main.ts) or per test.
@@ -10,4 +11,6 @@ export interface Services {
   config: Config;
   db: Db;
   host: Host;
+  /** serial console hubs, one per VM (server/console) */
+  console: ConsoleService;
 }

@@ -1,3 +1,5 @@
+import { consoleRoute } from '../console/route';
+import { shellRoute } from '../shell/route';
 import type { Services } from '../services';
 import type { WsRoute } from './upgrade';
 
@@ -6,6 +8,8 @@ import type { WsRoute } from './upgrade';
  * server/app.ts serves exactly this list and tests/security enumerates it, so a route added here
  * is covered by the Origin/session/role tests without anyone writing a new test.
  */
-export function wsRoutes(_services: Services): WsRoute[] {
-  return [];
+export function buildWsRoutes(services: Services): WsRoute[] {
+  return [consoleRoute(services.console, services.db), shellRoute()];
 }
+
+export const wsRoutes = buildWsRoutes;

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { changes } from '../events';
+import { consolePaths } from '../vm/paths';
+import { ConsoleHub, type HubOptions } from './hub';
+
+export interface ConsoleServiceOptions {
+  /** whether a VM of that name is defined (unknown names get no hub) */
+  exists: (vm: string) => boolean;
+  hub?: HubOptions;
+}
+
+/**
+ * The console hubs, one per VM. A hub is kept while its VM runs (its serial socket exists) so the
+ * link to the guest stays up, and while anyone watches; otherwise it is closed. On start-up every
+ * VM with a serial socket gets its hub again, so a dashboard restart reconnects to running guests.
+ */
+export class ConsoleService {
+  private readonly hubs = new Map<string, ConsoleHub>();
+  private readonly abort = new AbortController();
+
+  constructor(
+    readonly dataDir: string,
+    private readonly opts: ConsoleServiceOptions,
+  ) {}
+
+  /** Starts a hub for every VM whose QEMU is up, then follows VM changes. */
+  start(): void {
+    const vmsDir = path.join(path.resolve(this.dataDir), 'vms');
+    const names = fs.existsSync(vmsDir) ? fs.readdirSync(vmsDir) : [];
+    for (const vm of names) if (this.running(vm) && this.opts.exists(vm)) this.hub(vm);
+    void (async () => {
+      try {
+        for await (const event of changes(this.abort.signal)) {
+          if (event.kind === 'vm') this.vmChanged(event.vm);
+        }
+      } catch {
+        // aborted by close()
+      }
+    })();
+  }
+
+  paths(vm: string): { serialSocket: string; consoleLog: string } {
+    return consolePaths(this.dataDir, vm);
+  }
+
+  exists(vm: string): boolean {
+    return this.opts.exists(vm);
+  }
+
+  /** The hub of a defined VM (created on first use); null for an unknown name. */
+  hub(vm: string): ConsoleHub | null {
+    const existing = this.hubs.get(vm);
+    if (existing) return existing;
+    if (!this.opts.exists(vm)) return null;
+    const hub = new ConsoleHub(vm, this.paths(vm), this.opts.hub);
+    this.hubs.set(vm, hub);
+    return hub;
+  }
+
+  /** Called when a viewer leaves: a hub nobody watches, for a VM that is not running, is closed. */
+  release(vm: string): void {
+    const hub = this.hubs.get(vm);
+    if (hub && hub.viewerCount === 0 && !this.running(vm)) {
+      this.hubs.delete(vm);
+      void hub.close();
+    }
+  }
+
+  get hubCount(): number {
+    return this.hubs.size;
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort();
+    await Promise.all([...this.hubs.values()].map((h) => h.close()));
+    this.hubs.clear();
+  }
+
+  private running(vm: string): boolean {
+    return fs.existsSync(this.paths(vm).serialSocket);
+  }
+
+  private vmChanged(vm: string): void {
+    if (this.running(vm)) this.hub(vm)?.kick();
+    else this.release(vm);
+  }
+}
