@@ -5,6 +5,7 @@ import type { HostMode, HostSnapshot } from '../host/types';
 import type { VmClaim } from '../passthrough/types';
 import { listUserCardPower, type UserCardPower } from '../power/store';
 import type { Services } from '../services';
+import { currentClaims } from '../vm/claims';
 
 export interface PageContext {
   snapshot: HostSnapshot;
@@ -15,12 +16,11 @@ export interface PageContext {
   vmClaims: VmClaim[];
 }
 
-/**
- * Running VMs and the host devices they hold. server/vm does not expose its supervisor's claims
- * yet: until it does, no device shows "in use by VM …". This is the one place to wire it.
- */
-export function runningVmClaims(_services: Services): VmClaim[] {
-  return [];
+/** Running VMs and the host devices they hold, from the supervisor's claims table. */
+export function runningVmClaims(services: Services): VmClaim[] {
+  const byVm = new Map<string, string[]>();
+  for (const [address, vm] of currentClaims(services.db)) byVm.set(vm, [...(byVm.get(vm) ?? []), address]);
+  return [...byVm].map(([vm, devices]) => ({ vm, devices: devices.sort() }));
 }
 
 export function pageContext(services: Services): PageContext {
