@@ -1,0 +1,157 @@
+// Boots the real demo guest (Debian arm64 kernel + busybox) under TCG with sim stand-ins.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAudit } from '../db/audit';
+import { currentClaims } from './claims';
+import { vmPaths } from './paths';
+import { pidAlive } from './proc';
+import { StartRefusedError, type DevicePolicyHook, type Supervisor } from './supervisor';
+import { demoVmInput, makeHarness, typeOnSerial, waitForText, type Harness } from './testing/harness';
+import { VmConflictError } from './repo';
+
+const actor = { actor: 'tester', remote: '127.0.0.1' };
+let h: Harness;
+let sup: Supervisor;
+const hookCalls: Array<Parameters<DevicePolicyHook>[0]> = [];
+
+beforeAll(() => {
+  h = makeHarness();
+  sup = h.supervisor((e) => void hookCalls.push(e));
+  sup.repo.create(demoVmInput(h.guest, 'demo'));
+  sup.repo.create(demoVmInput(h.guest, 'rival'));
+});
+
+afterAll(async () => {
+  for (const s of sup.list()) if (s.pid) await sup.forceStop(s.name, actor).catch(() => undefined);
+  h.cleanup();
+});
+
+async function waitState(name: string, state: string, ms: number): Promise<number> {
+  const t0 = Date.now();
+  while (sup.status(name).state !== state) {
+    if (Date.now() - t0 > ms) throw new Error(`${name} not ${state} within ${ms} ms (is ${sup.status(name).state})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return Date.now() - t0;
+}
+
+describe('Supervisor with the real demo guest (TCG, sim stand-ins)', () => {
+  it('of two racing starts sharing the GPU exactly one wins; the guest boots and lists the stand-ins', async () => {
+    const results = await Promise.allSettled([sup.start('demo', actor), sup.start('rival', actor)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    // refused by the checks (same process) or by the claim transaction (another process): either way, in plain words
+    expect(lost.reason instanceof StartRefusedError || lost.reason instanceof VmConflictError).toBe(true);
+    expect(String(lost.reason.message)).toMatch(/^VM "rival" was not started: .*in use by the running VM "demo"/);
+    expect(sup.status('rival').pid).toBeNull();
+
+    const st = sup.status('demo');
+    expect(st).toMatchObject({ state: 'running', sim: true });
+    expect(pidAlive(st.pid!)).toBe(true);
+    expect([...currentClaims(h.db).entries()].sort()).toEqual([['0005:01:00.0', 'demo'], ['0005:01:00.1', 'demo']]);
+
+    const { consoleLog, serialSocket } = vmPaths(h.dataDir, 'demo');
+    const log = await waitForText(consoleLog, 'root@demo:/# ', 60_000);
+    expect(log).toContain('Booting Linux');
+    expect(log).toMatch(/pci 0000:0\d:00\.0: \[1234:1111\] type 00 class 0x038000/); // the kernel's own log: the "GPU"
+    expect(log).toContain('jetvm demo guest');
+    expect(log).toMatch(/ 0000:0\d:00\.0 1234:1111 038000 bochs-drm/);
+    expect(log).toMatch(/ 0000:0\d:00\.1 8086:293e 040300 snd_hda_intel/);
+
+    type QDev = { qdev_id: string; bus: number; slot: number; function: number; pci_bridge?: { devices: QDev[] } };
+    const flat = (ds: QDev[]): QDev[] => ds.flatMap((d) => [d, ...flat(d.pci_bridge?.devices ?? [])]);
+    const pci = await sup.query<Array<{ devices: QDev[] }>>('demo', 'query-pci');
+    const labelled = flat(pci.flatMap((b) => b.devices)).filter((d) => d.qdev_id.startsWith('sim-'));
+    expect(labelled.map((d) => [d.qdev_id, d.slot, d.function])).toEqual([
+      ['sim-0005-01-00.0', 0, 0],
+      ['sim-0005-01-00.1', 0, 1],
+    ]);
+
+    const typed = await typeOnSerial(serialSocket, 'uname -m', /aarch64[\s\S]*root@demo:\/# /);
+    expect(typed).toContain('aarch64');
+  });
+
+  it('graceful stop: busybox ignores the powerdown, so after the timeout QEMU is told to quit; devices released, hook called', async () => {
+    const t0 = Date.now();
+    const st = await sup.stop('demo', actor, { timeoutMs: 1500 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1500);
+    expect(st.state).toBe('stopped');
+    expect(currentClaims(h.db).size).toBe(0);
+    const entry = listAudit(h.db).find((a) => a.action === 'vm.stop');
+    expect(entry).toMatchObject({ actor: 'tester', target: 'demo', result: 'ok', detail: { how: 'quit' } });
+    expect(hookCalls.at(-1)).toMatchObject({ policy: 'keep', devices: ['0005:01:00.0', '0005:01:00.1'], reason: 'stopped' });
+    expect(fs.existsSync(vmPaths(h.dataDir, 'demo').pidFile)).toBe(false);
+    await expect(sup.stop('demo', actor)).rejects.toThrow(/is not running/);
+  });
+
+  it('restart gives a new QEMU; force stop ends it', async () => {
+    const first = await sup.start('demo', actor);
+    const second = await sup.restart('demo', actor, { timeoutMs: 200 });
+    expect(second.state).toBe('running');
+    expect(second.pid).not.toBe(first.pid);
+    expect(pidAlive(first.pid!)).toBe(false);
+    const st = await sup.forceStop('demo', actor);
+    expect(st.state).toBe('stopped');
+    expect(pidAlive(second.pid!)).toBe(false);
+    expect(listAudit(h.db).find((a) => a.action === 'vm.forceStop')).toMatchObject({ result: 'ok' });
+  });
+
+  it('kill -9 of the qemu pid is reported as crashed within a second', async () => {
+    const { pid } = await sup.start('demo', actor);
+    process.kill(pid!, 'SIGKILL');
+    const ms = await waitState('demo', 'crashed', 1000);
+    expect(ms).toBeLessThan(1000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(currentClaims(h.db).size).toBe(0);
+    expect(hookCalls.at(-1)).toMatchObject({ reason: 'crashed' });
+    expect(listAudit(h.db).find((a) => a.action === 'vm.crash')).toMatchObject({ actor: 'system', target: 'demo', result: 'error' });
+  });
+
+  it('kill -9 of the dashboard leaves the guest running; a new Supervisor adopts it and can stop it', async () => {
+    const { consoleLog, serialSocket } = vmPaths(h.dataDir, 'demo');
+    const logOffset = fs.statSync(consoleLog).size;
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'testing/dashboard-child.ts'), h.dataDir, 'demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve) => child.stdout.on('data', (d) => resolve(d.toString())));
+    expect(line).toMatch(/^started \d+/);
+    const pid = Number(line.split(' ')[1]);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(pidAlive(pid)).toBe(true);
+
+    const fresh = h.supervisor((e) => void hookCalls.push(e));
+    const adopted = await fresh.adoptAll();
+    expect(adopted).toMatchObject([{ name: 'demo', state: 'running', pid }]);
+    expect(await fresh.query('demo', 'query-status')).toMatchObject({ status: 'running' });
+    // QEMU keeps appending to the same console log across runs
+    const log = await waitForText(consoleLog, 'root@demo:/# ', 60_000, logOffset);
+    expect(log).toContain('jetvm demo guest');
+    expect(await typeOnSerial(serialSocket, 'echo adopted-$((6*7))', /adopted-42/)).toContain('adopted-42');
+    const st = await fresh.stop('demo', actor, { timeoutMs: 300 });
+    expect(st.state).toBe('stopped');
+    expect(pidAlive(pid)).toBe(false);
+    expect(currentClaims(h.db).size).toBe(0);
+  });
+
+  it('adoptAll records a QEMU that died while the dashboard was away, and releases its devices', async () => {
+    const p = vmPaths(h.dataDir, 'rival');
+    fs.mkdirSync(p.runDir, { recursive: true });
+    fs.writeFileSync(p.pidFile, `${process.pid}\n`); // a live pid that is not our QEMU
+    h.db.prepare('INSERT INTO vm_runs (vm, pid, run_dir, sim, argv, started_at) VALUES (?, ?, ?, 1, ?, ?)').run('rival', process.pid, p.runDir, '[]', new Date().toISOString());
+    h.db.prepare('INSERT INTO vm_device_claims (address, vm, claimed_at) VALUES (?, ?, ?)').run('0004:01:00.0', 'rival', 'x');
+    const fresh = h.supervisor();
+    expect(await fresh.adoptAll()).toMatchObject([{ name: 'rival', state: 'crashed', pid: null }]);
+    expect(currentClaims(h.db).size).toBe(0);
+    expect(h.db.prepare('SELECT COUNT(*) FROM vm_runs').pluck().get()).toBe(0);
+  });
+
+  it('refuses a start whose checks fail, and starts nothing', async () => {
+    sup.repo.update('rival', { devices: ['0001:01:00.0'] });
+    const err = await sup.start('rival', actor).catch((e) => e);
+    expect(err).toBeInstanceOf(StartRefusedError);
+    expect(err.message).toMatch(/14100000\.pcie/);
+    expect(sup.status('rival')).toMatchObject({ state: 'stopped', pid: null });
+    expect(listAudit(h.db)[0]).toMatchObject({ action: 'vm.start', target: 'rival', result: 'refused' });
+  });
+});

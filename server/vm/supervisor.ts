@@ -1,0 +1,321 @@
+// Starts, stops and watches detached QEMUs; re-adopts them after a dashboard restart.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../db';
+import { recordAudit } from '../db/audit';
+import { publishChange } from '../events';
+import type { HostSnapshot } from '../host/types';
+import { blocking, checkStart } from './checks';
+import { claimDevices, currentClaims, releaseDevices } from './claims';
+import { passedEndpoints } from './devices';
+import { toLibvirtXml, toShellScript } from './export';
+import { vmPaths, type VmPaths } from './paths';
+import { launchPlan, type LaunchPlan } from './plan';
+import { isOurQemu, launchDaemon, pidAlive, readPidFile, waitForExit } from './proc';
+import { VmConflictError, VmRepo } from './repo';
+import { fileIssues } from './schema';
+import type { CheckResult, QemuCaps, StopPolicy, VmDefinition, VmState } from './types';
+import { WatchedQemu, type ExitKind } from './watch';
+
+export interface Actor {
+  actor: string | null;
+  remote: string | null;
+}
+const SYSTEM: Actor = { actor: 'system', remote: null };
+
+/** Filled by the passthrough area: what to do with a VM's devices once its QEMU is gone. */
+export type DevicePolicyHook = (e: { vm: VmDefinition; policy: StopPolicy; devices: string[]; reason: ExitKind; actor: Actor }) => void | Promise<void>;
+
+export interface SupervisorOptions {
+  db: Db;
+  dataDir: string;
+  caps: QemuCaps;
+  /** a fresh host snapshot (Host.scan) */
+  scan: () => HostSnapshot;
+  /** sim host: run stand-ins instead of vfio-pci */
+  sim: boolean;
+  onDevicesReleased?: DevicePolicyHook;
+  log?: { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void };
+  /** crash poll interval (ms) */
+  pollMs?: number;
+}
+
+export interface VmStatus {
+  name: string;
+  state: VmState;
+  pid: number | null;
+  sim: boolean;
+  since: string | null;
+}
+
+export interface StopOptions {
+  /** how long the guest gets to power down before QEMU is told to quit */
+  timeoutMs?: number;
+}
+
+export class StartRefusedError extends Error {
+  constructor(readonly vm: string, readonly checks: CheckResult[]) {
+    super(`VM "${vm}" was not started: ${blocking(checks).map((c) => c.message).join('; ')}`);
+    this.name = 'StartRefusedError';
+  }
+}
+
+interface Entry {
+  watch: WatchedQemu;
+  since: string;
+  sim: boolean;
+  /** resolves once the exit is fully handled (claims released, hook run) */
+  done: Promise<ExitKind>;
+}
+
+export class Supervisor {
+  readonly repo: VmRepo;
+  private readonly running = new Map<string, Entry>();
+  private readonly ended = new Map<string, { state: VmState; at: string }>();
+  private readonly busy = new Set<string>();
+
+  constructor(private readonly o: SupervisorOptions) {
+    this.repo = new VmRepo(o.db);
+  }
+
+  paths(name: string): VmPaths {
+    return vmPaths(this.o.dataDir, name);
+  }
+
+  plan(name: string, snapshot = this.o.scan()): LaunchPlan {
+    return launchPlan(this.repo.require(name), snapshot, this.o.caps, this.paths(name), this.o.sim);
+  }
+
+  checks(name: string, snapshot = this.o.scan()): CheckResult[] {
+    const vm = this.repo.require(name);
+    const files = fileIssues(vm).map((message) => ({ id: 'file', severity: 'error' as const, message }));
+    return [...files, ...checkStart(vm, snapshot, this.o.caps, { claims: currentClaims(this.o.db), sim: this.o.sim })];
+  }
+
+  exportScript(name: string): string {
+    const p = this.plan(name);
+    return toShellScript(p.real.argv, [`jetvm VM ${name}: the QEMU command as it runs on the Jetson`, ...p.real.notes]);
+  }
+
+  exportXml(name: string): string {
+    const sim = this.o.sim;
+    const caps = sim ? { ...this.o.caps, kvmUsable: true, hostArch: 'arm64' } : this.o.caps;
+    return toLibvirtXml(this.repo.require(name), this.o.scan(), caps, this.paths(name));
+  }
+
+  status(name: string): VmStatus {
+    const e = this.running.get(name);
+    if (e) return { name, state: e.watch.state, pid: e.watch.pid, sim: e.sim, since: e.since };
+    const ended = this.ended.get(name);
+    return { name, state: ended?.state ?? 'stopped', pid: null, sim: this.o.sim, since: ended?.at ?? null };
+  }
+
+  list(): VmStatus[] {
+    return this.repo.list().map((vm) => this.status(vm.name));
+  }
+
+  /** A read-only QMP query of a running VM ("query-pci", "query-status"). */
+  async query<T = unknown>(name: string, command: 'query-pci' | 'query-status' | 'query-kvm' | 'query-version'): Promise<T> {
+    const qmp = this.running.get(name)?.watch.qmp;
+    if (!qmp) throw new VmConflictError(`VM "${name}" is not running or has no QMP connection`);
+    return qmp.execute<T>(command);
+  }
+
+  async start(name: string, actor: Actor): Promise<VmStatus> {
+    return this.exclusive(name, async () => {
+      const vm = this.repo.require(name);
+      if (this.running.has(name)) throw new VmConflictError(`VM "${name}" is already running`);
+      const paths = this.paths(name);
+      const stalePid = readPidFile(paths.pidFile);
+      if (stalePid && pidAlive(stalePid) && isOurQemu(stalePid, name, paths.pidFile)) {
+        throw new VmConflictError(`VM "${name}" already runs as pid ${stalePid} (not adopted yet)`);
+      }
+      const snapshot = this.o.scan();
+      const checks = this.checks(name, snapshot);
+      if (blocking(checks).length) {
+        recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'refused', detail: { checks: blocking(checks) } });
+        throw new StartRefusedError(name, checks);
+      }
+      const plan = launchPlan(vm, snapshot, this.o.caps, paths, this.o.sim);
+      const devices = passedEndpoints(vm.devices, snapshot).map((f) => f.address);
+      // synchronous from the checks to here: no other start in this process can interleave
+      const conflicts = claimDevices(this.o.db, name, devices);
+      if (conflicts.length) {
+        const message = conflicts.map((c) => `${c.address} is in use by the running VM "${c.vm}"`).join('; ');
+        recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'refused', detail: { conflicts } });
+        throw new VmConflictError(`VM "${name}" was not started: ${message}`);
+      }
+      try {
+        return await this.launch(vm, plan, paths, actor);
+      } catch (err) {
+        releaseDevices(this.o.db, name);
+        this.o.db.prepare('DELETE FROM vm_runs WHERE vm = ?').run(name);
+        recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'error', detail: { error: (err as Error).message, argv: plan.run.argv } });
+        throw err;
+      }
+    });
+  }
+
+  private async launch(vm: VmDefinition, plan: LaunchPlan, paths: VmPaths, actor: Actor): Promise<VmStatus> {
+    prepareRunDir(paths, plan);
+    const now = new Date().toISOString();
+    this.o.db
+      .prepare('INSERT OR REPLACE INTO vm_runs (vm, pid, run_dir, sim, argv, started_at) VALUES (?, NULL, ?, ?, ?, ?)')
+      .run(vm.name, paths.runDir, plan.sim ? 1 : 0, JSON.stringify(plan.run.argv), now);
+    const r = await launchDaemon(plan.run.argv);
+    const pid = readPidFile(paths.pidFile);
+    if (r.code !== 0 || !pid) throw new Error(`QEMU did not start (exit ${r.code}): ${r.stderr || 'no message'}`);
+    this.o.db.prepare('UPDATE vm_runs SET pid = ? WHERE vm = ?').run(pid, vm.name);
+    const status = await this.watch(vm.name, pid, plan.sim, now);
+    recordAudit(this.o.db, {
+      ...actor, action: 'vm.start', target: vm.name, result: 'ok',
+      detail: { pid, argv: plan.run.argv, ...(plan.sim ? { realArgv: plan.real.argv } : {}), stderr: r.stderr || undefined },
+    });
+    this.o.log?.info({ vm: vm.name, pid, sim: plan.sim }, 'vm started');
+    return status;
+  }
+
+  private async watch(name: string, pid: number, sim: boolean, since: string): Promise<VmStatus> {
+    const watch = new WatchedQemu(name, pid, this.paths(name).qmpSocket, this.o.pollMs);
+    let handled!: (k: ExitKind) => void;
+    const done = new Promise<ExitKind>((r) => (handled = r));
+    this.running.set(name, { watch, since, sim, done });
+    this.ended.delete(name);
+    watch.on('state', () => publishChange({ kind: 'vm', vm: name, reason: `state ${watch.state}` }));
+    watch.once('exit', (kind: ExitKind) => void this.onExit(name, kind).finally(() => handled(kind)));
+    await watch.attach();
+    publishChange({ kind: 'vm', vm: name, reason: 'started' });
+    return this.status(name);
+  }
+
+  private async onExit(name: string, kind: ExitKind): Promise<void> {
+    this.running.delete(name);
+    this.ended.set(name, { state: kind, at: new Date().toISOString() });
+    const devices = releaseDevices(this.o.db, name);
+    this.o.db.prepare('DELETE FROM vm_runs WHERE vm = ?').run(name);
+    cleanRunDir(this.paths(name));
+    if (kind !== 'stopped') {
+      recordAudit(this.o.db, { ...SYSTEM, action: kind === 'crashed' ? 'vm.crash' : 'vm.shutdown', target: name, result: kind === 'crashed' ? 'error' : 'ok' });
+    }
+    publishChange({ kind: 'vm', vm: name, reason: kind });
+    const vm = this.repo.get(name);
+    if (vm && this.o.onDevicesReleased && devices.length) {
+      try {
+        await this.o.onDevicesReleased({ vm, policy: vm.onStop, devices, reason: kind, actor: SYSTEM });
+      } catch (err) {
+        recordAudit(this.o.db, { ...SYSTEM, action: 'vm.devices', target: name, result: 'error', detail: { policy: vm.onStop, error: (err as Error).message } });
+      }
+    }
+  }
+
+  /** Graceful: system_powerdown, wait timeoutMs, then quit, then SIGKILL. */
+  async stop(name: string, actor: Actor, opts: StopOptions = {}): Promise<VmStatus> {
+    return this.exclusive(name, () => this.stopNow(name, actor, opts.timeoutMs ?? 30_000, true));
+  }
+
+  /** quit, then SIGKILL after a short grace. */
+  async forceStop(name: string, actor: Actor): Promise<VmStatus> {
+    return this.exclusive(name, () => this.stopNow(name, actor, 0, false));
+  }
+
+  async restart(name: string, actor: Actor, opts: StopOptions = {}): Promise<VmStatus> {
+    if (this.running.has(name)) await this.stop(name, actor, opts);
+    return this.start(name, actor);
+  }
+
+  private async stopNow(name: string, actor: Actor, timeoutMs: number, graceful: boolean): Promise<VmStatus> {
+    const e = this.running.get(name);
+    if (!e) throw new VmConflictError(`VM "${name}" is not running`);
+    const { watch } = e;
+    watch.stopRequested = true;
+    watch.setState('stopping');
+    const exited = () => Promise.race([e.done.then(() => true), sleep(timeoutMs).then(() => false)]);
+    let how = 'quit';
+    if (graceful) {
+      how = 'powerdown';
+      await watch.qmp?.execute('system_powerdown').catch(() => undefined);
+      if (!watch.qmp) process.kill(watch.pid, 'SIGTERM');
+    }
+    if (!graceful || !(await exited())) {
+      how = 'quit';
+      if (watch.qmp) await watch.qmp.execute('quit').catch(() => undefined);
+      else signal(watch.pid, 'SIGTERM');
+      if (!(await waitForExit(watch.pid, 3000))) {
+        how = 'kill';
+        signal(watch.pid, 'SIGKILL');
+        await waitForExit(watch.pid, 3000);
+      }
+    }
+    await Promise.race([e.done, sleep(3000)]);
+    recordAudit(this.o.db, { ...actor, action: graceful ? 'vm.stop' : 'vm.forceStop', target: name, result: this.running.has(name) ? 'error' : 'ok', detail: { how, pid: watch.pid } });
+    return this.status(name);
+  }
+
+  /**
+   * On dashboard start: re-attach every QEMU recorded in vm_runs whose pid is still that QEMU; record
+   * the ones that died meanwhile (pidfile left behind → crashed, else shut down) and release their devices.
+   */
+  async adoptAll(): Promise<VmStatus[]> {
+    const rows = this.o.db.prepare('SELECT vm, pid, sim, started_at FROM vm_runs').all() as Array<{ vm: string; pid: number | null; sim: number; started_at: string }>;
+    const out: VmStatus[] = [];
+    for (const row of rows) {
+      if (this.running.has(row.vm)) continue;
+      const paths = this.paths(row.vm);
+      const pid = readPidFile(paths.pidFile) ?? row.pid;
+      if (pid && pidAlive(pid) && isOurQemu(pid, row.vm, paths.pidFile)) {
+        out.push(await this.watch(row.vm, pid, row.sim === 1, row.started_at));
+        recordAudit(this.o.db, { ...SYSTEM, action: 'vm.adopt', target: row.vm, result: 'ok', detail: { pid } });
+      } else {
+        await this.onExit(row.vm, fs.existsSync(paths.pidFile) ? 'crashed' : 'shutdown');
+        out.push(this.status(row.vm));
+      }
+    }
+    return out;
+  }
+
+  /** Stop watching every QEMU, leaving them running (dashboard shutdown). */
+  detachAll(): void {
+    for (const e of this.running.values()) {
+      e.watch.removeAllListeners('exit');
+      e.watch.detach();
+    }
+    this.running.clear();
+  }
+
+  private async exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    if (this.busy.has(name)) throw new VmConflictError(`VM "${name}" is busy with another start or stop`);
+    this.busy.add(name);
+    try {
+      return await fn();
+    } finally {
+      this.busy.delete(name);
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */
+  }
+}
+
+function prepareRunDir(paths: VmPaths, plan: LaunchPlan): void {
+  fs.mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(paths.vmDir, { recursive: true, mode: 0o700 });
+  for (const f of [paths.pidFile, paths.qmpSocket, paths.serialSocket]) fs.rmSync(f, { force: true });
+  for (const s of plan.run.scratch) {
+    fs.writeFileSync(s.path, '');
+    fs.truncateSync(s.path, s.sizeBytes);
+  }
+}
+
+function cleanRunDir(paths: VmPaths): void {
+  for (const f of [paths.pidFile, paths.qmpSocket, paths.serialSocket]) fs.rmSync(f, { force: true });
+  for (const f of fs.existsSync(paths.runDir) ? fs.readdirSync(paths.runDir) : []) {
+    if (f.startsWith('sim-') && f.endsWith('.img')) fs.rmSync(path.join(paths.runDir, f), { force: true });
+  }
+}

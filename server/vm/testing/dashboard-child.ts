@@ -1,0 +1,18 @@
+// A stand-in dashboard for the adoption test: starts a VM with its own Supervisor, prints the pid,
+// then idles until it is killed (kill -9 is the point).
+import { openDb } from '../../db';
+import { probeCaps } from '../caps';
+import { Supervisor } from '../supervisor';
+import { orinSnapshot } from './orin-snapshot';
+
+const [dataDir, vm] = process.argv.slice(2);
+const db = openDb(dataDir);
+const sup = new Supervisor({ db, dataDir, caps: probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64'), scan: () => orinSnapshot(), sim: true });
+sup
+  .start(vm, { actor: 'child', remote: null })
+  .then((s) => process.stdout.write(`started ${s.pid}\n`))
+  .catch((err) => {
+    process.stdout.write(`error ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+setInterval(() => undefined, 60_000);
