@@ -21,8 +21,11 @@ export interface Config {
 
 const TEGRA234 = 'nvidia,tegra234';
 
+/** process.env or any plain map of variables (tests pass their own) */
+export type Env = Record<string, string | undefined>;
+
 /** real mode only on a Jetson (device tree says tegra234) or when JETVM_HOST=real is set. */
-export function detectHostMode(env: NodeJS.ProcessEnv = process.env): HostMode {
+export function detectHostMode(env: Env = process.env): HostMode {
   const forced = env.JETVM_HOST;
   if (forced === 'real' || forced === 'sim') return forced;
   if (forced) throw new Error(`JETVM_HOST must be "real" or "sim", not ${JSON.stringify(forced)}`);
@@ -35,7 +38,7 @@ export function detectHostMode(env: NodeJS.ProcessEnv = process.env): HostMode {
   return 'sim';
 }
 
-function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+function intEnv(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -43,13 +46,13 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
   return n;
 }
 
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultDataDir(env: Env = process.env): string {
   if (env.JETVM_DATA_DIR) return path.resolve(env.JETVM_DATA_DIR);
   const xdg = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
   return path.join(xdg, 'jetvm');
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: Env = process.env): Config {
   return {
     host: env.HOST || '0.0.0.0',
     port: intEnv(env, 'PORT', 3000, 1, 65535),

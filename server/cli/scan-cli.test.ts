@@ -18,7 +18,7 @@ function jetvmWith(env: Record<string, string>, ...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...base, JETVM_HOST: 'sim', JETVM_DATA_DIR: path.join(cwd, 'data'), ...env },
+    env: { ...base, JETVM_HOST: 'sim', JETVM_DATA_DIR: path.join(cwd, 'data'), ...env } as unknown as NodeJS.ProcessEnv,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
