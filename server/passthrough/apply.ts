@@ -86,10 +86,16 @@ export async function rollBack(host: Host, plan: Plan, touched: string[], emit: 
   return { steps, verification };
 }
 
-/** Applies a plan that has no refusals. Never throws for a kernel error: the outcome says what happened. */
+/** Applies a plan that has no refusals, after any other change to the host. Never throws for a kernel error: the outcome says what happened. */
 export function applyPlan(host: Host, plan: Plan, onEvent: ApplyListener = () => {}): Promise<ApplyOutcome> {
   if (plan.refusals.length) return Promise.reject(new Error(`the plan is refused: ${plan.refusals.map((r) => r.message).join(' ')}`));
-  return serialised(host, async () => {
+  return serialised(host, () => executePlan(host, plan, onEvent));
+}
+
+/** applyPlan without taking the host lock: for callers already inside serialised(). */
+export async function executePlan(host: Host, plan: Plan, onEvent: ApplyListener = () => {}): Promise<ApplyOutcome> {
+  if (plan.refusals.length) throw new Error(`the plan is refused: ${plan.refusals.map((r) => r.message).join(' ')}`);
+  {
     const outcome: ApplyOutcome = { ok: false, kind: plan.kind, target: plan.target, group: plan.group, steps: [], verification: null, failure: null, rollback: null };
     const emit: ApplyListener = (e) => {
       try {
@@ -119,5 +125,5 @@ export function applyPlan(host: Host, plan: Plan, onEvent: ApplyListener = () =>
     }
     emit({ type: 'done', outcome });
     return outcome;
-  });
+  }
 }

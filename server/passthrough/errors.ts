@@ -1,0 +1,17 @@
+import type { Refusal } from './types';
+
+/** The change cannot go ahead; nothing was written. */
+export class PassthroughRefusedError extends Error {
+  constructor(readonly refusals: Refusal[]) {
+    super(refusals.map((r) => (r.fix ? `${r.message} ${r.fix}` : r.message)).join(' '));
+    this.name = 'PassthroughRefusedError';
+  }
+}
+
+/** The host changed since the plan was shown: show the new plan before doing anything. */
+export class StalePlanError extends Error {
+  constructor() {
+    super('The host changed since this plan was shown; look at the new plan and confirm again.');
+    this.name = 'StalePlanError';
+  }
+}
