@@ -78,6 +78,11 @@ export class Supervisor {
     this.repo = new VmRepo(o.db);
   }
 
+  /** The passthrough area installs what happens to devices when a VM ends (keep on vfio-pci / return to host). */
+  setDevicePolicyHook(hook: DevicePolicyHook | undefined): void {
+    this.o.onDevicesReleased = hook;
+  }
+
   paths(name: string): VmPaths {
     return vmPaths(this.o.dataDir, name);
   }

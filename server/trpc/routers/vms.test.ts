@@ -1,0 +1,97 @@
+// The vms procedures through tRPC's caller over the real simulated Orin (host layer), real SQLite and,
+// for the start, the real demo guest under TCG.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config';
+import { openDb, type Db } from '../../db';
+import { openSimHost } from '../../host';
+import type { Host } from '../../host/host';
+import type { Services } from '../../services';
+import { createVmService, type VmService } from '../../vm/service';
+import { demoGuest } from '../../vm/testing/harness';
+import { createCallerFactory, router } from '../trpc';
+import { vmsRouter } from './vms';
+
+const makeCaller = createCallerFactory(router({ vms: vmsRouter }));
+let dir: string;
+let db: Db;
+let host: Host;
+let svc: VmService;
+let services: Services;
+
+beforeAll(async () => {
+  demoGuest();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-vms-'));
+  db = openDb(dir);
+  const config = loadConfig({ JETVM_DATA_DIR: dir, JETVM_HOST: 'sim', JETVM_SIM_CARD: 't600' });
+  host = openSimHost(dir, 't600');
+  svc = await createVmService({ config, db, host });
+  services = { config, db, host, vms: svc.supervisor } as Services;
+});
+afterAll(async () => {
+  for (const s of svc.supervisor.list()) if (s.pid) await svc.supervisor.forceStop(s.name, { actor: 't', remote: null });
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const origin = 'http://jetvm.test';
+const as = (role: 'admin' | 'viewer') =>
+  makeCaller({
+    services,
+    user: { name: role === 'admin' ? 'admin' : 'ann', role } as never,
+    req: { remote: '127.0.0.1', origin, selfOrigin: origin, secure: false, sessionToken: null },
+    setCookie: () => {},
+  });
+
+describe('vms router', () => {
+  it('the demo VM exists on first start with the x8-slot GPU, and shows both argvs', async () => {
+    expect(svc.demo.created).toBe(true);
+    expect(await as('viewer').vms.list()).toMatchObject([{ vm: { name: 'demo', devices: ['0005:01:00.0', '0005:01:00.1'] }, status: { state: 'stopped' } }]);
+    const got = await as('viewer').vms.get({ name: 'demo' });
+    expect(got.plan.sim).toBe(true);
+    expect(got.plan.run.argv.join(' ')).toContain('bochs-display,id=sim-0005-01-00.0');
+    expect(got.plan.real.argv).toContain('vfio-pci,host=0005:01:00.0,id=hostdev-0005-01-00.0,bus=rp1,addr=00.0,multifunction=on,rombar=0');
+    expect(got.plan.real.argv[got.plan.real.argv.indexOf('-cpu') + 1]).toBe('host');
+    expect(await as('viewer').vms.exportScript({ name: 'demo' })).toMatch(/^#!\/bin\/sh[\s\S]*-device vfio-pci,host=0005:01:00\.1/);
+    expect(await as('viewer').vms.exportXml({ name: 'demo' })).toContain("<hostdev mode='subsystem' type='pci' managed='yes'>");
+  });
+
+  it('edits are admin-only; bad input is a BAD_REQUEST with the reasons, and changes nothing', async () => {
+    await expect(as('viewer').vms.create({ name: 'x', kernel: svc.demo.vm!.kernel, memoryMiB: 256, vcpus: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(as('admin').vms.create({ name: 'Bad!', kernel: 'rel/Image', memoryMiB: 1, vcpus: 1 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(as('admin').vms.create({ name: 'x', kernel: '/no/such/Image', memoryMiB: 256, vcpus: 1 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'kernel: /no/such/Image does not exist' });
+    await expect(as('admin').vms.update({ name: 'nope', patch: { vcpus: 2 } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await as('viewer').vms.list()).map((v) => v.vm.name)).toEqual(['demo']);
+    const copy = await as('admin').vms.clone({ name: 'demo', newName: 'demo-2' });
+    expect(copy.devices).toEqual(['0005:01:00.0', '0005:01:00.1']);
+    await expect(as('admin').vms.clone({ name: 'demo', newName: 'demo-2' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await as('admin').vms.update({ name: 'demo-2', patch: { memoryMiB: 512 } })).memoryMiB).toBe(512);
+    await as('admin').vms.delete({ name: 'demo-2' });
+  });
+
+  it('start is refused in plain words while the GPU group is not viable, and runs once the sim kernel has bound it', async () => {
+    const refused = await as('admin').vms.start({ name: 'demo' }).catch((e) => e);
+    expect(refused).toMatchObject({ code: 'PRECONDITION_FAILED' });
+    expect(refused.message).toMatch(/141a0000\.pcie/);
+    expect(refused.message).toMatch(/0005:01:00\.0 .* is on nouveau, not vfio-pci/);
+
+    // what the passthrough page does: overlay + reboot, then bind the group to vfio-pci through the simulated kernel
+    host.sim!.reboot({ overlayLabels: ['pcie_c5_rp'] });
+    for (const a of ['0005:01:00.0', '0005:01:00.1']) {
+      const drv = host.scan().devices.find((d) => d.address === a)!.driver!;
+      for (const [p, v] of [[`sys/bus/pci/devices/${a}/driver_override`, 'vfio-pci'], [`sys/bus/pci/drivers/${drv}/unbind`, a], ['sys/bus/pci/drivers_probe', a]]) {
+        expect(host.write(p, v)).toMatchObject({ ok: true });
+      }
+    }
+    const checks = await as('viewer').vms.checks({ name: 'demo' });
+    expect(checks.filter((c) => c.severity === 'error')).toEqual([]);
+
+    const st = await as('admin').vms.start({ name: 'demo' });
+    expect(st).toMatchObject({ state: 'running', sim: true });
+    await expect(as('admin').vms.delete({ name: 'demo' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(as('admin').vms.start({ name: 'demo' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await as('admin').vms.forceStop({ name: 'demo' })).toMatchObject({ state: 'stopped' });
+  });
+});

@@ -1,0 +1,78 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { VmConflictError, VmNotFoundError } from '../../vm/repo';
+import { vmCreateSchema, VmInputError, vmNameSchema, vmUpdateSchema } from '../../vm/schema';
+import { StartRefusedError, type Supervisor } from '../../vm/supervisor';
+import '../../vm/service';
+import { adminProcedure, router, viewerProcedure } from '../trpc';
+import type { Context } from '../trpc';
+
+const byName = z.object({ name: vmNameSchema });
+
+function vms(ctx: Context): Supervisor {
+  const s = ctx.services.vms;
+  if (!s) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'the VM service is not set up on this server' });
+  return s;
+}
+
+/** The VM layer's errors as tRPC codes, with their plain-words messages. */
+async function call<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof VmInputError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message, cause: err });
+    if (err instanceof VmNotFoundError) throw new TRPCError({ code: 'NOT_FOUND', message: err.message });
+    if (err instanceof VmConflictError) throw new TRPCError({ code: 'CONFLICT', message: err.message });
+    if (err instanceof StartRefusedError) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: err.message });
+    throw err;
+  }
+}
+
+const actorOf = (ctx: Context & { user: { name: string } }) => ({ actor: ctx.user.name, remote: ctx.req.remote });
+
+export const vmsRouter = router({
+  list: viewerProcedure.query(({ ctx }) => {
+    const s = vms(ctx);
+    return s.repo.list().map((vm) => ({ vm, status: s.status(vm.name) }));
+  }),
+
+  /** One VM with its status, the checks a start would run now, and both argvs (run here / on the Jetson). */
+  get: viewerProcedure.input(byName).query(({ ctx, input }) =>
+    call(() => {
+      const s = vms(ctx);
+      const vm = s.repo.require(input.name);
+      const snapshot = ctx.services.host.scan();
+      return { vm, status: s.status(vm.name), checks: s.checks(vm.name, snapshot), plan: s.plan(vm.name, snapshot) };
+    }),
+  ),
+
+  create: adminProcedure.input(vmCreateSchema).mutation(({ ctx, input }) => call(() => vms(ctx).repo.create(input))),
+
+  update: adminProcedure
+    .input(z.object({ name: vmNameSchema, patch: vmUpdateSchema }))
+    .mutation(({ ctx, input }) => call(() => vms(ctx).repo.update(input.name, input.patch))),
+
+  clone: adminProcedure
+    .input(z.object({ name: vmNameSchema, newName: vmNameSchema }))
+    .mutation(({ ctx, input }) => call(() => vms(ctx).repo.clone(input.name, input.newName))),
+
+  delete: adminProcedure.input(byName).mutation(({ ctx, input }) => call(() => vms(ctx).repo.delete(input.name))),
+
+  start: adminProcedure.input(byName).mutation(({ ctx, input }) => call(() => vms(ctx).start(input.name, actorOf(ctx)))),
+
+  stop: adminProcedure
+    .input(z.object({ name: vmNameSchema, timeoutSec: z.int().min(0).max(600).default(30) }))
+    .mutation(({ ctx, input }) => call(() => vms(ctx).stop(input.name, actorOf(ctx), { timeoutMs: input.timeoutSec * 1000 }))),
+
+  forceStop: adminProcedure.input(byName).mutation(({ ctx, input }) => call(() => vms(ctx).forceStop(input.name, actorOf(ctx)))),
+
+  restart: adminProcedure.input(byName).mutation(({ ctx, input }) => call(() => vms(ctx).restart(input.name, actorOf(ctx)))),
+
+  argv: viewerProcedure.input(byName).query(({ ctx, input }) => call(() => vms(ctx).plan(input.name))),
+
+  checks: viewerProcedure.input(byName).query(({ ctx, input }) => call(() => vms(ctx).checks(input.name))),
+
+  exportScript: viewerProcedure.input(byName).query(({ ctx, input }) => call(() => vms(ctx).exportScript(input.name))),
+
+  exportXml: viewerProcedure.input(byName).query(({ ctx, input }) => call(() => vms(ctx).exportXml(input.name))),
+});
