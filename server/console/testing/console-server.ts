@@ -7,22 +7,24 @@ import { createUpgradeHandler } from '../../ws/upgrade';
 import type { HubOptions } from '../hub';
 import { consoleRoute } from '../route';
 import { ConsoleService } from '../service';
+import { shellRoute } from '../../shell/route';
 
 /**
- * The console's WebSocket route on a plain HTTP server, with the real upgrade checks (Origin,
+ * The console's WebSocket route (and optionally the shell's) on a plain HTTP server, with the real upgrade checks (Origin,
  * session, role), a real database and one admin and one viewer: everything but Next, for the hub's
  * tests and the benchmark.
  */
 export interface ConsoleServer {
   url: string;
   wsUrl(vm: string): string;
+  shellUrl: string;
   cookie(role: Role): string;
   db: Db;
   service: ConsoleService;
   close(): Promise<void>;
 }
 
-export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptions; vms?: string[] } = {}): Promise<ConsoleServer> {
+export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptions; vms?: string[]; shell?: boolean } = {}): Promise<ConsoleServer> {
   const db = openDb(dataDir);
   const cookies: Record<Role, string> = { admin: '', viewer: '' };
   for (const role of ['admin', 'viewer'] as const) {
@@ -33,18 +35,26 @@ export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptio
   const service = new ConsoleService(dataDir, { exists: (vm) => known.has(vm), hub: opts.hub });
   service.start();
   const server = http.createServer((_req, res) => res.writeHead(404).end());
-  server.on('upgrade', createUpgradeHandler(db, [consoleRoute(service, db)]));
+  server.on('upgrade', createUpgradeHandler(db, [consoleRoute(service, db), ...(opts.shell ? [shellRoute()] : [])]));
+  // upgraded sockets are no longer the HTTP server's: tracked here so close() ends them
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     wsUrl: (vm) => `ws://127.0.0.1:${port}/ws/console/${encodeURIComponent(vm)}`,
+    shellUrl: `ws://127.0.0.1:${port}/ws/shell`,
     cookie: (role) => cookies[role],
     db,
     service,
     async close() {
       await service.close();
-      server.closeAllConnections();
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => setTimeout(r, 50)); // let the close handlers (audit) run before the database closes
       await new Promise<void>((resolve) => server.close(() => resolve()));
       db.close();
     },
