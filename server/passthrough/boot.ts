@@ -15,7 +15,8 @@ export interface BootDevice {
   hostDriver: string | null;
 }
 
-export type BootMethod = 'udev' | 'modprobe';
+export const BOOT_METHODS = ['udev', 'modprobe'] as const;
+export type BootMethod = (typeof BOOT_METHODS)[number];
 
 export interface BootFile {
   /** where it goes on the Jetson: "/etc/udev/rules.d/…" */

@@ -1,0 +1,48 @@
+// Builds the passthrough area's services from the shared ones (config, db, host).
+import os from 'node:os';
+import type { Config } from '../config';
+import type { Db } from '../db';
+import type { Host } from '../host/host';
+import { currentClaims } from '../vm/claims';
+import { BootConfigService } from './boot-service';
+import { ProgressHub } from './progress';
+import { PassthroughService } from './service';
+import type { VmClaim } from './types';
+
+export interface PassthroughServices {
+  passthrough: PassthroughService;
+  boot: BootConfigService;
+  progress: ProgressHub;
+}
+
+/** Devices held by started VMs (server/vm/claims.ts), grouped per VM. */
+export function vmClaimsFromDb(db: Db): VmClaim[] {
+  const byVm = new Map<string, string[]>();
+  for (const [address, vm] of currentClaims(db)) byVm.set(vm, [...(byVm.get(vm) ?? []), address]);
+  return [...byVm].map(([vm, devices]) => ({ vm, devices: devices.sort() }));
+}
+
+/**
+ * The interface holding the address the dashboard listens on (real mode, HOST set to one address).
+ * Listening on every address tells nothing; then the default-route check alone protects the network.
+ */
+export function dashboardInterfaces(config: Pick<Config, 'host'>, host: Host): string[] {
+  if (host.mode !== 'real' || ['0.0.0.0', '::', ''].includes(config.host)) return [];
+  return Object.entries(os.networkInterfaces())
+    .filter(([, addrs]) => addrs?.some((a) => a.address === config.host))
+    .map(([name]) => name);
+}
+
+export function createPassthroughServices(s: { config: Config; db: Db; host: Host }): PassthroughServices {
+  return {
+    passthrough: new PassthroughService({
+      host: s.host,
+      db: s.db,
+      qemuBinary: s.config.qemuBinary,
+      vmClaims: () => vmClaimsFromDb(s.db),
+      dashboardInterfaces: () => dashboardInterfaces(s.config, s.host),
+    }),
+    boot: new BootConfigService({ host: s.host, db: s.db, dataDir: s.config.dataDir }),
+    progress: new ProgressHub(),
+  };
+}

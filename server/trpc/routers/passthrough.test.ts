@@ -1,0 +1,86 @@
+// The passthrough procedures through tRPC's caller: real SQLite, the simulated Orin, roles, input checks.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config';
+import { openDb, type Db } from '../../db';
+import { listAudit } from '../../db/audit';
+import { openSimHost } from '../../host';
+import type { Services } from '../../services';
+import { createCallerFactory, router } from '../trpc';
+import { passthroughRouter } from './passthrough';
+
+const makeCaller = createCallerFactory(router({ passthrough: passthroughRouter }));
+let dir: string;
+let db: Db;
+let services: Services;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-pt-router-'));
+  db = openDb(dir);
+  const config = loadConfig({ JETVM_DATA_DIR: dir, JETVM_HOST: 'sim', JETVM_SIM_CARD: 't600' });
+  services = { config, db, host: openSimHost(dir, 't600') } as Services;
+});
+afterAll(() => {
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const self = 'http://jetvm.test';
+const as = (role: 'admin' | 'viewer', origin = self) =>
+  makeCaller({ services, user: { name: role, role } as never, req: { remote: '127.0.0.1', origin, selfOrigin: self, secure: false, sessionToken: null }, setCookie: () => {} }).passthrough;
+
+describe('passthrough router', () => {
+  it('plans for viewers; refuses bad input, viewers changing things, and cross-origin changes', async () => {
+    const plan = await as('viewer').plan({ address: '0005:01:00.0' });
+    expect(plan.refusals[0]).toMatchObject({ code: 'platform-in-group', overlay: { dtLabel: 'pcie_c5_rp' } });
+    await expect(as('viewer').plan({ address: '5:1:0.0' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(as('viewer').bind({ address: '0005:01:00.0' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(as('admin', 'http://evil.test').bind({ address: '0005:01:00.0' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(as('admin').bind({ address: '0005:01:00.0' })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringMatching(/pcie_c5_rp/) });
+  });
+
+  it('overlay, simulated reboot, apply with progress, release', async () => {
+    const overlay = await as('viewer').overlayFor({ address: '0005:01:00.0' });
+    expect(overlay?.labels).toEqual(['pcie_c5_rp']);
+    expect(overlay?.check.ok).toBe(true);
+    await expect(as('admin').applyOverlayAndReboot({ labels: ['nope-'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await as('admin').applyOverlayAndReboot({ labels: overlay!.labels })).toEqual({ overlayLabels: ['pcie_c5_rp'] });
+
+    const plan = await as('viewer').plan({ address: '0005:01:00.0' });
+    const events: string[] = [];
+    const sub = await as('viewer').progress({ operationId: 'op-router-1' });
+    const following = (async () => {
+      for await (const e of sub) events.push(e.type);
+    })();
+    const outcome = await as('admin').bind({ address: '0005:01:00.0', confirmedWrites: plan.writes, operationId: 'op-router-1' });
+    await following;
+    expect(outcome.ok).toBe(true);
+    expect(events.at(0)).toBe('start');
+    expect(events.at(-1)).toBe('done');
+    await expect(as('admin').bind({ address: '0005:01:00.0', confirmedWrites: plan.writes })).rejects.toMatchObject({ code: 'CONFLICT' });
+
+    expect((await as('admin').release({ address: '0005:01:00.1' })).ok).toBe(true);
+    expect(listAudit(db, 10).map((r) => [r.action, r.result])).toEqual([
+      ['passthrough.release', 'ok'],
+      ['passthrough.apply', 'refused'],
+      ['passthrough.apply', 'ok'],
+      ['passthrough.overlay-reboot', 'ok'],
+      ['passthrough.apply', 'refused'],
+    ]);
+  });
+
+  it('bind at boot and preflight', async () => {
+    const preview = await as('viewer').bootPreview({ address: '0005:01:00.0' });
+    expect(preview.files[0].content).toContain('KERNEL=="0005:01:00.0"');
+    await expect(as('admin').bootAdd({ address: '0005:01:00.0', writeToSystem: true })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    const added = await as('admin').bootAdd({ address: '0005:01:00.0' });
+    expect(added.written.every((p) => p.startsWith(path.join(dir, 'boot') + path.sep))).toBe(true);
+    expect((await as('viewer').bootConfig()).devices).toHaveLength(2);
+    expect((await as('admin').bootRemove({})).removal.removed).toHaveLength(2);
+
+    const pf = await as('viewer').preflight();
+    expect(pf.items.map((i) => i.id)).toContain('unsafe-interrupts');
+  });
+});
