@@ -2,7 +2,7 @@
 import type { BoardView } from '../host/boards/types';
 import type { HostSnapshot, IdName, ParentRef, PciClass } from '../host/types';
 import type { VmClaim } from '../passthrough/types';
-import { barView, linkView, type BarView, type LinkView } from './format';
+import { barView, type BarView, type LinkView } from './format';
 import { groupVerdict, type GroupVerdict } from './group-verdict';
 import { summarize, type DeviceSummary } from './summary';
 
@@ -51,9 +51,10 @@ export function buildDeviceView(input: DeviceInput): DeviceView | null {
   const group = d.iommuGroup === null ? null : (snapshot.groups.find((g) => g.id === d.iommuGroup) ?? null);
   const controllers = board?.board.controllers.length ? board.board.controllers : undefined;
   const ctx = { vmClaims: [...claims], dashboardInterfaces: input.dashboardInterfaces ?? [] };
+  const summary = summarize(d, claims, byAddress);
   const slot = board?.slots.find((s) => s.rootPort?.address === d.address || s.devices.some((x) => x.address === d.address));
   return {
-    summary: summarize(d, claims),
+    summary,
     vendor: d.vendor,
     device: d.device,
     subsystemVendor: d.subsystemVendor,
@@ -62,14 +63,14 @@ export function buildDeviceView(input: DeviceInput): DeviceView | null {
     class: d.class,
     bars: d.bars.map(barView),
     windows: d.windows.map(barView),
-    link: linkView(d.link),
+    link: summary.link,
     driver: d.driver,
     driverOverride: d.driverOverride,
     group: group ? { id: group.id, verdict: groupVerdict(snapshot, group, ctx, { controllers }), members: group.members.map((m) => m.name) } : null,
     slot: slot ? { id: slot.slot.id, name: slot.slot.name } : null,
     parents: d.parents.map((p) => ({ ...p, isPci: p.kind === 'pci' && byAddress.has(p.name) })),
-    siblings: d.siblings.flatMap((a) => (byAddress.has(a) ? [summarize(byAddress.get(a)!, claims)] : [])),
-    children: snapshot.devices.filter((x) => x.parents[0]?.name === d.address).map((x) => summarize(x, claims)),
+    siblings: d.siblings.flatMap((a) => (byAddress.has(a) ? [summarize(byAddress.get(a)!, claims, byAddress)] : [])),
+    children: snapshot.devices.filter((x) => x.parents[0]?.name === d.address).map((x) => summarize(x, claims, byAddress)),
     blockDevices: d.blockDevices,
     netInterfaces: d.netInterfaces,
     sysfsPath: d.sysfsPath,

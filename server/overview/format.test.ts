@@ -48,9 +48,20 @@ describe('links', () => {
       current: '8 GT/s (Gen3) x8',
       max: '8 GT/s (Gen3) x16',
       degraded: true,
+      limitedBySlot: null,
       down: false,
     });
     expect(linkView({ currentSpeed: '16.0 GT/s PCIe', maxSpeed: '16.0 GT/s PCIe', currentWidth: 4, maxWidth: 4 })?.degraded).toBe(false);
+  });
+
+  it('an x16 card in the x8 slot is limited by the slot, not degraded', () => {
+    const card = { currentSpeed: '8.0 GT/s PCIe', maxSpeed: '8.0 GT/s PCIe', currentWidth: 8, maxWidth: 16 };
+    const port = { currentSpeed: '8.0 GT/s PCIe', maxSpeed: '16.0 GT/s PCIe', currentWidth: 8, maxWidth: 8 };
+    expect(linkView(card, port)).toMatchObject({ degraded: false, limitedBySlot: "the slot's port offers at most x8" });
+    expect(linkView({ ...card, currentWidth: 4 }, port)).toMatchObject({ degraded: true });
+    const gen4Card = { currentSpeed: '8.0 GT/s PCIe', maxSpeed: '16.0 GT/s PCIe', currentWidth: 4, maxWidth: 4 };
+    const gen3Port = { currentSpeed: '8.0 GT/s PCIe', maxSpeed: '8.0 GT/s PCIe', currentWidth: 4, maxWidth: 4 };
+    expect(linkView(gen4Card, gen3Port)).toMatchObject({ degraded: false, limitedBySlot: "the slot's port offers at most 8 GT/s (Gen3)" });
   });
 
   it('an empty slot has its link down, not degraded', () => {

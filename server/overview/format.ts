@@ -62,8 +62,10 @@ export interface LinkView {
   /** "16 GT/s (Gen4) x8" */
   current: string | null;
   max: string | null;
-  /** trained below what the device can do (slower or narrower) */
+  /** trained below what both the device and the port above it can do */
   degraded: boolean;
+  /** the device can do more than the slot's port offers (an x16 card in an x8 slot): expected, not a fault */
+  limitedBySlot: string | null;
   /** no link: the kernel reports 0 lanes / unknown speed (e.g. an empty slot's root port) */
   down: boolean;
 }
@@ -74,16 +76,26 @@ const part = (speed: string | null, width: number | null) => {
   return [s, width ? `x${width}` : null].filter(Boolean).join(' ');
 };
 
-export function linkView(link: PcieLink | null): LinkView | null {
+const gts = (s: string | null | undefined) => (s ? parseFloat(s) : NaN);
+const minKnown = (a: number, b: number) => (Number.isNaN(b) || b <= 0 ? a : Number.isNaN(a) ? b : Math.min(a, b));
+
+/** `port` is the link of the root port above the device, when there is one: it caps what the device can reach. */
+export function linkView(link: PcieLink | null, port: PcieLink | null = null): LinkView | null {
   if (!link) return null;
-  const speed = (s: string | null) => (s ? parseFloat(s) : NaN);
   const down = !link.currentWidth || /unknown/i.test(link.currentSpeed ?? 'unknown');
-  const slower = speed(link.currentSpeed) < speed(link.maxSpeed);
-  const narrower = (link.currentWidth ?? 0) < (link.maxWidth ?? 0);
+  const reachSpeed = minKnown(gts(link.maxSpeed), gts(port?.maxSpeed));
+  const reachWidth = minKnown(link.maxWidth ?? NaN, port?.maxWidth ?? NaN);
+  const slower = gts(link.currentSpeed) < reachSpeed;
+  const narrower = (link.currentWidth ?? 0) < reachWidth;
+  const capped = [
+    port?.maxWidth && link.maxWidth && port.maxWidth < link.maxWidth ? `x${port.maxWidth}` : null,
+    gts(port?.maxSpeed) < gts(link.maxSpeed) ? speedText(port!.maxSpeed) : null,
+  ].filter(Boolean);
   return {
     current: down ? null : part(link.currentSpeed, link.currentWidth),
     max: part(link.maxSpeed, link.maxWidth),
     degraded: !down && (slower || narrower),
+    limitedBySlot: capped.length ? `the slot's port offers at most ${capped.join(', ')}` : null,
     down,
   };
 }

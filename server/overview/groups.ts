@@ -63,7 +63,7 @@ export function buildGroupsView(input: GroupsInput): GroupsView {
       const members = g.members.map((m): GroupMemberView => {
         const d = m.kind === 'pci' ? byAddress.get(m.name) : undefined;
         if (d) {
-          const s = summarize(d, claims);
+          const s = summarize(d, claims, byAddress);
           return { kind: m.kind, name: m.name, driver: d.driver, label: s.name, classText: s.className, isBridge: d.isBridge, state: s.state };
         }
         const c = m.kind === 'platform' ? findController(m.name, controllers) : null;
@@ -91,7 +91,7 @@ export function buildGroupsView(input: GroupsInput): GroupsView {
         joins !== null
           ? `no IOMMU group yet: the kernel creates it when a driver probes (it will join group ${joins}, its root port's)`
           : 'no IOMMU group yet: the kernel creates it when a driver probes';
-      return { ...summarize(d, claims), note };
+      return { ...summarize(d, claims, byAddress), note };
     });
 
   return { groups, groupless, vfioNodes: snapshot.vfio.groupNodes };

@@ -62,7 +62,8 @@ export interface OverviewView {
 function slotCard(view: SlotView, input: OverviewInput): SlotCard {
   const claims = input.vmClaims ?? [];
   const { slot } = view;
-  const devices = view.devices.map((d) => summarize(d, claims));
+  const byAddress = new Map(input.snapshot.devices.map((d) => [d.address, d]));
+  const devices = view.devices.map((d) => summarize(d, claims, byAddress));
   const groupId = view.rootPort?.iommuGroup ?? view.devices.find((d) => d.iommuGroup !== null)?.iommuGroup ?? null;
   const group = groupId === null ? null : (input.snapshot.groups.find((g) => g.id === groupId) ?? null);
   const ctx = { vmClaims: [...claims], dashboardInterfaces: input.dashboardInterfaces ?? [] };
@@ -78,7 +79,7 @@ function slotCard(view: SlotView, input: OverviewInput): SlotCard {
     controller: slot.controller,
     dtLabel: slot.dtLabel,
     source: slot.source,
-    rootPort: view.rootPort ? summarize(view.rootPort, claims) : null,
+    rootPort: view.rootPort ? summarize(view.rootPort, claims, byAddress) : null,
     devices,
     group: group ? { id: group.id, verdict: groupVerdict(input.snapshot, group, ctx, { controllers }) } : null,
     power: slotPower(view, input.userPower),
@@ -96,7 +97,7 @@ export function buildOverview(input: OverviewInput): OverviewView {
     board: { id: board.board.id, name: board.board.name },
     isOrin: board.board.id === 'jetson-agx-orin-devkit',
     slots: board.slots.map((s) => slotCard(s, input)),
-    unplaced: board.unplaced.flatMap((a) => (byAddress.has(a) ? [summarize(byAddress.get(a)!, claims)] : [])),
+    unplaced: board.unplaced.flatMap((a) => (byAddress.has(a) ? [summarize(byAddress.get(a)!, claims, byAddress)] : [])),
     warnings: snapshot.warnings,
     host: {
       kernelRelease: snapshot.kernelRelease,

@@ -19,7 +19,9 @@ export interface DeviceSummary {
   link: LinkView | null;
 }
 
-export function summarize(d: PciDevice, claims: readonly VmClaim[]): DeviceSummary {
+/** `devices` (by address) lets the link be judged against the root port above the device. */
+export function summarize(d: PciDevice, claims: readonly VmClaim[], devices?: ReadonlyMap<string, PciDevice>): DeviceSummary {
+  const port = d.rootPort && d.rootPort !== d.address ? (devices?.get(d.rootPort) ?? null) : null;
   return {
     address: d.address,
     vendorDevice: vendorDevice(d),
@@ -32,6 +34,6 @@ export function summarize(d: PciDevice, claims: readonly VmClaim[]): DeviceSumma
     driverOverride: d.driverOverride,
     iommuGroup: d.iommuGroup,
     state: deviceState(d, claims),
-    link: linkView(d.link),
+    link: linkView(d.link, port?.link ?? null),
   };
 }
