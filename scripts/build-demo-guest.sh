@@ -52,6 +52,8 @@ need apt-get "Debian's apt"; need dpkg-deb "dpkg"; need cpio "apt-get install cp
 [ -r "$keyring" ] || die "no Debian archive keyring at $keyring (apt-get install debian-archive-keyring, or set JETVM_GUEST_KEYRING)"
 
 mkdir -p "$cache/debs" "$cache/apt/lists/partial" "$cache/apt/cache/archives/partial" "$cache/apt/empty.d"
+# one build at a time per cache (test files may ask for the guest in parallel)
+if command -v flock >/dev/null; then exec 9>"$cache/.lock"; flock 9; fi
 stamp_want="$(init_script | sha256sum | cut -c1-16) $modules_wanted"
 if [ $force = 0 ] && [ -s "$cache/Image" ] && [ -s "$cache/initrd.gz" ] && [ "$(cat "$cache/stamp" 2>/dev/null)" = "$stamp_want" ]; then
   echo "demo guest (cached): $cache/Image $cache/initrd.gz"
