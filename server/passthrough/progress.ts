@@ -19,8 +19,8 @@ export class ProgressHub {
     if (!op) {
       op = { events: [], done: false };
       this.ops.set(id, op);
-      // forget the oldest finished operations
-      for (const [old, o] of this.ops) if (this.ops.size > KEEP && o.done) this.ops.delete(old);
+      // forget the oldest finished (or never started) operations, so watching made-up ids costs nothing lasting
+      for (const [old, o] of this.ops) if (this.ops.size > KEEP && old !== id && (o.done || o.events.length === 0)) this.ops.delete(old);
     }
     return op;
   }
