@@ -98,6 +98,19 @@ describe('Supervisor with the real demo guest (TCG, sim stand-ins)', () => {
     expect(listAudit(h.db).find((a) => a.action === 'vm.forceStop')).toMatchObject({ result: 'ok' });
   });
 
+  it('a guest that powers itself off is reported as shut down (not crashed), and its devices are released', async () => {
+    const { consoleLog, serialSocket } = vmPaths(h.dataDir, 'demo');
+    const offset = fs.statSync(consoleLog).size;
+    await sup.start('demo', actor);
+    await waitForText(consoleLog, 'root@demo:/# ', 60_000, offset);
+    const s = (await import('node:net')).connect(serialSocket, () => s.end('poweroff -f\r'));
+    await waitState('demo', 'shutdown', 10_000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(currentClaims(h.db).size).toBe(0);
+    expect(hookCalls.at(-1)).toMatchObject({ reason: 'shutdown' });
+    expect(listAudit(h.db).find((a) => a.action === 'vm.shutdown')).toMatchObject({ actor: 'system', target: 'demo', result: 'ok' });
+  });
+
   it('kill -9 of the qemu pid is reported as crashed within a second', async () => {
     const { pid } = await sup.start('demo', actor);
     process.kill(pid!, 'SIGKILL');
