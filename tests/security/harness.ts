@@ -129,16 +129,24 @@ export class TestServer {
     return this.login(name, password);
   }
 
-  /** Attempts a WebSocket upgrade; resolves with the HTTP status (101 when it opened) and the socket. */
-  async upgrade(pathname: string, c: Caller = {}): Promise<{ status: number; ws: WebSocket | null }> {
+  /** Attempts a WebSocket upgrade; the HTTP status (101 when it opened), the socket and its messages from the first byte on. */
+  async upgrade(pathname: string, c: Caller = {}): Promise<{ status: number; ws: WebSocket | null; next: () => Promise<string> }> {
     const ws = new WebSocket(`${this.url.replace(/^http/, 'ws')}${pathname}`, { headers: this.headers(c) });
+    const inbox: string[] = [];
+    const waiting: Array<(m: string) => void> = [];
+    ws.on('message', (d) => {
+      const w = waiting.shift();
+      if (w) w(String(d));
+      else inbox.push(String(d));
+    });
+    const next = () => (inbox.length ? Promise.resolve(inbox.shift()!) : new Promise<string>((r) => waiting.push(r)));
     return new Promise((resolve) => {
-      ws.once('open', () => resolve({ status: 101, ws }));
+      ws.once('open', () => resolve({ status: 101, ws, next }));
       ws.once('unexpected-response', (_req, res) => {
-        resolve({ status: res.statusCode ?? 0, ws: null });
+        resolve({ status: res.statusCode ?? 0, ws: null, next });
         res.resume();
       });
-      ws.once('error', () => resolve({ status: 0, ws: null }));
+      ws.once('error', () => resolve({ status: 0, ws: null, next }));
     });
   }
 

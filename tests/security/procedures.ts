@@ -11,7 +11,7 @@ export interface ProcedureInfo {
 
 /** Every procedure of the real router, read from the router itself: nothing to keep in sync by hand. */
 export function allProcedures(): ProcedureInfo[] {
-  return Object.entries(appRouter._def.procedures as Record<string, AnyProcedure>).map(([path, p]) => ({
+  return Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(([path, p]) => ({
     path,
     type: p._def.type,
     role: (p._def.meta as { role?: AccessLevel } | undefined)?.role,
