@@ -1,6 +1,6 @@
 // The pure QEMU argv builder: (VM definition, host snapshot, QEMU caps, paths) → argv + notes.
 import type { HostSnapshot } from '../host/types';
-import { cardsOf, describe, isDisplay, passedEndpoints, type PassedFunction } from './devices';
+import { cardsOf, deviceLabel, isDisplay, passedEndpoints, type PassedFunction } from './devices';
 import { machineOptionSince, versionAtLeast } from './machine-options';
 import type { VmPaths } from './paths';
 import { idForAddress, optList } from './qemu-opts';
@@ -76,7 +76,7 @@ function passthroughArgs(fns: PassedFunction[], vm: VmDefinition, paths: VmPaths
       const rombar = isDisplay(f.device) ? 0 : undefined;
       if (rombar === 0) notes.push(`rombar=0 for ${f.address}: its option ROM is x86 code, useless on aarch64`);
       args.push('-device', optList('vfio-pci', [['host', f.address], ['id', idForAddress('hostdev', f.address)], ...placement, ['rombar', rombar]]));
-      if (!vm.devices.includes(f.address)) notes.push(`${describe(f)} is passed too: it shares the IOMMU group`);
+      if (!vm.devices.includes(f.address)) notes.push(`${deviceLabel(f)} is passed too: it shares the IOMMU group`);
     }
   });
   return args;

@@ -3,7 +3,7 @@
 import type { HostSnapshot } from '../host/types';
 import { resolveAccel } from './argv';
 import { barFit, formatBytes, HIGH_WINDOW_BYTES, LOW_WINDOW_BYTES, MIN_IPA_BITS_FOR_HIGH_WINDOW } from './bar-fit';
-import { describe, passedEndpoints, type PassedFunction } from './devices';
+import { deviceLabel, passedEndpoints, type PassedFunction } from './devices';
 import type { CheckResult, QemuCaps, VmDefinition } from './types';
 
 export interface CheckContext {
@@ -25,13 +25,13 @@ function groupChecks(fns: PassedFunction[], snapshot: HostSnapshot): CheckResult
       continue;
     }
     if (d.iommuGroup === null) {
-      out.push({ id: 'no-iommu-group', severity: 'error', device: f.address, message: `${describe(f)} has no IOMMU group: the IOMMU does not cover it, so it cannot be passed through` });
+      out.push({ id: 'no-iommu-group', severity: 'error', device: f.address, message: `${deviceLabel(f)} has no IOMMU group: the IOMMU does not cover it, so it cannot be passed through` });
       continue;
     }
     if (d.driver !== 'vfio-pci') {
       out.push({
         id: 'not-on-vfio', severity: 'error', device: f.address,
-        message: `${describe(f)} is on ${d.driver ?? 'no driver'}, not vfio-pci: QEMU would fail with "group ${d.iommuGroup} is not viable". Bind its IOMMU group to vfio-pci on the Passthrough page first`,
+        message: `${deviceLabel(f)} is on ${d.driver ?? 'no driver'}, not vfio-pci: QEMU would fail with "group ${d.iommuGroup} is not viable". Bind its IOMMU group to vfio-pci on the Passthrough page first`,
       });
     }
     if (seen.has(d.iommuGroup)) continue;
@@ -107,7 +107,7 @@ function hostChecks(vm: VmDefinition, caps: QemuCaps, snapshot: HostSnapshot, fn
 function claimChecks(fns: PassedFunction[], vm: VmDefinition, ctx: CheckContext): CheckResult[] {
   return fns
     .filter((f) => (ctx.claims.get(f.address) ?? vm.name) !== vm.name)
-    .map((f) => ({ id: 'claimed', severity: 'error' as const, device: f.address, message: `${describe(f)} is in use by the running VM "${ctx.claims.get(f.address)}"` }));
+    .map((f) => ({ id: 'claimed', severity: 'error' as const, device: f.address, message: `${deviceLabel(f)} is in use by the running VM "${ctx.claims.get(f.address)}"` }));
 }
 
 export function checkStart(vm: VmDefinition, snapshot: HostSnapshot, caps: QemuCaps, ctx: CheckContext): CheckResult[] {

@@ -22,10 +22,6 @@ export function parseAddress(address: string): { domain: number; bus: number; sl
   return { domain: parseInt(m[1], 16), bus: parseInt(m[2], 16), slot: parseInt(m[3], 16), fn: parseInt(m[4], 10) };
 }
 
-export function isPciAddress(address: string): boolean {
-  return parseAddress(address) !== null && parseInt(address.slice(8, 10), 16) < 0x20;
-}
-
 /**
  * Every endpoint a VM gets: the devices it names plus every other PCI endpoint of their IOMMU groups
  * (bridges stay on the host). Sorted by address, no duplicates.
@@ -70,7 +66,8 @@ export function isDisplay(device: PciDevice | null): boolean {
   return classOf(device).startsWith('03');
 }
 
-export function describe(f: PassedFunction): string {
+/** "0005:01:00.0 10de:1fb1 TU117GL [T600]" for messages and notes. */
+export function deviceLabel(f: PassedFunction): string {
   const d = f.device;
   if (!d) return `${f.address} (not on this host)`;
   const name = d.device.name ?? d.class.subclassName ?? d.class.className ?? 'device';

@@ -2,7 +2,7 @@
 // boot log lists the "passed" card. Pure: returns the QEMU arguments and the scratch images to create.
 import path from 'node:path';
 import type { PassedFunction } from './devices';
-import { classOf, describe } from './devices';
+import { classOf, deviceLabel } from './devices';
 import { idForAddress, optList } from './qemu-opts';
 
 export interface ScratchImage {
@@ -45,5 +45,5 @@ export function standInFor(f: PassedFunction, runDir: string): StandIn {
     props.push(['drive', `${id}-drive`], ['serial', `jetvm${f.address.replace(/[:.]/g, '')}`.slice(0, 20)]);
   }
   const classNote = f.device ? ` class ${f.device.class.code}` : '';
-  return { before, driver, props, scratch, note: `sim: ${describe(f)}${classNote} stands in as emulated ${driver} (id=${id})` };
+  return { before, driver, props, scratch, note: `sim: ${deviceLabel(f)}${classNote} stands in as emulated ${driver} (id=${id})` };
 }
