@@ -96,17 +96,36 @@ test.describe('overview with the Quadro P1000 (47 W in a 40 W slot)', () => {
   });
 });
 
+test.describe('overview with an empty x8 slot', () => {
+  let server: TestServer;
+  test.beforeAll(async () => {
+    server = await startServer({ JETVM_SIM_CARD: 'none' });
+  });
+  test.afterAll(async () => server?.stop());
+
+  test('shows the slot empty, its budget, and the guidance for fitting a card', async ({ page }) => {
+    await logIn(page, server.url);
+    await page.goto(server.url + '/');
+    const x8 = page.getByTestId('slot-x8');
+    await expect(x8.getByTestId('slot-empty')).toContainText('Empty');
+    await expect(x8.getByTestId('power-gauge')).toHaveAttribute('data-tone', 'empty');
+    await expect(x8.getByTestId('power-gauge')).toContainText('this slot gives 40 W, a desktop slot 75 W');
+    await expect(page.getByTestId('board-slot-x8')).toHaveAttribute('aria-label', /empty/);
+    await expect(page.getByTestId('slot-m2e')).toContainText('RTL8822CE');
+  });
+});
+
 test.describe('a card jetvm has no figure for', () => {
   let server: TestServer;
   test.beforeAll(async () => {
-    server = await startServer({ JETVM_SIM_CARD: 't600' });
+    const first = await startServer({ JETVM_SIM_CARD: 't600' });
+    await first.stop();
     // Swap the simulated T600 for a Quadro P2000 (10de:1c30), which the power table does not list:
     // the same edit a different card makes to sysfs. The sim keeps its tree across restarts.
-    await server.stop();
-    const deviceFile = path.join(server.dataDir, 'sim/root/sys/bus/pci/devices/0005:01:00.0/device');
+    const deviceFile = path.join(first.dataDir, 'sim/root/sys/bus/pci/devices/0005:01:00.0/device');
     expect(fs.readFileSync(deviceFile, 'utf8')).toBe('0x1fb1\n');
     fs.writeFileSync(deviceFile, '0x1c30\n');
-    await server.restart();
+    server = await startServer({ JETVM_SIM_CARD: 't600', JETVM_DATA_DIR: first.dataDir });
   });
   test.afterAll(async () => server?.stop());
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { boardView } from '../host/boards';
 import { scanHost } from '../host/scan';
+import { unpackFixture } from '../host/scan/fixtures';
 import { generateOrinTree } from '../host/sim/orin';
 import type { HostSnapshot } from '../host/types';
 import { buildDeviceView } from './device';
@@ -123,5 +124,33 @@ describe('device page of the simulated Orin', () => {
 
   it('has nothing for an address the host does not have', () => {
     expect(buildDeviceView({ snapshot: snap, address: '0009:01:00.0', board })).toBeNull();
+  });
+});
+
+describe('a generic (non-Orin) host: the kernel rig snapshots', () => {
+  it('lists slots by root port, without a power gauge', () => {
+    const root = unpackFixture('gpu');
+    dirs.push(root);
+    const snapshot = scanHost(root);
+    const v = buildOverview({ snapshot, mode: 'real', simCard: null, board: boardView(snapshot), userPower: [] });
+    expect(v.isOrin).toBe(false);
+    expect(v.slots.map((s) => [s.kind, s.id, s.devices.map((d) => d.address)])).toEqual([
+      ['root-port', '0000:00:01.0', ['0000:01:00.0']],
+      ['root-port', '0000:00:04.0', ['0000:02:00.0']],
+      ['root-port', '0000:00:05.0', ['0000:03:00.0', '0000:03:00.1']],
+    ]);
+    expect(v.slots.every((s) => s.power === null)).toBe(true);
+    expect(v.slots[2].group?.verdict.text).toBe('ready to pass through: bridges stay on pcieport');
+  });
+
+  it('keeps devices without a group apart, saying which group they will join', () => {
+    const root = unpackFixture('nodriver');
+    dirs.push(root);
+    const snapshot = scanHost(root);
+    const v = buildGroupsView({ snapshot, board: boardView(snapshot) });
+    expect(v.groupless.length).toBeGreaterThan(0);
+    for (const d of v.groupless) expect(d.note).toMatch(/^no IOMMU group yet: the kernel creates it when a driver probes/);
+    const xhci = v.groupless.find((d) => d.classCode.startsWith('0c03'));
+    expect(xhci?.note).toMatch(/it will join group \d+, its root port's/);
   });
 });
