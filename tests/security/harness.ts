@@ -31,20 +31,22 @@ export async function startTestServer(
   env: Record<string, string> = {},
   opts: { wsRoutes?: (s: Services) => WsRoute[] } = {},
 ): Promise<TestServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-sec-'));
+  const ownDir = !env.JETVM_DATA_DIR;
+  const dataDir = env.JETVM_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-sec-'));
   const config = {
     ...loadConfig({ NODE_ENV: 'test', JETVM_HOST: 'sim', JETVM_DATA_DIR: dataDir, JETVM_ADMIN_PASSWORD: ADMIN_PASSWORD, HOST: '127.0.0.1', ...env }),
     port: 0,
   };
   const app = await startApp(config, { dev: false, pages: false, ...opts });
-  return new TestServer(app, app.url.replace('localhost', '127.0.0.1'), dataDir);
+  return new TestServer(app, app.url.replace('localhost', '127.0.0.1'), ownDir ? dataDir : null);
 }
 
 export class TestServer {
   constructor(
     readonly app: RunningApp,
     readonly url: string,
-    readonly dataDir: string,
+    /** removed on stop; null when the caller passed JETVM_DATA_DIR and owns it */
+    private readonly tempDir: string | null,
   ) {}
 
   get db() {
@@ -53,7 +55,7 @@ export class TestServer {
 
   async stop(): Promise<void> {
     await this.app.close();
-    fs.rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
   }
 
   headers(c: Caller, extra: Record<string, string> = {}): Record<string, string> {
