@@ -20,6 +20,7 @@ import type { Services } from './services';
 import { ConsoleService } from './console/service';
 import { serveConsoleLog } from './console/log-download';
 import { VmRepo } from './vm/repo';
+import { createVmService } from './vm/service';
 
 export const projectDir = path.resolve(import.meta.dirname, '..');
 
@@ -49,6 +50,9 @@ export async function startApp(
   const vmRepo = new VmRepo(db);
   const services: Services = { config, db, host, console: new ConsoleService(config.dataDir, { exists: (vm) => vmRepo.get(vm) !== null }) };
   services.console.start();
+  const vmService = await createVmService({ config, db, host, log });
+  services.vms = vmService.supervisor;
+  log.info({ demo: vmService.demo.message, adopted: vmService.adopted.map((v) => v.name) }, 'VMs ready');
 
   const nextApp = opts.pages === false ? null : next({ dev, dir: projectDir, hostname: config.host, port: config.port });
   await nextApp?.prepare();
@@ -108,6 +112,8 @@ export async function startApp(
     wsRoutes,
     async close() {
       await services.console.close();
+      // guests keep running: the next start re-adopts them
+      vmService.supervisor.detachAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextApp?.close?.();
       db.close();
