@@ -152,7 +152,7 @@ test.describe('a card jetvm has no figure for', () => {
       await expect(g).toHaveAttribute('data-tone', 'bad');
       await expect(g.getByTestId('power-watts')).toHaveText('75 W');
       await expect(g).toContainText('draws up to 75 W; this slot gives 40 W');
-      await expect(g).toContainText('your entry');
+      await expect(g).toContainText('entered here — NVIDIA P2000 datasheet');
     }
     expect(await pageB.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await shot(pageB, 'overview-unknown-entered');

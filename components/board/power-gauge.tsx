@@ -81,7 +81,7 @@ export function PowerGauge({ power }: { power: SlotPower }) {
       <GaugeBar watts={verdict.watts} budgetW={verdict.budgetW} desktopW={power.desktopW} fill={toneFill[tone]} />
       {info?.source && (
         <p className="text-xs text-slate-600">
-          Figure: {info.origin === 'user' ? 'your entry' : 'built-in table'} — {info.source}
+          Figure: {info.origin === 'user' ? 'entered here' : 'built-in table'} — {info.source}
           {info.origin === 'user' && info.builtinWatts !== null && ` (table says ${info.builtinWatts} W)`}
         </p>
       )}

@@ -9,7 +9,7 @@ export interface CardPower {
   /** maximum board power in watts; null when nobody knows */
   watts: number | null;
   origin: PowerOrigin;
-  /** where the figure comes from, for the page: "your entry (…)" or the table's source */
+  /** where the figure comes from: the user's note and date, or the table's source */
   source: string | null;
   /** the built-in name, when the table knows the card */
   knownName: string | null;
@@ -24,7 +24,7 @@ export function cardPower(vendorDevice: string, userEntries: readonly UserCardPo
   const user = userEntries.find((e) => e.vendorDevice === id) ?? null;
   const base = { vendorDevice: id, knownName: known?.name ?? null, activeCooler: known?.activeCooler ?? null, builtinWatts: known?.maxWatts ?? null };
   if (user) {
-    return { ...base, watts: user.maxWatts, origin: 'user', source: `entered by a user${user.note ? `: ${user.note}` : ''} (${user.updatedAt.slice(0, 10)})` };
+    return { ...base, watts: user.maxWatts, origin: 'user', source: `${user.note ?? 'no source given'}, ${user.updatedAt.slice(0, 10)}` };
   }
   if (known) return { ...base, watts: known.maxWatts, origin: 'builtin', source: known.source };
   return { ...base, watts: null, origin: 'unknown', source: null };
