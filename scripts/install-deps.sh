@@ -4,7 +4,7 @@
 # rig's vfioprobe. Run as root (or with sudo available).
 set -euo pipefail
 PKGS=(qemu-system-arm qemu-utils cpio kmod gzip pciutils pci.ids device-tree-compiler chromium
-      gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static ca-certificates fonts-dejavu-core)
+      gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static ca-certificates fonts-dejavu-core seabios ipxe-qemu)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 missing=()
@@ -12,5 +12,5 @@ for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
