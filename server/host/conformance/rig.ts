@@ -23,7 +23,9 @@ export function runRig(script: string, topologyFile: string, dir = rigDir()): st
   try {
     const file = path.join(tmp, 'script.sh');
     fs.writeFileSync(file, script);
-    return execFileSync(rig, ['run', '-t', topologyFile, file], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    // a loaded 2-core CI machine can make the emulated guest slow: give QEMU room (rig default 120 s)
+    const env = { ...process.env, RIG_TIMEOUT: process.env.RIG_TIMEOUT ?? '480' };
+    return execFileSync(rig, ['run', '-t', topologyFile, file], { encoding: 'utf8', env, maxBuffer: 64 << 20, timeout: 540_000, stdio: ['ignore', 'pipe', 'pipe'] });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
