@@ -34,6 +34,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   let out = '';
   let child: ChildProcess;
   const launch = async () => {
+    const from = out.length;
     child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: projectDir,
       env: {
@@ -55,7 +56,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${out}`)), 90_000);
       const check = () => {
-        if (out.includes('jetvm ready on')) {
+        if (out.slice(from).includes('jetvm ready on')) {
           clearTimeout(timer);
           resolve();
         }

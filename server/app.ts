@@ -21,6 +21,8 @@ import { ConsoleService } from './console/service';
 import { serveConsoleLog } from './console/log-download';
 import { VmRepo } from './vm/repo';
 import { createVmService } from './vm/service';
+import { createPassthroughServices } from './passthrough/index';
+import { devicePolicyOnStop } from './passthrough/on-vm-stop';
 
 export const projectDir = path.resolve(import.meta.dirname, '..');
 
@@ -52,6 +54,8 @@ export async function startApp(
   services.console.start();
   const vmService = await createVmService({ config, db, host, log });
   services.vms = vmService.supervisor;
+  services.passthrough = createPassthroughServices({ config, db, host });
+  vmService.supervisor.setDevicePolicyHook(devicePolicyOnStop(services.passthrough.passthrough, host));
   log.info({ demo: vmService.demo.message, adopted: vmService.adopted.map((v) => v.name) }, 'VMs ready');
 
   const nextApp = opts.pages === false ? null : next({ dev, dir: projectDir, hostname: config.host, port: config.port });

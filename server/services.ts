@@ -2,6 +2,7 @@ import type { Config } from './config';
 import type { Db } from './db';
 import type { Host } from './host/host';
 import type { ConsoleService } from './console/service';
+import type { PassthroughServices } from './passthrough/index';
 
 /**
  * Everything a request handler may use, built once at start-up (server/main.ts) or per test.
@@ -13,4 +14,6 @@ export interface Services {
   host: Host;
   /** serial console hubs, one per VM (server/console) */
   console: ConsoleService;
+  /** passing devices through, the overlay, bind at boot, preflight (server/passthrough) */
+  passthrough?: PassthroughServices;
 }
