@@ -73,5 +73,6 @@ export function runShell(ws: WebSocket, opts: ShellOptions = {}): pty.IPty {
   });
 
   sendControl(ws, { type: 'status', link: 'connected', readOnly: false });
+  sendControl(ws, { type: 'history-end' }); // a new shell has no history: everything from here is live
   return term;
 }

@@ -7,8 +7,10 @@ import type { ServerControl } from '../protocol';
  */
 export interface TerminalClient {
   ws: WebSocket;
-  /** every terminal byte received, in order */
+  /** every terminal byte received, in order (empty when connected with keep: false) */
   received(): Buffer;
+  /** how many terminal bytes arrived (cheap: no copy) */
+  receivedLength(): number;
   receivedText(): string;
   controls: ServerControl[];
   /** resolves once the received text contains `text` at or after byte `from` (default 0) */
@@ -19,7 +21,7 @@ export interface TerminalClient {
   close(): void;
 }
 
-export async function connectTerminal(url: string, cookie: string, opts: { origin?: string } = {}): Promise<TerminalClient> {
+export async function connectTerminal(url: string, cookie: string, opts: { origin?: string; /** false: only count bytes (floods) */ keep?: boolean } = {}): Promise<TerminalClient> {
   const origin = opts.origin ?? new URL(url.replace(/^ws/, 'http')).origin;
   const ws = new WebSocket(url, { headers: { Cookie: cookie, Origin: origin } });
   const chunks: Buffer[] = [];
@@ -31,7 +33,7 @@ export async function connectTerminal(url: string, cookie: string, opts: { origi
   ws.on('message', (data, isBinary) => {
     if (isBinary) {
       const buf = data as Buffer;
-      chunks.push(buf);
+      if (opts.keep !== false) chunks.push(buf);
       length += buf.length;
       joined = null;
     } else {
@@ -51,6 +53,7 @@ export async function connectTerminal(url: string, cookie: string, opts: { origi
     ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
   });
   const received = () => {
+    if (opts.keep === false) return Buffer.alloc(0);
     if (!joined || joined.length !== length) joined = Buffer.concat(chunks, length);
     return joined;
   };
@@ -75,6 +78,7 @@ export async function connectTerminal(url: string, cookie: string, opts: { origi
   return {
     ws,
     received,
+    receivedLength: () => length,
     receivedText: () => received().toString('latin1'),
     controls,
     waitFor: (text, o = {}) => until(() => received().indexOf(text, o.from ?? 0, 'latin1') >= 0, JSON.stringify(text), o.timeoutMs ?? 60_000),
