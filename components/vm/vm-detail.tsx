@@ -1,0 +1,77 @@
+'use client';
+import Link from 'next/link';
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '@/lib/trpc';
+import { VmConsole } from '@/components/console/lazy-terminal';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { Facts, Mono } from '@/components/ui/facts';
+import { Notice } from '@/components/ui/notice';
+import { Loading, PageTitle } from '@/components/ui/page-state';
+import type { Tone } from '@/components/ui/tone';
+import { ArgvBlock } from './argv-block';
+import { VmActions } from './vm-actions';
+import { Uptime, VmStateBadge } from './vm-state';
+
+const CHECK_TONE: Record<string, Tone> = { error: 'bad', warning: 'warn', info: 'info' };
+
+/** One VM: state, uptime, devices, start checks, the exact QEMU argv and the live serial console. */
+export function VmDetail({ name }: { name: string }) {
+  const trpc = useTRPC();
+  const q = useQuery(trpc.vms.get.queryOptions({ name }));
+  if (q.isLoading) return <Loading what={`VM ${name}`} />;
+  if (q.error || !q.data) return <Notice tone="bad" alert title={`Could not read VM "${name}"`}>{q.error?.message}</Notice>;
+  const { vm, status, checks, plan } = q.data;
+  const problems = checks.filter((c) => c.severity !== 'info');
+  return (
+    <div className="space-y-4">
+      <PageTitle sub={<Link href="/vms" className="text-sky-700 hover:underline">← all VMs</Link>}>
+        VM {vm.name} <VmStateBadge state={status.state} />
+      </PageTitle>
+      <div className="grid gap-4 lg:grid-cols-[1fr_auto]">
+        <Card>
+          <CardBody>
+            <Facts
+              rows={[
+                ['State', <span key="s">{status.state}{status.pid ? ` (pid ${status.pid})` : ''}</span>],
+                ['Uptime', <Uptime key="u" state={status.state} since={status.since} />],
+                ['Devices', vm.devices.length ? vm.devices.map((d) => <Mono key={d}>{d}</Mono>) : 'none'],
+                ['Memory', `${vm.memoryMiB} MiB`],
+                ['vCPUs', String(vm.vcpus)],
+                ['Kernel', <Mono key="k">{vm.kernel}</Mono>],
+                ['Command line', <Mono key="c">{vm.cmdline || '(none)'}</Mono>],
+                plan.sim && ['Mode', 'simulated Orin: passed devices are replaced by emulated stand-ins'],
+              ]}
+            />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardBody>
+            <VmActions name={vm.name} state={status.state} />
+          </CardBody>
+        </Card>
+      </div>
+      {problems.length > 0 && (
+        <div className="space-y-1" data-testid="vm-checks">
+          {problems.map((c) => (
+            <Notice key={`${c.id}-${c.message}`} tone={CHECK_TONE[c.severity] ?? 'info'}>
+              {c.message}
+            </Notice>
+          ))}
+        </div>
+      )}
+      <Card testId="vm-console">
+        <CardHeader title="Serial console" sub="ttyAMA0: the whole history, then live; everyone watching sees the same output" />
+        <CardBody>
+          <VmConsole vm={vm.name} />
+        </CardBody>
+      </Card>
+      <Card>
+        <CardHeader title="QEMU command" sub={plan.sim ? 'what runs here (stand-ins, TCG) and what would run on the Jetson (vfio-pci, KVM)' : 'exactly what jetvm runs'} />
+        <CardBody>
+          <ArgvBlock title={plan.sim ? 'Runs here (simulation)' : 'Runs'} argv={plan.run.argv} notes={plan.run.notes} testId="argv-run" />
+          {plan.sim && <ArgvBlock title="On the Jetson" argv={plan.real.argv} notes={plan.real.notes} testId="argv-real" />}
+        </CardBody>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+// The VM list and VM page (no guest started here: e2e/console.spec.ts boots one), and the host shell.
+import { expect, test } from '@playwright/test';
+import { openDb } from '../server/db';
+import { createUser } from '../server/auth/users';
+import { logIn } from './login';
+import { startServer, type TestServer } from './server';
+import { expectTerminal } from './terminal';
+
+test.describe.serial('VM pages and the host shell', () => {
+  let server: TestServer;
+  test.beforeAll(async () => {
+    server = await startServer();
+    const db = openDb(server.dataDir);
+    createUser(db, 'watcher', 'watcher-password', 'viewer');
+    db.close();
+  });
+  test.afterAll(async () => server?.stop());
+
+  test('lists the demo VM and shows its page with both QEMU commands', async ({ page }) => {
+    await logIn(page, server.url);
+    await page.getByRole('link', { name: 'VMs' }).click();
+    const row = page.getByTestId('vm-row-demo');
+    await expect(row).toContainText('stopped');
+    await expect(row.getByRole('button', { name: 'Start', exact: true })).toBeEnabled();
+    await expect(row.getByRole('button', { name: 'Stop', exact: true })).toBeDisabled();
+    await row.getByRole('link', { name: 'demo' }).click();
+    await expect(page).toHaveURL(/\/vms\/demo$/);
+    await expect(page.getByTestId('argv-run')).toContainText('-chardev socket,id=ser0');
+    await expect(page.getByTestId('argv-run')).toContainText('accel=tcg');
+    await expect(page.getByTestId('argv-real')).toContainText('vfio-pci');
+    await expect(page.getByTestId('argv-real')).toContainText('accel=kvm');
+    await page.screenshot({ path: 'e2e-artifacts/vm-page.png', fullPage: true });
+  });
+
+  test('a viewer cannot act on a VM or open the host shell', async ({ page }) => {
+    await logIn(page, server.url, 'watcher', 'watcher-password');
+    await page.goto(`${server.url}/vms`);
+    await expect(page.getByTestId('vm-row-demo').getByRole('button', { name: 'Start', exact: true })).toBeDisabled();
+    await expect(page.getByRole('link', { name: 'Host shell' })).toHaveCount(0);
+    await page.goto(`${server.url}/shell`);
+    await expect(page.getByText('The host shell needs the admin role.')).toBeVisible();
+  });
+
+  test('host shell: type, see the output, exit, start a new one', async ({ page }) => {
+    await logIn(page, server.url);
+    await page.getByRole('link', { name: 'Host shell' }).click();
+    const term = page.getByTestId('shell-terminal');
+    await expect(term).toHaveAttribute('data-phase', 'live');
+    await term.click();
+    await page.keyboard.type('echo shell-$((6*7)); stty size');
+    await page.keyboard.press('Enter');
+    await expectTerminal(page, /^shell-42\s*$/m, 'shell-terminal');
+    await page.keyboard.type('exit');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('terminal-connection')).toHaveText('shell exited');
+    await page.getByRole('button', { name: 'Start a new shell' }).click();
+    await expect(term).toHaveAttribute('data-phase', 'live');
+    await term.click();
+    await page.keyboard.type('echo again-$((1+1))');
+    await page.keyboard.press('Enter');
+    await expectTerminal(page, /^again-2\s*$/m, 'shell-terminal');
+  });
+});
