@@ -1,6 +1,6 @@
 // The serial console in the browser against a real guest: start the demo VM from its page, watch the
 // kernel boot in xterm, type on it, reload (history replayed), a second browser watching live, the
-// downloadable log. QEMU runs the demo guest under TCG; the VM is force-stopped at the end.
+// downloadable log, a dashboard restart under a running guest. QEMU runs the demo guest under TCG; the VM is force-stopped at the end.
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { openDb } from '../server/db';
@@ -85,6 +85,16 @@ test.describe.serial('serial console of the demo VM', () => {
     expect(download.suggestedFilename()).toBe('demo-console.log');
     expect(log).toContain('Booting Linux');
     expect(log).toMatch(/\r\nlive-42\r\n/);
+
+    // dashboard restart: the guest keeps running, the page reconnects by itself, history and typing come back
+    await server.restart();
+    await expect(page.getByTestId('console-terminal')).toHaveAttribute('data-phase', 'live', { timeout: 60_000 });
+    await expectTerminal(page, 'Booting Linux');
+    await page.getByTestId('console-terminal').click();
+    await page.keyboard.type('echo after-restart-$((2+3))');
+    await page.keyboard.press('Enter');
+    await expectTerminal(page, /^after-restart-5\s*$/m);
+    expect((await terminalText(page)).split('Booting Linux').length - 1).toBe(1);
 
     await page.getByRole('button', { name: 'Force stop' }).click();
     await expect(page.getByTestId('vm-state')).not.toHaveText('running', { timeout: 30_000 });

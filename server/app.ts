@@ -19,6 +19,7 @@ import { wsRoutes as defaultWsRoutes } from './ws/routes';
 import type { Services } from './services';
 import { ConsoleService } from './console/service';
 import { serveConsoleLog } from './console/log-download';
+import { closeAllShells } from './shell/shell-session';
 import { VmRepo } from './vm/repo';
 import { createVmService } from './vm/service';
 import { createPassthroughServices } from './passthrough/index';
@@ -116,6 +117,7 @@ export async function startApp(
     wsRoutes,
     async close() {
       await services.console.close();
+      await closeAllShells();
       // guests keep running: the next start re-adopts them
       vmService.supervisor.detachAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));
