@@ -120,7 +120,10 @@ export async function startApp(
       await closeAllShells();
       // guests keep running: the next start re-adopts them
       vmService.supervisor.detachAll();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // open pages hold keep-alive and live-update (SSE) connections that would keep close() waiting
+      server.closeAllConnections();
+      await closed;
       await nextApp?.close?.();
       db.close();
     },

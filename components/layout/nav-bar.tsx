@@ -1,6 +1,6 @@
 'use client';
 import Link from 'next/link';
-import { usePathname, useRouter } from 'next/navigation';
+import { usePathname } from 'next/navigation';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc';
 import { PlainHttpWarning } from './plain-http-warning';
@@ -10,14 +10,16 @@ const LINKS: Array<{ href: string; label: string; admin?: boolean }> = [
   { href: '/groups', label: 'IOMMU groups' },
   { href: '/vms', label: 'VMs' },
   { href: '/shell', label: 'Host shell', admin: true },
+  { href: '/users', label: 'Users', admin: true },
+  { href: '/audit', label: 'Audit log', admin: true },
 ];
 
 export function NavBar() {
   const trpc = useTRPC();
   const pathname = usePathname();
-  const router = useRouter();
   const me = useQuery(trpc.auth.me.queryOptions());
-  const logout = useMutation(trpc.auth.logout.mutationOptions({ onSuccess: () => router.push('/login') }));
+  // a full page load, not a client navigation: drops cached data and closes live subscriptions
+  const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: () => window.location.assign('/login') }));
   return (
     <header className="bg-board text-slate-100">
       <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3">
@@ -37,9 +39,9 @@ export function NavBar() {
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">
           {me.data && (
-            <span className="text-slate-300" data-testid="whoami">
+            <Link href="/account" className="text-slate-300 hover:text-white" data-testid="whoami" title="Account and password">
               {me.data.name} ({me.data.role})
-            </span>
+            </Link>
           )}
           <button className="rounded border border-slate-600 px-2 py-1 hover:bg-slate-700" onClick={() => logout.mutate()}>
             Log out

@@ -1,0 +1,62 @@
+'use client';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useTRPC } from '@/lib/trpc';
+import { Badge } from '@/components/ui/badge';
+import type { Tone } from '@/components/ui/tone';
+import { errorText } from './error-text';
+
+const RESULT_TONE: Record<string, Tone> = { ok: 'ok', error: 'bad', refused: 'warn' };
+
+function detailText(detail: unknown): string {
+  if (detail === null || detail === undefined) return '';
+  const text = typeof detail === 'string' ? detail : JSON.stringify(detail);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/** Newest first, 50 at a time; refetched live when an entry is added (LiveUpdates). */
+export function AuditTable() {
+  const trpc = useTRPC();
+  const log = useInfiniteQuery(trpc.audit.list.infiniteQueryOptions({ limit: 50 }, { getNextPageParam: (page) => page.nextCursor }));
+  if (log.error) return <p className="text-bad">{errorText(log.error)}</p>;
+  const rows = log.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <div className="space-y-3">
+      <table className="w-full text-left text-sm" data-testid="audit-table">
+        <thead className="text-slate-500">
+          <tr>
+            <th className="py-1 pr-3 font-normal">When</th>
+            <th className="py-1 pr-3 font-normal">Who</th>
+            <th className="py-1 pr-3 font-normal">From</th>
+            <th className="py-1 pr-3 font-normal">Action</th>
+            <th className="py-1 pr-3 font-normal">Target</th>
+            <th className="py-1 pr-3 font-normal">Result</th>
+            <th className="py-1 font-normal">Detail</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id} className="border-t border-slate-100 align-top">
+              <td className="py-1 pr-3 whitespace-nowrap text-slate-500" title={r.at}>
+                {new Date(r.at).toLocaleString()}
+              </td>
+              <td className="py-1 pr-3">{r.actor ?? '—'}</td>
+              <td className="py-1 pr-3 font-mono text-xs">{r.remote ?? '—'}</td>
+              <td className="py-1 pr-3 font-mono text-xs">{r.action}</td>
+              <td className="py-1 pr-3 font-mono text-xs">{r.target ?? ''}</td>
+              <td className="py-1 pr-3">
+                <Badge tone={RESULT_TONE[r.result] ?? 'neutral'}>{r.result}</Badge>
+              </td>
+              <td className="py-1 font-mono text-xs break-all text-slate-600">{detailText(r.detail)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {log.hasNextPage && (
+        <button className="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100" disabled={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
+          {log.isFetchingNextPage ? 'Loading…' : 'Older entries'}
+        </button>
+      )}
+      {!log.isLoading && rows.length === 0 && <p className="text-slate-500">Nothing recorded yet.</p>}
+    </div>
+  );
+}
