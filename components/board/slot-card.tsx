@@ -7,6 +7,7 @@ import { Mono } from '@/components/ui/facts';
 import { LinkText } from '@/components/device/link-text';
 import { StateBadge } from '@/components/device/state-badge';
 import { VerdictLine } from '@/components/groups/verdict-line';
+import { ChangeButtons } from '@/components/passthrough/change-buttons';
 import { PowerGauge } from './power-gauge';
 
 function DeviceRow({ d }: { d: DeviceSummary }) {
@@ -73,6 +74,11 @@ export function SlotCard({ slot }: { slot: SlotCardData }) {
               IOMMU group {slot.group.id}
             </Link>
             <VerdictLine verdict={slot.group.verdict} />
+            {endpoints.length > 0 && (
+              <div className="mt-2 flex flex-wrap gap-2">
+                <ChangeButtons address={endpoints[0].address} states={endpoints.map((d) => d.state)} />
+              </div>
+            )}
           </div>
         )}
         <details className="text-xs text-slate-600">

@@ -5,6 +5,8 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Facts, Mono } from '@/components/ui/facts';
 import { Notice } from '@/components/ui/notice';
 import { VerdictLine } from '@/components/groups/verdict-line';
+import { BootPanel } from '@/components/passthrough/boot-panel';
+import { ChangeButtons } from '@/components/passthrough/change-buttons';
 import { BarTable } from './bar-table';
 import { DeviceList } from './device-list';
 import { LinkText } from './link-text';
@@ -22,6 +24,7 @@ const idName = (x: IdName | null) =>
 
 export function DeviceDetails({ view }: { view: DeviceView }) {
   const cls = view.class;
+  const endpoint = !view.summary.isBridge;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-start gap-3">
@@ -34,6 +37,11 @@ export function DeviceDetails({ view }: { view: DeviceView }) {
           </p>
         </div>
         <StateBadge state={view.summary.state} />
+        {endpoint && (
+          <div className="flex w-full flex-wrap gap-2 sm:w-auto">
+            <ChangeButtons address={view.summary.address} states={[view.summary, ...view.siblings].filter((d) => !d.isBridge).map((d) => d.state)} />
+          </div>
+        )}
       </div>
       {view.warnings.length > 0 && (
         <Notice tone="warn" title="The scan had trouble with this device">
@@ -101,6 +109,7 @@ export function DeviceDetails({ view }: { view: DeviceView }) {
           </CardBody>
         </Card>
       )}
+      {endpoint && <BootPanel address={view.summary.address} />}
       <div className="grid gap-4 lg:grid-cols-3">
         <Card>
           <CardHeader title="Parents" sub="nearest first" />

@@ -4,9 +4,12 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Mono } from '@/components/ui/facts';
 import { StateBadge } from '@/components/device/state-badge';
+import { ChangeButtons } from '@/components/passthrough/change-buttons';
 import { VerdictLine } from './verdict-line';
 
-export function GroupCard({ group }: { group: GroupView }) {
+/** `actions: false` leaves out the pass-through buttons (e.g. inside the pass-through dialog itself). */
+export function GroupCard({ group, actions = true }: { group: GroupView; actions?: boolean }) {
+  const endpoints = group.members.filter((m) => m.kind === 'pci' && !m.isBridge && m.state);
   return (
     <Card id={`group-${group.id}`} testId={`group-${group.id}`}>
       <CardHeader
@@ -16,6 +19,11 @@ export function GroupCard({ group }: { group: GroupView }) {
       />
       <CardBody>
         <VerdictLine verdict={group.verdict} />
+        {actions && endpoints.length > 0 && (
+          <div className="flex flex-wrap gap-2">
+            <ChangeButtons address={endpoints[0].name} states={endpoints.map((m) => m.state!)} />
+          </div>
+        )}
         <table className="w-full text-left text-sm">
           <thead className="text-xs text-slate-500">
             <tr>

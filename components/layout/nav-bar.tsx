@@ -8,6 +8,8 @@ import { PlainHttpWarning } from './plain-http-warning';
 const LINKS: Array<{ href: string; label: string; admin?: boolean }> = [
   { href: '/', label: 'Overview' },
   { href: '/groups', label: 'IOMMU groups' },
+  { href: '/overlay', label: 'DT overlay' },
+  { href: '/preflight', label: 'Preflight' },
   { href: '/vms', label: 'VMs' },
   { href: '/shell', label: 'Host shell', admin: true },
   { href: '/users', label: 'Users', admin: true },

@@ -77,6 +77,9 @@ export const passthroughRouter = router({
     return labels.length ? s.overlay(labels) : null;
   }),
 
+  /** Sim mode: the overlay labels the simulated Orin booted with (null on a real host: jetvm cannot know). */
+  simOverlay: viewerProcedure.query(({ ctx }) => ({ overlayLabels: ctx.services.host.sim?.overlayLabels() ?? null })),
+
   /** Sim mode: reboot the simulated Orin with exactly these overlay labels applied ([] removes the overlay). */
   applyOverlayAndReboot: adminProcedure
     .input(z.object({ labels: z.array(z.string()).max(16) }))
