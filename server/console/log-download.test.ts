@@ -1,0 +1,65 @@
+// GET /api/console/<vm>/log over a real HTTP server and database.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession, SESSION_COOKIE } from '../auth/sessions';
+import { createUser } from '../auth/users';
+import { openDb, type Db } from '../db';
+import { serveConsoleLog } from './log-download';
+import { ConsoleService } from './service';
+
+let dir: string;
+let db: Db;
+let server: http.Server;
+let base: string;
+let cookie: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-logdl-'));
+  db = openDb(dir);
+  createUser(db, 'watcher', 'watcher-password', 'viewer');
+  cookie = `${SESSION_COOKIE}=${createSession(db, 'watcher', null).token}`;
+  const consoles = new ConsoleService(dir, { exists: (vm) => vm === 'demo' || vm === 'fresh' });
+  const log = consoles.paths('demo').consoleLog;
+  fs.mkdirSync(path.dirname(log), { recursive: true });
+  fs.writeFileSync(log, Buffer.from('Booting Linux\r\n\x1b[1mbold\x1b[0m\r\n'));
+  server = http.createServer((req, res) => serveConsoleLog(consoles, db, req, res) || res.writeHead(418).end());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const get = (p: string, init: RequestInit = {}) => fetch(base + p, { ...init, headers: { Cookie: cookie, ...(init.headers ?? {}) } });
+
+describe('console log download', () => {
+  it('sends the whole log, byte for byte, as an attachment', async () => {
+    const res = await get('/api/console/demo/log');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="demo-console.log"');
+    expect(Buffer.from(await res.arrayBuffer()).equals(fs.readFileSync(path.join(dir, 'vms', 'demo', 'console.log')))).toBe(true);
+  });
+
+  it.each([
+    ['no session', '/api/console/demo/log', { headers: { Cookie: '' } }, 401, 'log in first'],
+    ['an unknown VM', '/api/console/nope/log', {}, 404, 'there is no VM named "nope"'],
+    ['a VM that never ran', '/api/console/fresh/log', {}, 404, 'no console output yet'],
+    ['another path', '/api/console/demo/other', {}, 404, '/api/console/<vm>/log'],
+    ['a POST', '/api/console/demo/log', { method: 'POST' }, 405, 'use GET'],
+  ] as const)('answers %s clearly', async (_name, p, init, status, text) => {
+    const res = await get(p, init as RequestInit);
+    expect(res.status).toBe(status);
+    expect(await res.text()).toContain(text);
+  });
+
+  it('leaves other paths to the caller', async () => {
+    expect((await get('/api/other')).status).toBe(418);
+  });
+});
