@@ -6,6 +6,7 @@ const SPEED_CODE: Record<string, number> = { '2.5': 1, '5.0': 2, '8.0': 3, '16.0
 const PCIE_CAP = 0x40;
 
 export function buildConfigSpace(d: SimPciDevice): Buffer {
+  checkBusAddresses(d);
   const c = Buffer.alloc(4096);
   const isBridge = d.bridge !== undefined;
   c.writeUInt16LE(parseInt(d.vendor, 16), 0x00);
@@ -26,6 +27,9 @@ export function buildConfigSpace(d: SimPciDevice): Buffer {
     c.writeUInt8(b.primary, 0x18);
     c.writeUInt8(b.secondary, 0x19);
     c.writeUInt8(b.subordinate, 0x1a);
+    // Windows hold bus addresses (busStart), never the CPU addresses `resource` shows. A window the
+    // bridge does not use is programmed base > limit, as pci_setup_bridge_{io,mmio,mmio_pref}() do
+    // (the type nibbles are read-only: 32-bit I/O and 64-bit prefetchable decode).
     if (b.io) {
       const s = Number(b.io.busStart);
       const e = Number(b.io.busStart + b.io.size - 1n);
@@ -33,10 +37,16 @@ export function buildConfigSpace(d: SimPciDevice): Buffer {
       c.writeUInt8(((e >> 8) & 0xf0) | 0x01, 0x1d);
       c.writeUInt16LE(s >>> 16, 0x30);
       c.writeUInt16LE(e >>> 16, 0x32);
+    } else {
+      c.writeUInt8(0xf1, 0x1c);
+      c.writeUInt8(0x01, 0x1d);
     }
     if (b.mem) {
       c.writeUInt16LE(Number((b.mem.busStart >> 16n) & 0xfff0n), 0x20);
       c.writeUInt16LE(Number(((b.mem.busStart + b.mem.size - 1n) >> 16n) & 0xfff0n), 0x22);
+    } else {
+      c.writeUInt16LE(0xfff0, 0x20);
+      c.writeUInt16LE(0x0000, 0x22);
     }
     if (b.pref) {
       const s = b.pref.busStart;
@@ -45,6 +55,9 @@ export function buildConfigSpace(d: SimPciDevice): Buffer {
       c.writeUInt16LE(Number((e >> 16n) & 0xfff0n) | 0x1, 0x26);
       c.writeUInt32LE(Number((s >> 32n) & 0xffffffffn), 0x28);
       c.writeUInt32LE(Number((e >> 32n) & 0xffffffffn), 0x2c);
+    } else {
+      c.writeUInt16LE(0xfff1, 0x24);
+      c.writeUInt16LE(0x0001, 0x26);
     }
   } else {
     c.writeUInt16LE(parseInt(d.subsystemVendor, 16), 0x2c);
@@ -55,6 +68,23 @@ export function buildConfigSpace(d: SimPciDevice): Buffer {
   c.writeUInt8(d.irq ? 1 : 0, 0x3d);
   writePcieCapability(c, d);
   return c;
+}
+
+const FOUR_GIB = 1n << 32n;
+
+/** Refuses what the registers cannot hold instead of silently truncating it. */
+function checkBusAddresses(d: SimPciDevice): void {
+  const fail = (what: string, start: bigint, size: bigint) => {
+    throw new Error(`${d.address}: ${what} at bus 0x${start.toString(16)} (size 0x${size.toString(16)}) does not fit its register`);
+  };
+  for (const b of d.bars) {
+    const limit = b.kind === 'mem64' ? 1n << 64n : FOUR_GIB; // I/O, 32-bit BARs and the ROM are 32-bit registers
+    if (b.busStart < 0n || b.busStart + b.size > limit || b.busStart % b.size !== 0n) fail(`BAR ${b.index} (${b.kind})`, b.busStart, b.size);
+  }
+  const w = d.bridge;
+  if (w?.io && (w.io.busStart + w.io.size > FOUR_GIB || w.io.busStart % 0x1000n !== 0n)) fail('I/O window', w.io.busStart, w.io.size);
+  if (w?.mem && (w.mem.busStart + w.mem.size > FOUR_GIB || w.mem.busStart % (1n << 20n) !== 0n)) fail('memory window', w.mem.busStart, w.mem.size);
+  if (w?.pref && w.pref.busStart % (1n << 20n) !== 0n) fail('prefetchable window', w.pref.busStart, w.pref.size);
 }
 
 function writeBar(c: Buffer, bar: SimBar, isBridge: boolean): void {

@@ -104,7 +104,7 @@ describe('the simulated Orin, default card (T600)', () => {
     expect(dev.get('0005:01:00.1')).toContain('Kernel driver in use: snd_hda_intel');
     expect(dev.get('0005:00:00.0')).toMatch(/PCI bridge \[0604\]: NVIDIA Corporation Device \[10de:229a\] \(rev a1\)/);
     expect(dev.get('0005:00:00.0')).toContain('Bus: primary=00, secondary=01, subordinate=01');
-    expect(dev.get('0005:00:00.0')).toContain('Prefetchable memory behind bridge: 2740000000-2751ffffff [size=288M]');
+    expect(dev.get('0005:00:00.0')).toContain('Prefetchable memory behind bridge: 2800000000-2811ffffff [size=288M]');
     expect(dev.get('0005:00:00.0')).toContain('Kernel driver in use: pcieport');
     expect(dev.get('0004:01:00.0')).toContain('Non-Volatile memory controller [0108]: Sandisk Corp WD Black SN770 NVMe SSD [15b7:5017]');
     expect(dev.get('0004:01:00.0')).toContain('Kernel driver in use: nvme');

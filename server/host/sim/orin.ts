@@ -1,10 +1,12 @@
 // The simulated Jetson AGX Orin devkit, written as the sysfs/devfs/procfs tree its kernel shows.
-// Facts and their sources: shared/docs/orin-facts.md. Memory windows are illustrative (shaped after
-// the Tegra234 device tree's ranges, not measured). Group numbers come from probe order.
+// Facts and their sources: shared/docs/orin-facts.md. Each controller's apertures and their CPU/bus
+// translation come from the Tegra234 device tree (ORIN_HOSTS); where BARs land inside them is
+// illustrative. Group numbers come from probe order.
 import fs from 'node:fs';
 import path from 'node:path';
 import { simCard, type SimCard } from './cards';
-import { writePciDevice, type SimBar, type SimPciDevice, type SimWindow } from './pci-device';
+import { ApertureAllocator, type Aperture, type BarPlan } from './address-map';
+import { writePciDevice, type SimPciDevice } from './pci-device';
 import { ORIN_CONTROLLERS } from '../boards/orin-devkit';
 import type { ControllerDef } from '../boards/types';
 import { GROUPS, PLATFORM_BUS, PCI_BUS, Tree, addToGroup, ensureDriver, linkDriver } from './tree';
@@ -27,13 +29,13 @@ export interface OrinMeta {
 const mb = (n: number) => BigInt(n) << 20n;
 const kb = (n: number) => BigInt(n) << 10n;
 
-function bar(index: number, kind: SimBar['kind'], size: bigint, prefetchable = false): Omit<SimBar, 'start' | 'busStart'> {
+function bar(index: number, kind: BarPlan['kind'], size: bigint, prefetchable = false): BarPlan {
   return { index, kind, size, prefetchable };
 }
 
 interface EndpointPlan {
   fn: SimPciDevice;
-  bars: Omit<SimBar, 'start' | 'busStart'>[];
+  bars: BarPlan[];
 }
 
 const nvidiaBars = () => [bar(0, 'mem32', mb(16)), bar(1, 'mem64', mb(256), true), bar(3, 'mem64', mb(32), true), bar(5, 'io', 128n), bar(6, 'rom', kb(512))];
@@ -79,33 +81,47 @@ function endpointsOf(controller: string, card: SimCard, domain: string): Endpoin
   );
 }
 
-/** Windows per controller: [CPU, bus] for 32-bit memory, CPU=bus for 64-bit prefetchable, [logical port, bus port] for I/O. */
-const WINDOWS: Record<string, { rootPort: string; np: [bigint, bigint]; pref: bigint; io: [bigint, bigint]; irq: number }> = {
-  C1: { rootPort: '229e', np: [0x2030000000n, 0x40000000n], pref: 0x2000000000n, io: [0x001000n, 0x1000n], irq: 174 },
-  C4: { rootPort: '229c', np: [0x2428000000n, 0x40000000n], pref: 0x2140000000n, io: [0x101000n, 0x1000n], irq: 186 },
-  C5: { rootPort: '229a', np: [0x2b28000000n, 0x40000000n], pref: 0x2740000000n, io: [0x201000n, 0x1000n], irq: 198 },
+/**
+ * Each controller's apertures, from its device-tree `ranges` (PCI bus address -> CPU address):
+ * mainline arch/arm64/boot/dts/nvidia/tegra234.dtsi as NVIDIA upstreamed it (commit ec142c44b026
+ * "arm64: tegra: Add P2U and PCIe controller nodes to Tegra234 DT"; C5's prefetchable aperture as
+ * moved below the 32 GiB line by 248400656b1c "arm64: tegra: Fix Prefetchable aperture ranges of
+ * Tegra234 PCIe controllers"). JetPack 6 (r36, the 5.15.185-tegra modelled here) takes its Tegra234
+ * DT from that upstream file (inferred, not read off a devkit). The r35 (JetPack 5) L4T
+ * tegra234-soc-pcie.dtsi (OE4T/linux-tegra-5.10) maps a 30 MB non-prefetchable window 1:1 below
+ * 4 GiB instead (C1 0x30200000, C4 0x36200000, C5 0x3a200000), i.e. no translation there.
+ *
+ *   ctrl  prefetchable (1:1)         non-prefetchable                     downstream I/O
+ *   C1    0x20_8000_0000, 640 MB     bus 0x4000_0000 @ CPU 0x20_a800_0000 bus 0x3010_0000, 1 MB
+ *   C4    0x21_4000_0000, 11904 MB   bus 0x4000_0000 @ CPU 0x24_2800_0000 bus 0x3610_0000, 1 MB
+ *   C5    0x28_0000_0000, 12928 MB   bus 0x4000_0000 @ CPU 0x2b_2800_0000 bus 0x3a10_0000, 1 MB
+ *   (every non-prefetchable window is 128 MB)
+ *
+ * So `resource` shows the non-prefetchable window and BARs at e.g. 0x2b28000000 while config
+ * space holds 0x40000000 (offset CPU - bus = 0x2ae8000000 on C5); prefetchable ones are the same in
+ * both. I/O: the kernel numbers each host bridge's 1 MB range with logical ports in probe order
+ * (pci_register_io_range: C1 from 0x0, C4 from 0x100000, C5 from 0x200000), which `resource` shows,
+ * while BARs hold bus ports 0x301xxxxx/0x361xxxxx/0x3a1xxxxx (32-bit I/O decode). Allocation
+ * inside an aperture (first port from its start, I/O from +0x1000) is illustrative, not measured.
+ */
+const ORIN_HOSTS: Record<string, { rootPort: string; apertures: Aperture[]; irq: number }> = {
+  C1: { rootPort: '229e', apertures: tegraApertures(0x2080000000n, 0x28000000n, 0x20a8000000n, 0x30100000n, 0x000000n), irq: 174 },
+  C4: { rootPort: '229c', apertures: tegraApertures(0x2140000000n, 0x2e8000000n, 0x2428000000n, 0x36100000n, 0x100000n), irq: 186 },
+  C5: { rootPort: '229a', apertures: tegraApertures(0x2800000000n, 0x328000000n, 0x2b28000000n, 0x3a100000n, 0x200000n), irq: 198 },
 };
 
-const alignUp = (v: bigint, a: bigint) => ((v + a - 1n) / a) * a;
+function tegraApertures(pref: bigint, prefSize: bigint, npCpu: bigint, ioBus: bigint, ioLogical: bigint): Aperture[] {
+  return [
+    { kind: 'pref', cpu: pref, bus: pref, size: prefSize },
+    { kind: 'mem', cpu: npCpu, bus: 0x40000000n, size: mb(128) },
+    { kind: 'io', cpu: ioLogical, bus: ioBus, size: mb(1) },
+  ];
+}
 
-/** Places BARs like the kernel (largest first, naturally aligned) and returns the windows they need. */
-function placeBars(endpoints: EndpointPlan[], w: (typeof WINDOWS)[string]): { mem?: SimWindow; pref?: SimWindow; io?: SimWindow } {
-  const all = endpoints.flatMap((e) => e.bars.map((b) => ({ e, b })));
-  const space = (b: Omit<SimBar, 'start' | 'busStart'>) => (b.kind === 'io' ? 'io' : b.prefetchable ? 'pref' : 'np');
-  const base = { np: w.np, pref: [w.pref, w.pref] as [bigint, bigint], io: w.io };
-  const out: Record<string, SimWindow | undefined> = {};
-  for (const s of ['np', 'pref', 'io'] as const) {
-    const items = all.filter(({ b }) => space(b) === s).sort((x, y) => (y.b.size > x.b.size ? 1 : y.b.size < x.b.size ? -1 : 0));
-    let off = 0n;
-    for (const { e, b } of items) {
-      off = alignUp(off, b.size);
-      e.fn.bars.push({ ...b, start: base[s][0] + off, busStart: base[s][1] + off });
-      off += b.size;
-    }
-    const gran = s === 'io' ? 0x1000n : mb(1);
-    if (items.length) out[s] = { start: base[s][0], busStart: base[s][1], size: alignUp(off, gran) };
-  }
-  return { mem: out.np, pref: out.pref, io: out.io };
+/** The apertures of the controller with that PCI domain (what the agreement test translates with); null for an unknown domain. */
+export function orinApertures(domain: number): readonly Aperture[] | null {
+  const c = ORIN_CONTROLLERS.find((x) => x.domain === domain);
+  return (c && ORIN_HOSTS[c.id]?.apertures) ?? null;
 }
 
 function checkLabels(labels: string[]): string[] {
@@ -143,7 +159,7 @@ export function generateOrinTree(root: string, opts: { card: string; overlayLabe
   tree.file(META_FILE, JSON.stringify(meta) + '\n');
   writeBusSkeleton(tree);
   let group = FIRST_PCIE_GROUP;
-  for (const c of ORIN_CONTROLLERS.filter((c) => WINDOWS[c.id])) {
+  for (const c of ORIN_CONTROLLERS.filter((c) => ORIN_HOSTS[c.id])) {
     const overlay = c.dtLabel !== null && overlayLabels.includes(c.dtLabel);
     writeDeviceTreeNode(tree, c, true, overlay);
     const pdev = `sys/devices/platform/${c.platformDevice}`;
@@ -157,7 +173,7 @@ export function generateOrinTree(root: string, opts: { card: string; overlayLabe
     writeController(tree, c, pdev, endpoints, group);
     group++;
   }
-  for (const c of ORIN_CONTROLLERS.filter((c) => !WINDOWS[c.id])) writeDeviceTreeNode(tree, c, false, false);
+  for (const c of ORIN_CONTROLLERS.filter((c) => !ORIN_HOSTS[c.id])) writeDeviceTreeNode(tree, c, false, false);
   writeSystemFiles(tree);
   meta.complete = true;
   tree.file(META_FILE, JSON.stringify(meta) + '\n');
@@ -166,9 +182,9 @@ export function generateOrinTree(root: string, opts: { card: string; overlayLabe
 
 function writeController(tree: Tree, c: ControllerDef, pdev: string, endpoints: EndpointPlan[], group: number): void {
   const domain = c.domain.toString(16).padStart(4, '0');
-  const w = WINDOWS[c.id];
+  const w = ORIN_HOSTS[c.id];
   const hostBridge = `${pdev}/pci${domain}:00`;
-  const windows = placeBars(endpoints, w);
+  const windows = new ApertureAllocator(w.apertures).place(endpoints.map((e) => ({ plan: e.bars, bars: e.fn.bars })));
   const ep0 = endpoints[0].fn.link!;
   const rp: SimPciDevice = {
     address: `${domain}:00:00.0`,

@@ -1,8 +1,10 @@
 // A large sysfs-shaped tree for benchmarks: many domains, each a platform PCIe controller with
 // root ports and realistic endpoints (GPUs with audio, NVMe, NICs, xHCI). Deterministic for a count.
 // Like a real ARM kernel, some driverless functions have no IOMMU group (kernel-truth.md §8).
+// Addresses: see syntheticApertures (CPU/bus translation per domain, like a DT host bridge's ranges).
 import fs from 'node:fs';
 import path from 'node:path';
+import { ApertureAllocator, type Aperture } from './address-map';
 import { writePciDevice, type SimBar, type SimPciDevice } from './pci-device';
 import { GROUPS, PCI_BUS, PLATFORM_BUS, Tree, addToGroup, ensureDriver, linkDriver } from './tree';
 
@@ -43,6 +45,23 @@ const MODELS: Model[] = [
 
 const ROOT_PORTS_PER_DOMAIN = 16;
 
+/**
+ * A generic DT-described host bridge per domain (not measured, not a Tegra): a 64-bit prefetchable
+ * aperture mapped 1:1, a 1 GiB 32-bit non-prefetchable bus window at 0x40000000 that the CPU sees
+ * high up (32-bit BARs need bus addresses below 4 GiB, and a thousand domains' worth of them cannot
+ * all sit 1:1 below 4 GiB), and a 64 KiB I/O space at bus port 0 numbered from domain * 0x10000 in
+ * the kernel's logical port space. Resource (CPU) address = bus address + (cpu - bus) of the
+ * aperture; the lspci agreement test translates with exactly these.
+ */
+export function syntheticApertures(domain: number): Aperture[] {
+  const base = 0x1000000000n * BigInt(domain + 1); // 64 GiB per domain
+  return [
+    { kind: 'pref', cpu: base, bus: base, size: 0x400000000n },
+    { kind: 'mem', cpu: base + 0x800000000n, bus: 0x40000000n, size: 0x40000000n },
+    { kind: 'io', cpu: BigInt(domain) * 0x10000n, bus: 0n, size: 0x10000n },
+  ];
+}
+
 /** Writes the tree; returns how many PCI devices it holds (root ports included). */
 export function generateSyntheticTree(root: string, opts: { devices: number }): number {
   if (!Number.isInteger(opts.devices) || opts.devices < 2 || opts.devices > 20000) throw new Error('devices must be an integer from 2 to 20000');
@@ -65,16 +84,36 @@ export function generateSyntheticTree(root: string, opts: { devices: number }): 
     const pdev = `sys/devices/platform/${(0x14000000 + domain * 0x20000).toString(16)}.pcie`;
     tree.link(`${PLATFORM_BUS}/devices/${path.basename(pdev)}`, pdev);
     linkDriver(tree, pdev, PLATFORM_BUS, 'tegra194-pcie');
+    const allocator = new ApertureAllocator(syntheticApertures(domain));
     for (let port = 0; port < ROOT_PORTS_PER_DOMAIN && count < opts.devices; port++) {
       const model = MODELS[(domain * ROOT_PORTS_PER_DOMAIN + port) % MODELS.length];
       const fns = model.functions.slice(0, Math.max(1, Math.min(model.functions.length, opts.devices - count - 1)));
       const bus = port + 1;
-      const memBase = 0x1000000000n * BigInt(domain + 1) + BigInt(port) * 0x40000000n;
+      const devs: SimPciDevice[] = fns.map((f, fn) => ({
+        address: `${dom}:${bus.toString(16).padStart(2, '0')}:00.${fn}`,
+        vendor: f.vendor, device: f.device, subsystemVendor: f.vendor, subsystemDevice: f.device, classCode: f.classCode, revision: '01',
+        multifunction: fns.length > 1,
+        bars: [],
+        link: { currentSpeed: model.link[0], maxSpeed: model.link[0], currentWidth: Math.min(model.link[1], 8), maxWidth: model.link[1] },
+        irq: 200 + fn,
+        driver: f.driver,
+      }));
+      const windows = allocator.place(
+        fns.map((f, fn) => {
+          let index = 0;
+          const plan = f.bars.map(([kind, size, prefetchable]) => {
+            const bar = { index, kind, prefetchable, size: BigInt(size) };
+            index += kind === 'mem64' ? 2 : 1;
+            return bar;
+          });
+          return { plan, bars: devs[fn].bars };
+        }),
+      );
       const rp: SimPciDevice = {
         address: `${dom}:00:${port.toString(16).padStart(2, '0')}.0`,
         vendor: '10de', device: '229a', subsystemVendor: '10de', subsystemDevice: '0000', classCode: '060400', revision: 'a1',
         bars: [],
-        bridge: { primary: 0, secondary: bus, subordinate: bus, pref: { start: memBase, busStart: memBase, size: 0x40000000n } },
+        bridge: { primary: 0, secondary: bus, subordinate: bus, ...windows },
         link: { currentSpeed: model.link[0], maxSpeed: '16.0', currentWidth: Math.min(model.link[1], 8), maxWidth: 8 },
         irq: 100 + port,
         driver: 'pcieport',
@@ -82,27 +121,9 @@ export function generateSyntheticTree(root: string, opts: { devices: number }): 
       const rpDir = writePciDevice(tree, `${pdev}/pci${dom}:00`, rp);
       addToGroup(tree, rpDir, group);
       count++;
-      let off = 0n;
-      fns.forEach((f, fn) => {
-        let index = 0;
-        const bars: SimBar[] = f.bars.map(([kind, size, prefetchable]) => {
-          const start = memBase + off;
-          off += BigInt(Math.max(size, 4096));
-          const bar = { index, kind, prefetchable, start, busStart: start, size: BigInt(size) };
-          index += kind === 'mem64' ? 2 : 1;
-          return bar;
-        });
-        const dev: SimPciDevice = {
-          address: `${dom}:${bus.toString(16).padStart(2, '0')}:00.${fn}`,
-          vendor: f.vendor, device: f.device, subsystemVendor: f.vendor, subsystemDevice: f.device, classCode: f.classCode, revision: '01',
-          multifunction: fns.length > 1,
-          bars,
-          link: { currentSpeed: model.link[0], maxSpeed: model.link[0], currentWidth: Math.min(model.link[1], 8), maxWidth: model.link[1] },
-          irq: 200 + fn,
-          driver: f.driver,
-        };
+      devs.forEach((dev, fn) => {
         const dir = writePciDevice(tree, rpDir, dev);
-        if (f.driver) addToGroup(tree, dir, group);
+        if (fns[fn].driver) addToGroup(tree, dir, group);
         count++;
       });
       group++;
