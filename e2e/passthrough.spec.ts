@@ -214,6 +214,10 @@ test('the NVMe holding the root filesystem is refused with the reason, and nothi
   await expect(refusal).toContainText(`${NVME} holds`);
   await expect(refusal).toContainText('mounted on /');
   await expect(refusal).toContainText("This is the host's own root disk: it cannot be passed through.");
+  // the root disk comes first, and the overlay (which would also be needed) is no way out for it
+  await expect(dialog.getByTestId('refusals').locator('li').first()).toHaveAttribute('data-testid', 'refusal-host-critical-mount');
+  await expect(dialog.getByTestId('refusal-platform-in-group')).toContainText('&pcie_c4_rp');
+  await expect(dialog.getByTestId('overlay-link')).toHaveCount(0);
   await expect(dialog.getByTestId('confirm')).toHaveCount(0);
   await dialogShot(page, 'refused-nvme');
   await page.keyboard.press('Escape');

@@ -97,7 +97,7 @@ export function BootPanel({ address }: { address: string }) {
             </details>
           </>
         )}
-        {bound && current.data && <PathList title="jetvm wrote:" paths={current.data.files} testId="boot-written" />}
+        {bound && current.data && !add.data && <PathList title="jetvm wrote:" paths={current.data.files} testId="boot-written" />}
         {admin && (
           <div className="flex flex-wrap gap-2">
             <button type="button" className={primaryButton} disabled={add.isPending || !preview.data} onClick={() => add.mutate({ address, method })}>

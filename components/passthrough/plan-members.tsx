@@ -19,7 +19,8 @@ const arrow = <span className="text-slate-400">→</span>;
 export function PlanMembers({ plan, names }: { plan: Plan; names: Map<string, MemberName> }) {
   const expected = new Map(plan.expected.endpoints.map((e) => [e.address, e]));
   const now = new Map(plan.originals.map((o) => [o.address, o.driver]));
-  const moves = plan.kind === 'bind' ? 'Endpoints that go to vfio-pci' : 'Endpoints that go back to the host';
+  const would = plan.refusals.length ? 'would go' : 'go';
+  const moves = plan.kind === 'bind' ? `Endpoints that ${would} to vfio-pci` : `Endpoints that ${would} back to the host`;
   return (
     <div className="grid gap-3 sm:grid-cols-2" data-testid="plan-members">
       <section className="sm:col-span-2">
