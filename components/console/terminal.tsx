@@ -129,6 +129,10 @@ export function Terminal({ wsPath, kind, downloadHref, testId = 'terminal' }: Te
     };
   }, [wsPath, kind]);
 
+  useEffect(() => {
+    if (termRef.current) termRef.current.options.disableStdin = state.readOnly;
+  }, [state.readOnly]);
+
   // the shell learns its size as soon as it is connected
   useEffect(() => {
     const term = termRef.current;
