@@ -4,6 +4,7 @@
 // the host → through again. Also: the root NVMe refused, bind at boot, a viewer's read-only plan,
 // a running VM blocking "Return to host", and the preflight page.
 import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { logIn } from './login';
 import { startServer, type TestServer } from './server';
@@ -204,6 +205,48 @@ test('return the card to the host from the groups page, then pass it through aga
   await dialog.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(gpuGroup(page).getByTestId(`member-${AUDIO}`)).toContainText('on vfio-pci');
   await shot(page, 'groups-after');
+});
+
+test('a write the kernel refuses half-way: its error text, then the rollback that put the first function back', async ({ page }) => {
+  await logIn(page, server.url);
+  await mutate(page, server, 'passthrough.release', { address: GPU }); // the UI for this is proven above
+  // Fault injection on the simulated sysfs: the audio function's driver_override attribute goes away,
+  // so writing it fails as the kernel answers for a missing file; the plan itself does not change.
+  const attr = path.join(server.dataDir, 'sim/root/sys/bus/pci/devices', AUDIO, 'driver_override');
+  const saved = fs.readFileSync(attr, 'utf8');
+  fs.rmSync(attr);
+  try {
+    await page.goto(`${server.url}/devices/${GPU}`);
+    await page.getByTestId('pass-through').click();
+    const dialog = page.getByTestId('change-dialog');
+    await expectWrites(dialog.getByTestId('plan-writes'), BIND_WRITES);
+    await dialog.getByTestId('confirm').click();
+
+    const outcome = dialog.getByTestId('outcome');
+    await expect(outcome).toHaveAttribute('data-ok', 'false');
+    await expect(outcome).toContainText('Failed at write 4');
+    await expect(outcome.getByTestId('failure')).toContainText(`sys/bus/pci/devices/${AUDIO}/driver_override ← "vfio-pci": ENOENT`);
+    await expect(outcome).toContainText('every device is back on the driver it had before');
+    const progress = dialog.getByTestId('progress');
+    await expect(progress).toHaveAttribute('data-live-writes', '4');
+    const applied = writes(progress.getByTestId('progress-writes'));
+    await expect(applied.nth(2)).toHaveAttribute('data-state', 'ok');
+    await expect(applied.nth(3)).toHaveAttribute('data-state', 'failed');
+    await expect(applied.nth(3).getByTestId('write-result')).toContainText('ENOENT');
+    await expect(applied.nth(4)).toHaveAttribute('data-state', 'skipped');
+    await expect(applied.nth(5).getByTestId('write-result')).toHaveText('not written: an earlier write failed');
+    await expectWrites(progress.getByTestId('rollback-writes'), [
+      `/sys/bus/pci/devices/${GPU}/driver/unbind ← "${GPU}"`,
+      `/sys/bus/pci/devices/${GPU}/driver_override ← ""`,
+      `/sys/bus/pci/drivers_probe ← "${GPU}"`,
+    ]);
+    await expect(writes(progress.getByTestId('rollback-writes')).and(page.locator('[data-state="ok"]'))).toHaveCount(3);
+    await expect(gpuGroup(outcome).getByTestId(`member-${GPU}`)).toContainText('host driver nouveau');
+    await expect(gpuGroup(outcome).getByTestId(`member-${AUDIO}`)).toContainText('host driver snd_hda_intel');
+    await dialogShot(page, 'failed-rolled-back');
+  } finally {
+    fs.writeFileSync(attr, saved);
+  }
 });
 
 test('the NVMe holding the root filesystem is refused with the reason, and nothing can be confirmed', async ({ page }) => {

@@ -56,7 +56,7 @@ export function ChangeProgress({ plan, events, outcome, running }: { plan: Plan;
         <h3 className="mb-1 text-sm font-semibold">
           Writes {running && !s.rollbackReason && <span className="font-normal text-slate-500">— {s.applied.length} of {plan.writes.length} done</span>}
         </h3>
-        <WriteList writes={plan.writes} results={byStep(s.applied)} pending={running} testId="progress-writes" />
+        <WriteList writes={plan.writes} results={byStep(s.applied)} unanswered={running && !s.rollbackReason ? 'waiting' : s.rollbackReason ? 'skipped' : undefined} testId="progress-writes" />
       </section>
       {s.verified && <VerificationLine v={s.verified} what={expectation} />}
       {s.rollbackReason && (
