@@ -45,6 +45,22 @@ test('a wrong password shows an error; the right one logs in and hydrates under 
   expect(await cspViolations(page)).toEqual([]);
 });
 
+test('after login the page asked for opens, but never another site', async ({ page }) => {
+  for (const [next, landing] of [
+    ['%2Fusers', '/users'],
+    ['%2F%5Cevil.example', '/'],
+    ['%2F%2Fevil.example', '/'],
+    ['https%3A%2F%2Fevil.example', '/'],
+  ]) {
+    await page.goto(`${server.url}/login?next=${next}`);
+    await page.getByLabel('User').fill('admin');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page).toHaveURL(`${server.url}${landing}`);
+    await expect(page.getByTestId('whoami')).toBeVisible();
+  }
+});
+
 test('the CSP lets the console through: same-origin WebSocket and blob workers', async ({ page }) => {
   await logIn(page, server.url);
   const result = await page.evaluate(async () => {

@@ -4,9 +4,11 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '@/lib/trpc';
 
-/** Only same-site paths are followed after login, never another origin. */
+/** Only paths on this server are followed after login ("//evil", "/\\evil" and "https://…" are not). */
 function safeNext(raw: string | null): string {
-  return raw && raw.startsWith('/') && !raw.startsWith('//') ? raw : '/';
+  if (!raw || !raw.startsWith('/')) return '/';
+  const target = new URL(raw, window.location.origin);
+  return target.origin === window.location.origin && target.pathname !== '/login' ? target.pathname + target.search : '/';
 }
 
 export function LoginForm() {
