@@ -6,6 +6,7 @@ import { BOOT_METHODS } from '../../passthrough/boot';
 import { PassthroughRefusedError, StalePlanError } from '../../passthrough/errors';
 import { createPassthroughServices, type PassthroughServices } from '../../passthrough/index';
 import { overlayLabelsSchema } from '../../passthrough/overlay';
+import { dtLabelSchema } from '../../passthrough/validate';
 import { pciAddressSchema } from '../../passthrough/validate';
 import type { Services } from '../../services';
 import { adminProcedure, router, viewerProcedure } from '../trpc';
@@ -82,7 +83,7 @@ export const passthroughRouter = router({
 
   /** Sim mode: reboot the simulated Orin with exactly these overlay labels applied ([] removes the overlay). */
   applyOverlayAndReboot: adminProcedure
-    .input(z.object({ labels: z.array(z.string()).max(16) }))
+    .input(z.object({ labels: z.array(dtLabelSchema).max(16) }))
     .mutation(async ({ ctx, input }) => pt(ctx.services).passthrough.simulateOverlayReboot(actorOf(ctx), input.labels).catch(mapError)),
 
   /** Devices bound at boot and the files jetvm wrote for them. */
