@@ -52,7 +52,7 @@ export function preflightRules(f: PreflightFacts): PreflightItem[] {
     id: 'vfio-pci',
     title: 'vfio-pci driver',
     state: f.vfioPciDriver ? 'ok' : 'fail',
-    detail: f.vfioPciDriver ? '/sys/bus/pci/drivers/vfio-pci exists' : 'vfio-pci is not loaded',
+    detail: f.vfioPciDriver ? 'the vfio-pci driver is registered on the PCI bus' : 'vfio-pci is not loaded',
     why: 'vfio-pci is the driver that holds a device for a guest.',
     fix: f.vfioPciDriver ? null : '`sudo modprobe vfio-pci` (JetPack 6 has it built in; on JetPack 5 add it to /etc/modules-load.d/).',
   });

@@ -1,46 +1,15 @@
 // The overview/power procedures through tRPC's caller: real SQLite, the simulated Orin, role and input checks.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config';
-import { openDb, type Db } from '../../db';
+import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/audit';
 import { changes } from '../../events';
-import { openSimHost } from '../../host';
-import type { Services } from '../../services';
+import { contextFor, useSimServices } from '../testing/sim-services';
 import { hostRouter } from './host';
 import { powerRouter } from './power';
 import { createCallerFactory, router } from '../trpc';
 
-const testRouter = router({ host: hostRouter, power: powerRouter });
-const makeCaller = createCallerFactory(testRouter);
-
-let dir: string;
-let db: Db;
-let services: Services;
-
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-routers-'));
-  db = openDb(dir);
-  const config = loadConfig({ JETVM_DATA_DIR: dir, JETVM_HOST: 'sim', JETVM_SIM_CARD: 'p1000' });
-  // only what these procedures use; the console service is not needed here
-  services = { config, db, host: openSimHost(dir, 'p1000') } as Services;
-});
-afterAll(() => {
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const origin = 'http://jetvm.test';
-function as(role: 'admin' | 'viewer' | null) {
-  return makeCaller({
-    services,
-    user: role ? { name: role === 'admin' ? 'admin' : 'ann', role } : null,
-    req: { remote: '127.0.0.1', origin, selfOrigin: origin, secure: false, sessionToken: null },
-    setCookie: () => {},
-  });
-}
+const makeCaller = createCallerFactory(router({ host: hostRouter, power: powerRouter }));
+const services = useSimServices('p1000');
+const as = (role: 'admin' | 'viewer' | null) => makeCaller(contextFor(services(), role));
 
 const gauge = async () => (await as('viewer').host.overview()).slots.find((s) => s.id === 'x8')!.power!;
 
@@ -56,11 +25,11 @@ describe('host.overview / power', () => {
     const stored = await as('admin').power.setCardWatts({ vendorDevice: '10DE:1CB1', watts: 35, note: 'measured' });
     expect(stored).toMatchObject({ vendorDevice: '10de:1cb1', watts: 35, origin: 'user' });
     expect((await gauge()).verdict).toMatchObject({ tone: 'warn', watts: 35 });
-    expect(listAudit(db, 5)[0]).toMatchObject({ action: 'power.set-card-watts', actor: 'admin', target: '10de:1cb1', result: 'ok', detail: { watts: 35, before: null } });
+    expect(listAudit(services().db, 5)[0]).toMatchObject({ action: 'power.set-card-watts', actor: 'admin', target: '10de:1cb1', result: 'ok', detail: { watts: 35, before: null } });
 
     await as('admin').power.clearCardWatts({ vendorDevice: '10de:1cb1' });
     expect((await gauge()).verdict).toMatchObject({ tone: 'bad', watts: 47 });
-    expect(listAudit(db, 1)[0]).toMatchObject({ action: 'power.clear-card-watts', detail: { before: 35 } });
+    expect(listAudit(services().db, 1)[0]).toMatchObject({ action: 'power.clear-card-watts', detail: { before: 35 } });
     ac.abort();
     await listening;
     expect(seen).toEqual(['card power of 10de:1cb1 set to 35 W', 'card power of 10de:1cb1 cleared']);
@@ -71,10 +40,10 @@ describe('host.overview / power', () => {
     [{ vendorDevice: '10de:1cb1', watts: 601 }, /600 W/],
     [{ vendorDevice: 'nvidia', watts: 40 }, /vendor:device/],
   ])('refuses bad input %j and changes nothing', async (input, message) => {
-    const auditBefore = listAudit(db, 1)[0]?.id;
+    const auditBefore = listAudit(services().db, 1)[0]?.id;
     await expect(as('admin').power.setCardWatts(input)).rejects.toThrow(message);
     expect((await as('viewer').power.list()).user).toEqual([]);
-    expect(listAudit(db, 1)[0]?.id).toBe(auditBefore);
+    expect(listAudit(services().db, 1)[0]?.id).toBe(auditBefore);
   });
 
   it('lets only an admin store a figure, and nobody without a session read the overview', async () => {

@@ -1,35 +1,14 @@
 // The passthrough procedures through tRPC's caller: real SQLite, the simulated Orin, roles, input checks.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config';
-import { openDb, type Db } from '../../db';
+import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/audit';
-import { openSimHost } from '../../host';
-import type { Services } from '../../services';
+import { contextFor, useSimServices } from '../testing/sim-services';
 import { createCallerFactory, router } from '../trpc';
 import { passthroughRouter } from './passthrough';
 
 const makeCaller = createCallerFactory(router({ passthrough: passthroughRouter }));
-let dir: string;
-let db: Db;
-let services: Services;
-
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-pt-router-'));
-  db = openDb(dir);
-  const config = loadConfig({ JETVM_DATA_DIR: dir, JETVM_HOST: 'sim', JETVM_SIM_CARD: 't600' });
-  services = { config, db, host: openSimHost(dir, 't600') } as Services;
-});
-afterAll(() => {
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const self = 'http://jetvm.test';
-const as = (role: 'admin' | 'viewer', origin = self) =>
-  makeCaller({ services, user: { name: role, role } as never, req: { remote: '127.0.0.1', origin, selfOrigin: self, secure: false, sessionToken: null }, setCookie: () => {} }).passthrough;
+const services = useSimServices('t600');
+const as = (role: 'admin' | 'viewer', origin?: string) => makeCaller(contextFor(services(), role, origin)).passthrough;
 
 describe('passthrough router', () => {
   it('plans for viewers; refuses bad input, viewers changing things, and cross-origin changes', async () => {
@@ -62,7 +41,7 @@ describe('passthrough router', () => {
     await expect(as('admin').bind({ address: '0005:01:00.0', confirmedWrites: plan.writes })).rejects.toMatchObject({ code: 'CONFLICT' });
 
     expect((await as('admin').release({ address: '0005:01:00.1' })).ok).toBe(true);
-    expect(listAudit(db, 10).map((r) => [r.action, r.result])).toEqual([
+    expect(listAudit(services().db, 10).map((r) => [r.action, r.result])).toEqual([
       ['passthrough.release', 'ok'],
       ['passthrough.apply', 'refused'],
       ['passthrough.apply', 'ok'],
@@ -76,7 +55,7 @@ describe('passthrough router', () => {
     expect(preview.files[0].content).toContain('KERNEL=="0005:01:00.0"');
     await expect(as('admin').bootAdd({ address: '0005:01:00.0', writeToSystem: true })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
     const added = await as('admin').bootAdd({ address: '0005:01:00.0' });
-    expect(added.written.every((p) => p.startsWith(path.join(dir, 'boot') + path.sep))).toBe(true);
+    expect(added.written.every((p) => p.startsWith(path.join(services().config.dataDir, 'boot') + path.sep))).toBe(true);
     expect((await as('viewer').bootConfig()).devices).toHaveLength(2);
     expect((await as('admin').bootRemove({})).removal.removed).toHaveLength(2);
 

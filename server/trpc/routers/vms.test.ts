@@ -1,49 +1,26 @@
 // The vms procedures through tRPC's caller over the real simulated Orin (host layer), real SQLite and,
 // for the start, the real demo guest under TCG.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config';
-import { openDb, type Db } from '../../db';
-import { openSimHost } from '../../host';
-import type { Host } from '../../host/host';
-import type { Services } from '../../services';
+import { describe, expect, it } from 'vitest';
 import { createVmService, type VmService } from '../../vm/service';
 import { demoGuest } from '../../vm/testing/harness';
+import { contextFor, useSimServices } from '../testing/sim-services';
 import { createCallerFactory, router } from '../trpc';
 import { vmsRouter } from './vms';
 
 const makeCaller = createCallerFactory(router({ vms: vmsRouter }));
-let dir: string;
-let db: Db;
-let host: Host;
 let svc: VmService;
-let services: Services;
-
-beforeAll(async () => {
-  demoGuest();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-vms-'));
-  db = openDb(dir);
-  const config = loadConfig({ JETVM_DATA_DIR: dir, JETVM_HOST: 'sim', JETVM_SIM_CARD: 't600' });
-  host = openSimHost(dir, 't600');
-  svc = await createVmService({ config, db, host });
-  services = { config, db, host, vms: svc.supervisor } as Services;
-});
-afterAll(async () => {
-  for (const s of svc.supervisor.list()) if (s.pid) await svc.supervisor.forceStop(s.name, { actor: 't', remote: null });
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const origin = 'http://jetvm.test';
-const as = (role: 'admin' | 'viewer') =>
-  makeCaller({
-    services,
-    user: { name: role === 'admin' ? 'admin' : 'ann', role } as never,
-    req: { remote: '127.0.0.1', origin, selfOrigin: origin, secure: false, sessionToken: null },
-    setCookie: () => {},
-  });
+const services = useSimServices(
+  't600',
+  async (base) => {
+    demoGuest();
+    svc = await createVmService(base);
+    return { vms: svc.supervisor };
+  },
+  async () => {
+    for (const s of svc.supervisor.list()) if (s.pid) await svc.supervisor.forceStop(s.name, { actor: 't', remote: null });
+  },
+);
+const as = (role: 'admin' | 'viewer') => makeCaller(contextFor(services(), role));
 
 describe('vms router', () => {
   it('the demo VM exists on first start with the x8-slot GPU, and shows both argvs', async () => {
@@ -78,11 +55,11 @@ describe('vms router', () => {
     expect(refused.message).toMatch(/0005:01:00\.0 .* is on nouveau, not vfio-pci/);
 
     // what the passthrough page does: overlay + reboot, then bind the group to vfio-pci through the simulated kernel
-    host.sim!.reboot({ overlayLabels: ['pcie_c5_rp'] });
+    services().host.sim!.reboot({ overlayLabels: ['pcie_c5_rp'] });
     for (const a of ['0005:01:00.0', '0005:01:00.1']) {
-      const drv = host.scan().devices.find((d) => d.address === a)!.driver!;
+      const drv = services().host.scan().devices.find((d) => d.address === a)!.driver!;
       for (const [p, v] of [[`sys/bus/pci/devices/${a}/driver_override`, 'vfio-pci'], [`sys/bus/pci/drivers/${drv}/unbind`, a], ['sys/bus/pci/drivers_probe', a]]) {
-        expect(host.write(p, v)).toMatchObject({ ok: true });
+        expect(services().host.write(p, v)).toMatchObject({ ok: true });
       }
     }
     const checks = await as('viewer').vms.checks({ name: 'demo' });
