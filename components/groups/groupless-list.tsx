@@ -1,8 +1,6 @@
-import Link from 'next/link';
 import type { GrouplessDevice } from '@/server/overview/groups';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
-import { Mono } from '@/components/ui/facts';
-import { StateBadge } from '@/components/device/state-badge';
+import { DeviceRow } from '@/components/device/device-row';
 
 export function GrouplessList({ devices }: { devices: GrouplessDevice[] }) {
   if (devices.length === 0) return null;
@@ -13,13 +11,7 @@ export function GrouplessList({ devices }: { devices: GrouplessDevice[] }) {
         <ul className="divide-y divide-slate-100 text-sm">
           {devices.map((d) => (
             <li key={d.address} className="py-2">
-              <div className="flex flex-wrap items-center gap-2">
-                <Link href={`/devices/${d.address}`} className="underline-offset-2 hover:underline">
-                  <Mono>{d.address}</Mono>
-                </Link>
-                <span className="min-w-0 flex-1">{d.name}</span>
-                <StateBadge state={d.state} />
-              </div>
+              <DeviceRow device={d} />
               <p className="text-xs text-slate-600">{d.note}</p>
             </li>
           ))}
