@@ -41,7 +41,7 @@ export function VmActions({ name, state }: { name: string; state: VmState }) {
         <ActionButton label="Start" onClick={() => start.mutate({ name })} disabled={!admin || busy || up} title={why} />
         <ActionButton label="Stop" onClick={() => stop.mutate({ name, timeoutSec: 10 })} disabled={!admin || busy || !up} title={why ?? 'power button, then quit after 10 s'} />
         <ActionButton label="Force stop" danger onClick={() => forceStop.mutate({ name })} disabled={!admin || busy || !up} title={why ?? 'quit QEMU now'} />
-        <ActionButton label="Restart" onClick={() => restart.mutate({ name })} disabled={!admin || busy || !up} title={why} />
+        <ActionButton label="Restart" onClick={() => restart.mutate({ name, timeoutSec: 10 })} disabled={!admin || busy || !up} title={why} />
       </div>
       {busy && <p className="text-xs text-slate-500">working…</p>}
       {error && (

@@ -8,6 +8,8 @@ import { adminProcedure, router, viewerProcedure } from '../trpc';
 import type { Context } from '../trpc';
 
 const byName = z.object({ name: vmNameSchema });
+/** graceful stop: the power button, then quit after timeoutSec */
+const stopInput = z.object({ name: vmNameSchema, timeoutSec: z.int().min(0).max(600).default(30) });
 
 function vms(ctx: Context): Supervisor {
   const s = ctx.services.vms;
@@ -61,12 +63,14 @@ export const vmsRouter = router({
   start: adminProcedure.input(byName).mutation(({ ctx, input }) => call(() => vms(ctx).start(input.name, actorOf(ctx)))),
 
   stop: adminProcedure
-    .input(z.object({ name: vmNameSchema, timeoutSec: z.int().min(0).max(600).default(30) }))
+    .input(stopInput)
     .mutation(({ ctx, input }) => call(() => vms(ctx).stop(input.name, actorOf(ctx), { timeoutMs: input.timeoutSec * 1000 }))),
 
   forceStop: adminProcedure.input(byName).mutation(({ ctx, input }) => call(() => vms(ctx).forceStop(input.name, actorOf(ctx)))),
 
-  restart: adminProcedure.input(byName).mutation(({ ctx, input }) => call(() => vms(ctx).restart(input.name, actorOf(ctx)))),
+  restart: adminProcedure
+    .input(stopInput)
+    .mutation(({ ctx, input }) => call(() => vms(ctx).restart(input.name, actorOf(ctx), { timeoutMs: input.timeoutSec * 1000 }))),
 
   argv: viewerProcedure.input(byName).query(({ ctx, input }) => call(() => vms(ctx).plan(input.name))),
 
