@@ -1,5 +1,6 @@
 'use client';
 import Link from 'next/link';
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc';
 import { VmConsole } from '@/components/console/lazy-terminal';
@@ -7,21 +8,24 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Facts, Mono } from '@/components/ui/facts';
 import { Notice } from '@/components/ui/notice';
 import { Loading, PageTitle } from '@/components/ui/page-state';
-import type { Tone } from '@/components/ui/tone';
 import { ArgvBlock } from './argv-block';
 import { VmActions } from './vm-actions';
-import { Uptime, VmStateBadge } from './vm-state';
-
-const CHECK_TONE: Record<string, Tone> = { error: 'bad', warning: 'warn', info: 'info' };
+import { VmChecks } from './vm-checks';
+import { VmDefinitionActions } from './vm-definition-actions';
+import { VmExport } from './vm-export';
+import { VmForm } from './vm-form';
+import { isUp, Uptime, VmStateBadge } from './vm-state';
 
 /** One VM: state, uptime, devices, start checks, the exact QEMU argv and the live serial console. */
 export function VmDetail({ name }: { name: string }) {
   const trpc = useTRPC();
   const q = useQuery(trpc.vms.get.queryOptions({ name }));
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const [editing, setEditing] = useState(false);
   if (q.isLoading) return <Loading what={`VM ${name}`} />;
   if (q.error || !q.data) return <Notice tone="bad" alert title={`Could not read VM "${name}"`}>{q.error?.message}</Notice>;
   const { vm, status, checks, plan } = q.data;
-  const problems = checks.filter((c) => c.severity !== 'info');
+  const admin = me.data?.role === 'admin';
   return (
     <div className="space-y-4">
       <PageTitle sub={<Link href="/vms" className="text-sky-700 hover:underline">← all VMs</Link>}>
@@ -38,27 +42,35 @@ export function VmDetail({ name }: { name: string }) {
                 ['Memory', `${vm.memoryMiB} MiB`],
                 ['vCPUs', String(vm.vcpus)],
                 ['Kernel', <Mono key="k">{vm.kernel}</Mono>],
+                ['Initrd', vm.initrd ? <Mono key="i">{vm.initrd}</Mono> : 'none'],
+                ['Disks', vm.disks.length ? vm.disks.map((d) => <Mono key={d.path}>{`${d.path} (${d.format})`}</Mono>) : 'none'],
                 ['Command line', <Mono key="c">{vm.cmdline || '(none)'}</Mono>],
+                ['Accelerator', vm.accel],
+                ['pci=nomsi', vm.pciNomsi ? 'on' : 'off'],
+                ['Machine options', vm.machineOptions.length ? vm.machineOptions.map((o) => <Mono key={o}>{o}</Mono>) : 'none'],
+                ['On stop', vm.onStop === 'keep' ? 'keep the devices on vfio-pci' : 'return the devices to their host drivers'],
                 plan.sim && ['Mode', 'simulated Orin: passed devices are replaced by emulated stand-ins'],
               ]}
             />
           </CardBody>
         </Card>
         <Card>
-          <CardBody>
+          <CardBody className="space-y-4">
             <VmActions name={vm.name} state={status.state} />
+            {admin && <VmDefinitionActions vm={vm} state={status.state} editing={editing} onEdit={() => setEditing(true)} />}
+            <VmExport name={vm.name} />
           </CardBody>
         </Card>
       </div>
-      {problems.length > 0 && (
-        <div className="space-y-1" data-testid="vm-checks">
-          {problems.map((c) => (
-            <Notice key={`${c.id}-${c.message}`} tone={CHECK_TONE[c.severity] ?? 'info'}>
-              {c.message}
-            </Notice>
-          ))}
-        </div>
+      {admin && editing && (
+        <Card testId="edit-vm">
+          <CardHeader title={`Edit VM ${vm.name}`} sub="the server checks every path and value before anything is written" />
+          <CardBody>
+            <VmForm vm={vm} onCancel={() => setEditing(false)} onDone={() => setEditing(false)} />
+          </CardBody>
+        </Card>
       )}
+      {!isUp(status.state) && <VmChecks checks={checks} />}
       <Card testId="vm-console">
         <CardHeader title="Serial console" sub="ttyAMA0: the whole history, then live; everyone watching sees the same output" />
         <CardBody>
