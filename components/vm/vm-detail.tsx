@@ -16,6 +16,16 @@ import { VmExport } from './vm-export';
 import { VmForm } from './vm-form';
 import { isUp, Uptime, VmStateBadge } from './vm-state';
 
+function MonoList({ items }: { items: string[] }) {
+  return (
+    <span className="flex flex-wrap gap-1">
+      {items.map((i) => (
+        <Mono key={i}>{i}</Mono>
+      ))}
+    </span>
+  );
+}
+
 /** One VM: state, uptime, devices, start checks, the exact QEMU argv and the live serial console. */
 export function VmDetail({ name }: { name: string }) {
   const trpc = useTRPC();
@@ -38,16 +48,16 @@ export function VmDetail({ name }: { name: string }) {
               rows={[
                 ['State', <span key="s">{status.state}{status.pid ? ` (pid ${status.pid})` : ''}</span>],
                 ['Uptime', <Uptime key="u" state={status.state} since={status.since} />],
-                ['Devices', vm.devices.length ? vm.devices.map((d) => <Mono key={d}>{d}</Mono>) : 'none'],
+                ['Devices', vm.devices.length ? <MonoList key="d" items={vm.devices} /> : 'none'],
                 ['Memory', `${vm.memoryMiB} MiB`],
                 ['vCPUs', String(vm.vcpus)],
                 ['Kernel', <Mono key="k">{vm.kernel}</Mono>],
                 ['Initrd', vm.initrd ? <Mono key="i">{vm.initrd}</Mono> : 'none'],
-                ['Disks', vm.disks.length ? vm.disks.map((d) => <Mono key={d.path}>{`${d.path} (${d.format})`}</Mono>) : 'none'],
+                ['Disks', vm.disks.length ? <MonoList key="di" items={vm.disks.map((d) => `${d.path} (${d.format})`)} /> : 'none'],
                 ['Command line', <Mono key="c">{vm.cmdline || '(none)'}</Mono>],
                 ['Accelerator', vm.accel],
                 ['pci=nomsi', vm.pciNomsi ? 'on' : 'off'],
-                ['Machine options', vm.machineOptions.length ? vm.machineOptions.map((o) => <Mono key={o}>{o}</Mono>) : 'none'],
+                ['Machine options', vm.machineOptions.length ? <MonoList key="m" items={vm.machineOptions} /> : 'none'],
                 ['On stop', vm.onStop === 'keep' ? 'keep the devices on vfio-pci' : 'return the devices to their host drivers'],
                 plan.sim && ['Mode', 'simulated Orin: passed devices are replaced by emulated stand-ins'],
               ]}
