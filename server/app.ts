@@ -51,11 +51,16 @@ export async function startApp(
   }
   const host = openHost(config);
   const vmRepo = new VmRepo(db);
-  const services: Services = { config, db, host, console: new ConsoleService(config.dataDir, { exists: (vm) => vmRepo.get(vm) !== null }) };
+  const services: Services = {
+    config,
+    db,
+    host,
+    console: new ConsoleService(config.dataDir, { exists: (vm) => vmRepo.get(vm) !== null }),
+    passthrough: createPassthroughServices({ config, db, host }),
+  };
   services.console.start();
   const vmService = await createVmService({ config, db, host, log });
   services.vms = vmService.supervisor;
-  services.passthrough = createPassthroughServices({ config, db, host });
   vmService.supervisor.setDevicePolicyHook(devicePolicyOnStop(services.passthrough.passthrough, host));
   log.info({ demo: vmService.demo.message, adopted: vmService.adopted.map((v) => v.name) }, 'VMs ready');
 

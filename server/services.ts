@@ -15,5 +15,5 @@ export interface Services {
   /** serial console hubs, one per VM (server/console) */
   console: ConsoleService;
   /** passing devices through, the overlay, bind at boot, preflight (server/passthrough) */
-  passthrough?: PassthroughServices;
+  passthrough: PassthroughServices;
 }

@@ -73,7 +73,7 @@ export function checkCredentials(db: Db, name: string, password: string): User |
     | undefined;
   if (!row) {
     // spend the same time as a real check so user names cannot be probed by timing
-    verifyPassword(password, DUMMY_HASH);
+    verifyPassword(password, dummyHash());
     return null;
   }
   return verifyPassword(password, row.password_hash) ? { name: row.name, role: row.role } : null;
@@ -112,7 +112,9 @@ export function deleteUser(db: Db, name: string, actor: string): void {
   })();
 }
 
-const DUMMY_HASH = hashPassword(generatePassword());
+let dummy: string | null = null;
+/** made on first use, not at import: scrypt costs tens of ms */
+const dummyHash = (): string => (dummy ??= hashPassword(generatePassword()));
 
 /**
  * First start: create `admin` with JETVM_ADMIN_PASSWORD, or a generated password that is returned

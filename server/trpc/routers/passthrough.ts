@@ -4,23 +4,9 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { BOOT_METHODS } from '../../passthrough/boot';
 import { PassthroughRefusedError, StalePlanError } from '../../passthrough/errors';
-import { createPassthroughServices, type PassthroughServices } from '../../passthrough/index';
 import { overlayLabelsSchema } from '../../passthrough/overlay';
-import { dtLabelSchema } from '../../passthrough/validate';
-import { pciAddressSchema } from '../../passthrough/validate';
-import type { Services } from '../../services';
+import { dtLabelSchema, pciAddressSchema } from '../../passthrough/validate';
 import { adminProcedure, router, viewerProcedure } from '../trpc';
-
-const built = new WeakMap<object, PassthroughServices>();
-
-/** services.passthrough when start-up built it, else built once per Services object. */
-function pt(services: Services): PassthroughServices {
-  const given = (services as Services & { passthrough?: PassthroughServices }).passthrough;
-  if (given) return given;
-  let s = built.get(services);
-  if (!s) built.set(services, (s = createPassthroughServices(services)));
-  return s;
-}
 
 const addressInput = z.object({ address: pciAddressSchema });
 const operationId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'an operation id is 8-64 letters, digits, "-" or "_"');
@@ -44,36 +30,36 @@ const actorOf = (ctx: { user: { name: string }; req: { remote: string | null } }
 
 export const passthroughRouter = router({
   /** The plan for handing the device's whole IOMMU group to vfio-pci: writes, refusals, notes, shell script. */
-  plan: viewerProcedure.input(addressInput).query(({ ctx, input }) => pt(ctx.services).passthrough.plan(input.address)),
+  plan: viewerProcedure.input(addressInput).query(({ ctx, input }) => ctx.services.passthrough.passthrough.plan(input.address)),
 
   /** The plan for giving the group back to the host drivers. */
-  planRelease: viewerProcedure.input(addressInput).query(({ ctx, input }) => pt(ctx.services).passthrough.planRelease(input.address)),
+  planRelease: viewerProcedure.input(addressInput).query(({ ctx, input }) => ctx.services.passthrough.passthrough.planRelease(input.address)),
 
   /** Hand the whole group to vfio-pci (the plan of passthrough.plan), rolled back on any failure. */
   bind: adminProcedure.input(changeInput).mutation(async ({ ctx, input }) => {
-    const s = pt(ctx.services);
+    const s = ctx.services.passthrough;
     const onEvent = input.operationId ? s.progress.reporter(input.operationId) : undefined;
     return s.passthrough.apply(actorOf(ctx), input.address, { confirmedWrites: input.confirmedWrites, onEvent }).catch(mapError);
   }),
 
   /** Give the group back to the host drivers (refused while a running VM uses it). */
   release: adminProcedure.input(changeInput).mutation(async ({ ctx, input }) => {
-    const s = pt(ctx.services);
+    const s = ctx.services.passthrough;
     const onEvent = input.operationId ? s.progress.reporter(input.operationId) : undefined;
     return s.passthrough.release(actorOf(ctx), input.address, { confirmedWrites: input.confirmedWrites, onEvent }).catch(mapError);
   }),
 
   /** Every step of an apply/release as it happens (subscribe before calling the mutation with the same id). */
   progress: viewerProcedure.input(z.object({ operationId })).subscription(async function* ({ ctx, input, signal }) {
-    yield* pt(ctx.services).progress.watch(input.operationId, signal);
+    yield* ctx.services.passthrough.progress.watch(input.operationId, signal);
   }),
 
   /** The device-tree overlay for these controller labels, checked with dtc, and how to install it. */
-  overlay: viewerProcedure.input(z.object({ labels: overlayLabelsSchema })).query(({ ctx, input }) => pt(ctx.services).passthrough.overlay(input.labels)),
+  overlay: viewerProcedure.input(z.object({ labels: overlayLabelsSchema })).query(({ ctx, input }) => ctx.services.passthrough.passthrough.overlay(input.labels)),
 
   /** The overlay a device needs (its group holds a platform controller), or null when it needs none. */
   overlayFor: viewerProcedure.input(addressInput).query(({ ctx, input }) => {
-    const s = pt(ctx.services).passthrough;
+    const s = ctx.services.passthrough.passthrough;
     const labels = s.overlayLabelsFor(input.address);
     return labels.length ? s.overlay(labels) : null;
   }),
@@ -84,16 +70,16 @@ export const passthroughRouter = router({
   /** Sim mode: reboot the simulated Orin with exactly these overlay labels applied ([] removes the overlay). */
   applyOverlayAndReboot: adminProcedure
     .input(z.object({ labels: z.array(dtLabelSchema).max(16) }))
-    .mutation(async ({ ctx, input }) => pt(ctx.services).passthrough.simulateOverlayReboot(actorOf(ctx), input.labels).catch(mapError)),
+    .mutation(async ({ ctx, input }) => ctx.services.passthrough.passthrough.simulateOverlayReboot(actorOf(ctx), input.labels).catch(mapError)),
 
   /** Devices bound at boot and the files jetvm wrote for them. */
-  bootConfig: viewerProcedure.query(({ ctx }) => pt(ctx.services).boot.current()),
+  bootConfig: viewerProcedure.query(({ ctx }) => ctx.services.passthrough.boot.current()),
 
   bootPreview: viewerProcedure
     .input(z.object({ address: pciAddressSchema, method: z.enum(BOOT_METHODS).default('udev') }))
     .query(({ ctx, input }) => {
       try {
-        return pt(ctx.services).boot.preview(input.address, input.method);
+        return ctx.services.passthrough.boot.preview(input.address, input.method);
       } catch (e) {
         return mapError(e);
       }
@@ -103,7 +89,7 @@ export const passthroughRouter = router({
     .input(z.object({ address: pciAddressSchema, method: z.enum(BOOT_METHODS).default('udev'), writeToSystem: z.boolean().default(false) }))
     .mutation(({ ctx, input }) => {
       try {
-        return pt(ctx.services).boot.add(actorOf(ctx), input.address, { method: input.method, writeToSystem: input.writeToSystem });
+        return ctx.services.passthrough.boot.add(actorOf(ctx), input.address, { method: input.method, writeToSystem: input.writeToSystem });
       } catch (e) {
         return mapError(e);
       }
@@ -111,7 +97,7 @@ export const passthroughRouter = router({
 
   bootRemove: adminProcedure.input(z.object({ address: pciAddressSchema.optional() })).mutation(({ ctx, input }) => {
     try {
-      return pt(ctx.services).boot.remove(actorOf(ctx), input.address);
+      return ctx.services.passthrough.boot.remove(actorOf(ctx), input.address);
     } catch (e) {
       return mapError(e);
     }
@@ -120,5 +106,5 @@ export const passthroughRouter = router({
   /** Is this machine ready to pass devices through? One verdict per item, with why and how to fix. */
   preflight: viewerProcedure
     .input(z.object({ guestRamMiB: z.number().int().min(64).max(1024 * 1024).default(1024) }).default({ guestRamMiB: 1024 }))
-    .query(({ ctx, input }) => pt(ctx.services).passthrough.preflight(input.guestRamMiB * 1024 * 1024)),
+    .query(({ ctx, input }) => ctx.services.passthrough.passthrough.preflight(input.guestRamMiB * 1024 * 1024)),
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../config';
 import { openDb } from '../../db';
 import { openSimHost } from '../../host';
+import { createPassthroughServices } from '../../passthrough/index';
 import type { Role } from '../../auth/users';
 import type { Services } from '../../services';
 import type { Context } from '../trpc';
@@ -23,7 +24,9 @@ export function useSimServices(card: string, extend?: (base: Services) => Promis
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-router-test-'));
     const config = loadConfig({ JETVM_DATA_DIR: dir, JETVM_HOST: 'sim', JETVM_SIM_CARD: card });
-    services = { config, db: openDb(dir), host: openSimHost(dir, card) } as Services;
+    const db = openDb(dir);
+    const host = openSimHost(dir, card);
+    services = { config, db, host, passthrough: createPassthroughServices({ config, db, host }) } as Services;
     if (extend) Object.assign(services, await extend(services));
   });
   afterAll(async () => {
