@@ -12,6 +12,9 @@ export interface AuditEntry {
   result: AuditResult;
 }
 
+/** who did something and from where, as the audit log records it */
+export type Actor = Pick<AuditEntry, 'actor' | 'remote'>;
+
 export interface AuditRow extends Required<Omit<AuditEntry, 'detail'>> {
   id: number;
   at: string;

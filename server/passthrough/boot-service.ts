@@ -77,7 +77,7 @@ export class BootConfigService {
     const removal = removeBootFiles(loadBootFiles(this.deps.db));
     saveBootFiles(this.deps.db, loadBootFiles(this.deps.db).filter((f) => removal.keptModified.includes(f.path)));
     saveBootDevices(this.deps.db, []);
-    recordAudit(this.deps.db, { actor: actor.name, remote: actor.remote, action: 'passthrough.boot-config-remove', target: address ?? null, detail: removal, result: removal.keptModified.length ? 'error' : 'ok' });
+    recordAudit(this.deps.db, { ...actor, action: 'passthrough.boot-config-remove', target: address ?? null, detail: removal, result: removal.keptModified.length ? 'error' : 'ok' });
     publishChange({ kind: 'host', reason: 'bind at boot turned off' });
     return { removal, written: [] };
   }
@@ -93,13 +93,13 @@ export class BootConfigService {
     const removal = removeBootFiles(previous);
     if (removal.keptModified.length) {
       saveBootFiles(db, previous.filter((f) => !removal.removed.includes(f.path)));
-      recordAudit(db, { actor: actor.name, remote: actor.remote, action, target, detail: { reason: 'edited by hand', files: removal.keptModified }, result: 'refused' });
+      recordAudit(db, { ...actor, action, target, detail: { reason: 'edited by hand', files: removal.keptModified }, result: 'refused' });
       throw new Error(`${removal.keptModified.join(', ')} changed since jetvm wrote it; move your edits elsewhere or delete the file, then try again`);
     }
     const written = writeBootFiles(root, config.files);
     saveBootFiles(db, written);
     saveBootDevices(db, devices);
-    recordAudit(db, { actor: actor.name, remote: actor.remote, action, target, detail: { method: config.method, files: config.files, written: written.map((w) => w.path) }, result: 'ok' });
+    recordAudit(db, { ...actor, action, target, detail: { method: config.method, files: config.files, written: written.map((w) => w.path) }, result: 'ok' });
     publishChange({ kind: 'host', reason: 'bind at boot changed' });
     return { config, written: written.map((w) => w.path) };
   }

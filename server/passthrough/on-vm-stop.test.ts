@@ -14,7 +14,7 @@ import { faultyHost } from './testing/faulty-host';
 import { simHostFromFixture, type TreeHost } from './testing/sim-host';
 import type { VmClaim } from './types';
 
-const admin: Actor = { name: 'admin', remote: '192.0.2.7' };
+const admin: Actor = { actor: 'admin', remote: '192.0.2.7' };
 const GPU = ['0000:03:00.0', '0000:03:00.1'];
 const NIC = '0000:01:00.0';
 

@@ -19,7 +19,7 @@ export function devicePolicyOnStop(passthrough: PassthroughService, host: Host):
         seenGroups.add(group);
       }
       try {
-        const outcome = await passthrough.release({ name: actor.actor ?? 'system', remote: actor.remote }, address);
+        const outcome = await passthrough.release(actor, address);
         if (!outcome.ok) failures.push(`${address}: ${outcome.failure?.message ?? 'not verified'}`);
       } catch (err) {
         failures.push(`${address}: ${(err as Error).message}`);

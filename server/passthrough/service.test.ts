@@ -14,7 +14,7 @@ import { PassthroughService, type Actor } from './service';
 import { loadOriginals } from './store';
 import type { VmClaim } from './types';
 
-const admin: Actor = { name: 'admin', remote: '192.0.2.7' };
+const admin: Actor = { actor: 'admin', remote: '192.0.2.7' };
 const GPU = '0005:01:00.0';
 
 let dir: string;

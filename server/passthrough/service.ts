@@ -15,10 +15,9 @@ import { renderShell } from './shell';
 import { forgetOriginals, loadOriginals, recordOriginals } from './store';
 import type { Plan, PlanContext, SysfsWrite, VmClaim } from './types';
 
-export interface Actor {
-  name: string;
-  remote: string | null;
-}
+import type { Actor } from '../db/audit';
+
+export type { Actor };
 
 export interface PassthroughDeps {
   host: Host;
@@ -56,7 +55,7 @@ export class PassthroughService {
   }
 
   private audit(actor: Actor, action: string, target: string | null, result: AuditResult, detail: unknown): void {
-    recordAudit(this.deps.db, { actor: actor.name, remote: actor.remote, action, target, detail, result });
+    recordAudit(this.deps.db, { ...actor, action, target, detail, result });
   }
 
   /** The plan to hand the group of `address` to vfio-pci, with the writes as a shell script. */

@@ -6,6 +6,7 @@ import { isSameOrigin, requestInfo, type RequestInfo } from '../auth/request';
 import { userForSession } from '../auth/sessions';
 import type { User } from '../auth/users';
 import type { Services } from '../services';
+import type { Actor } from '../db/audit';
 
 export interface Context {
   services: Services;
@@ -97,3 +98,9 @@ export const adminProcedure = t.procedure
   .meta({ role: 'admin' })
   .use(guard('admin'))
   .use(({ ctx, next }) => next({ ctx: { ...ctx, user: ctx.user as User } }));
+
+/** The logged-in user and their address, as the services record them in the audit log. */
+export const actorOf = (ctx: { user: { name: string } | null; req: { remote: string | null } }): Actor => ({
+  actor: ctx.user?.name ?? null,
+  remote: ctx.req.remote,
+});

@@ -17,10 +17,9 @@ import { fileIssues } from './schema';
 import type { CheckResult, QemuCaps, StopPolicy, VmDefinition, VmState } from './types';
 import { WatchedQemu, type ExitKind } from './watch';
 
-export interface Actor {
-  actor: string | null;
-  remote: string | null;
-}
+import type { Actor } from '../db/audit';
+
+export type { Actor };
 const SYSTEM: Actor = { actor: 'system', remote: null };
 
 /** Filled by the passthrough area: what to do with a VM's devices once its QEMU is gone. */

@@ -6,7 +6,7 @@ import { BOOT_METHODS } from '../../passthrough/boot';
 import { PassthroughRefusedError, StalePlanError } from '../../passthrough/errors';
 import { overlayLabelsSchema } from '../../passthrough/overlay';
 import { dtLabelSchema, pciAddressSchema } from '../../passthrough/validate';
-import { adminProcedure, router, viewerProcedure } from '../trpc';
+import { actorOf, adminProcedure, router, viewerProcedure } from '../trpc';
 
 const addressInput = z.object({ address: pciAddressSchema });
 const operationId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'an operation id is 8-64 letters, digits, "-" or "_"');
@@ -26,7 +26,6 @@ function mapError(e: unknown): never {
   throw e;
 }
 
-const actorOf = (ctx: { user: { name: string }; req: { remote: string | null } }) => ({ name: ctx.user.name, remote: ctx.req.remote });
 
 export const passthroughRouter = router({
   /** The plan for handing the device's whole IOMMU group to vfio-pci: writes, refusals, notes, shell script. */

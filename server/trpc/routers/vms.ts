@@ -4,7 +4,7 @@ import { VmConflictError, VmNotFoundError } from '../../vm/repo';
 import { vmCreateSchema, VmInputError, vmNameSchema, vmUpdateSchema } from '../../vm/schema';
 import { StartRefusedError, type Supervisor } from '../../vm/supervisor';
 import '../../vm/service';
-import { adminProcedure, router, viewerProcedure } from '../trpc';
+import { actorOf, adminProcedure, router, viewerProcedure } from '../trpc';
 import type { Context } from '../trpc';
 
 const byName = z.object({ name: vmNameSchema });
@@ -30,7 +30,6 @@ async function call<T>(fn: () => T | Promise<T>): Promise<T> {
   }
 }
 
-const actorOf = (ctx: Context & { user: { name: string } }) => ({ actor: ctx.user.name, remote: ctx.req.remote });
 
 export const vmsRouter = router({
   list: viewerProcedure.query(({ ctx }) => {
