@@ -19,7 +19,7 @@ describe('humanSize', () => {
 
 const bar = (b: Partial<Bar>): Bar => ({ index: 0, kind: 'bar', start: '0x0', end: '0x0', size: 0, flags: 0, io: false, is64: false, prefetchable: false, ...b });
 
-describe('barView (the typical NVIDIA BARs from orin-facts.md)', () => {
+describe('barView (the typical NVIDIA BARs from docs/sources/orin-facts.md)', () => {
   it.each([
     [bar({ index: 0, size: 16 * 2 ** 20 }), 'BAR0', '16 MiB', 'memory', ['32-bit', 'non-prefetchable']],
     [bar({ index: 1, size: 256 * 2 ** 20, is64: true, prefetchable: true }), 'BAR1', '256 MiB', 'memory', ['64-bit', 'prefetchable']],

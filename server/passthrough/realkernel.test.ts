@@ -1,13 +1,14 @@
-// The planner's plan for the rig's GPU group, replayed inside a real kernel (shared/kernel-rig), must end
+// The planner's plan for the rig's GPU group, replayed inside a real kernel (tests/rig), must end
 // in the same state as the same writes through the simulated kernel seeded from the rig's snapshot; and a
 // fault at each step must roll back to the original drivers in both. One rig boot runs every sequence.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRig } from '../../tests/rig/runner';
 import type { Host } from '../host/host';
 import type { WriteResult } from '../host/types';
 import { applyPlan } from './apply';
 import { planPassthrough, planRelease } from './plan';
 import { faultyHost } from './testing/faulty-host';
-import { parseRigOutput, RIG_PRELUDE, rigWrite, runRig, type RigSequence } from './testing/rig';
+import { parseRigOutput, RIG_PRELUDE, rigWrite, type RigSequence } from './testing/rig-replay';
 import { simHostFromFixture, type TreeHost } from './testing/sim-host';
 import { emptyContext } from './types';
 
@@ -66,7 +67,7 @@ beforeAll(async () => {
     if (s.name === 'apply') script.push('vfioprobe /dev/vfio/2');
   }
   rigSeqs = parseRigOutput(runRig(script.join('\n') + '\n'));
-}, 240_000);
+}, 600_000);
 
 afterAll(() => sim?.dispose());
 

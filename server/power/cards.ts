@@ -12,7 +12,7 @@ export interface KnownCard {
   source: string;
 }
 
-const FACTS = 'shared/docs/orin-facts.md card table (vendor datasheets; secondary sources)';
+const FACTS = 'docs/sources/orin-facts.md card table (vendor datasheets; secondary sources)';
 const SEED_TRIAL = 'the seed manual reports it "seems to work" in the x8 slot under light load';
 
 export const KNOWN_CARDS: readonly KnownCard[] = [

@@ -18,7 +18,7 @@ describe('built-in card table', () => {
     ['10de:25b0', 50],
     ['10de:2531', 70],
     ['10de:1f82', 75],
-  ])('%s draws up to %d W (orin-facts.md)', (id, watts) => {
+  ])('%s draws up to %d W (docs/sources/orin-facts.md)', (id, watts) => {
     expect(knownCard(id)?.maxWatts).toBe(watts);
   });
 

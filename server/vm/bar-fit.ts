@@ -1,5 +1,5 @@
 // Will the passed devices' BARs fit the virt machine's PCIe windows? Sources: QEMU hw/arm/virt.c
-// (VIRT_PCIE_MMIO, VIRT_HIGH_PCIE_MMIO) as summarised in docs/qemu-facts.md.
+// (VIRT_PCIE_MMIO, VIRT_HIGH_PCIE_MMIO) as summarised in docs/sources/qemu-facts.md.
 import type { Bar } from '../host/types';
 import { cardsOf, isDisplay, type PassedFunction } from './devices';
 

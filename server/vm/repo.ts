@@ -138,7 +138,7 @@ export class VmRepo {
 
 export const DEMO_VM = 'demo';
 
-/** The x8 slot's card: every endpoint function in PCIe domain 0005 (controller C5, docs/orin-facts.md). */
+/** The x8 slot's card: every endpoint function in PCIe domain 0005 (controller C5, docs/sources/orin-facts.md). */
 export function x8SlotEndpoints(snapshot: HostSnapshot): string[] {
   return snapshot.devices.filter((d) => d.domain === 5 && !d.isBridge).map((d) => d.address).sort();
 }

@@ -13,7 +13,7 @@ function scanFixture(name: 'gpu' | 'nodriver' | 'bigbar'): HostSnapshot {
   return scanHost(root);
 }
 
-// An Orin devkit as its scan looks (orin-facts.md): C1 with the Wi-Fi card, C4 with an NVMe SSD,
+// An Orin devkit as its scan looks (docs/sources/orin-facts.md): C1 with the Wi-Fi card, C4 with an NVMe SSD,
 // C5 with a two-function GPU; each controller is a platform device in its root port's group.
 function orinDevice(address: string, ctrl: string, opts: { bridge?: boolean; rootPort: string; width?: number }): PciDevice {
   const [dom, bus] = address.split(':');

@@ -1,6 +1,6 @@
 import type { BoardProfile, ControllerDef, SlotDef } from './types';
 
-// Every constant names where it came from (shared/docs/orin-facts.md gathers the sources).
+// Every constant names where it came from (docs/sources/orin-facts.md gathers the sources).
 const DTSI = 'L4T device tree tegra234-soc-pcie.dtsi (OE4T/linux-tegra-5.10): linux,pci-domain, num-lanes';
 const SEED = 'Ghaf "NVIDIA Jetson AGX Orin: PCIe passthrough" (the users\' manual)';
 const LSPCI = 'lspci of a real devkit, L4T R36.5, kernel 5.15.185-tegra';
@@ -48,7 +48,7 @@ export const ORIN_SLOTS: SlotDef[] = [
       'The cover carries the Wi-Fi antenna cables: lift it carefully.',
       'Root port 10de:229a "Orin PCIe x8 Root Complex", class 0x060400, rev a1.',
     ],
-    source: `${SEED} (slot, 40 W, 75 W, cover); controller C5 / domain 0005 from ${DTSI}; root port id from shared/docs/orin-facts.md`,
+    source: `${SEED} (slot, 40 W, 75 W, cover); controller C5 / domain 0005 from ${DTSI}; root port id from docs/sources/orin-facts.md`,
   },
   {
     id: 'm2e',

@@ -6,33 +6,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CAPTURE_SCRIPT, runRig } from '../../../tests/rig/runner';
 import { replayOnSim, type SimRun } from './replay';
-import { hasQemu, rigDir, runRig } from './rig';
 import { buildRigScript, parseRigOutput, type RigRun } from './rig-script';
 import { GPU, GPU_AUDIO, HOST_BRIDGE, NIC, NIC2, NVME, SEQUENCES, expandSequences } from './sequences';
 import { summarize } from './state';
 
-const QEMU = hasQemu();
-if (!QEMU) {
-  console.warn(
-    '\n' + '!'.repeat(78) + '\n!!! SKIPPING the real-kernel conformance suite: qemu-system-aarch64 is not installed.\n' +
-      '!!! The simulated kernel is NOT being checked against a real kernel in this run.\n' + '!'.repeat(78) + '\n',
-  );
-}
-
-const TOPOLOGY = path.join(__dirname, 'conformance.topo');
 const steps = expandSequences();
 const labels = SEQUENCES.flatMap((s) => s.steps.flatMap((st) => (st.kind === 'dump' ? [st.label] : [])));
 
-describe.skipIf(!QEMU)('simulated kernel = real kernel (kernel rig)', () => {
+describe('simulated kernel = real kernel (kernel rig)', () => {
   let rig: RigRun;
   let sim: SimRun;
   let tmp: string;
 
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-conformance-'));
-    const script = buildRigScript(fs.readFileSync(path.join(rigDir(), 'capture.sh'), 'utf8'), steps);
-    const out = runRig(script, TOPOLOGY);
+    const script = buildRigScript(fs.readFileSync(CAPTURE_SCRIPT, 'utf8'), steps);
+    const out = runRig(script, 'conformance');
     fs.writeFileSync(path.join(tmp, 'rig-output.txt'), out);
     rig = parseRigOutput(out);
     const root = path.join(tmp, 'snapshot');

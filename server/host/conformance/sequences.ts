@@ -30,7 +30,7 @@ const dev = (a: string) => `sys/bus/pci/devices/${a}`;
 const w = (path: string, value: string, onlyIfExists?: string): Step => ({ kind: 'write', path, value, ...(onlyIfExists ? { onlyIfExists } : {}) });
 const dump = (label: string): Step => ({ kind: 'dump', label });
 
-/** libvirt's way: override, unbind if bound, drivers_probe (kernel-truth.md fact 3) */
+/** libvirt's way: override, unbind if bound, drivers_probe (docs/sources/kernel-truth.md fact 3) */
 export const bindToVfio = (a: string): Step[] => [
   w(`${dev(a)}/driver_override`, 'vfio-pci'),
   w(`${dev(a)}/driver/unbind`, a, `${dev(a)}/driver`),

@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Test support: the sysfs snapshots (tar.gz) taken with the kernel rig, unpacked into temp dirs. */
+/** Test support: the sysfs snapshots (tar.gz) taken with the kernel rig (tests/fixtures/README.md), unpacked into temp dirs. */
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export const FIXTURES = {
-  /** shared/fixtures: topology `gpu` (root ports with e1000e, nvme, VGA + HDA), all bound */
-  gpu: { tarball: '/work/shared/fixtures/rig-gpu-sysfs.tar.gz', lspci: '/work/shared/fixtures/rig-gpu-lspci-vnnk.txt' },
+  /** topology `gpu` (root ports with e1000e, nvme, VGA + HDA), all bound */
+  gpu: { tarball: path.join(repo, 'tests/fixtures/rig-gpu-sysfs.tar.gz'), lspci: path.join(repo, 'tests/fixtures/rig-gpu-lspci-vnnk.txt') },
   /** devices without drivers (no IOMMU group), bridges, a multifunction slot */
   nodriver: { tarball: path.join(repo, 'tests/fixtures/rig-nodriver-sysfs.tar.gz'), lspci: path.join(repo, 'tests/fixtures/rig-nodriver-lspci-vnnkD.txt') },
   /** a 4 GiB 64-bit prefetchable BAR (ivshmem), a 64 MiB VGA BAR, nvme */

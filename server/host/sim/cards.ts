@@ -1,5 +1,5 @@
 // Cards the simulated Orin can have in its full-size x8 slot (JETVM_SIM_CARD).
-// IDs and power from shared/docs/orin-facts.md ("Cards people put in the x8 slot"); names as in
+// IDs and power from docs/sources/orin-facts.md ("Cards people put in the x8 slot"); names as in
 // the system's pci.ids. Audio IDs marked "inferred" there are inferred here too.
 
 export interface SimCardFunction {
@@ -19,7 +19,7 @@ export interface SimCard {
   /** the card's own PCIe capability: "8.0" GT/s x16 for Turing, "16.0" for Ampere */
   maxSpeed: string;
   maxWidth: number;
-  /** maximum board power in watts (secondary sources, see orin-facts.md) */
+  /** maximum board power in watts (secondary sources, see docs/sources/orin-facts.md) */
   maxPowerW: number | null;
 }
 

@@ -1,23 +1,19 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { unpackFixture } from '../scan/fixtures';
 import { SimKernel } from './kernel';
 import { STATE_FILE } from './kernel-state';
 import { generateOrinTree } from './orin';
 import { generateSyntheticTree } from './synthetic';
 
-const FIXTURE = path.resolve(__dirname, '../../../../shared/fixtures/rig-gpu-sysfs.tar.gz');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-kernel-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 let n = 0;
 function fixtureTree(): string {
-  const root = path.join(tmp, `rig-${n++}`);
-  fs.mkdirSync(root);
-  execFileSync('tar', ['xzf', process.env.JETVM_RIG_FIXTURE ?? FIXTURE, '-C', root]);
-  return root;
+  return unpackFixture('gpu', path.join(tmp, `rig-${n++}`));
 }
 
 function orinTree(overlayLabels: string[] = []): string {
@@ -45,7 +41,7 @@ const override = (root: string, a: string) => fs.readFileSync(path.join(root, de
 const vfio = (root: string) => fs.readdirSync(path.join(root, 'dev/vfio')).sort();
 const driverLinks = (root: string, d: string) => fs.readdirSync(path.join(root, 'sys/bus/pci/drivers', d)).filter((e) => e.includes(':'));
 
-/** libvirt's sequence (kernel-truth.md fact 3) */
+/** libvirt's sequence (docs/sources/kernel-truth.md fact 3) */
 function bindVfio(k: SimKernel, a: string) {
   return [
     k.write(`${dev(a)}/driver_override`, 'vfio-pci\n'),
@@ -115,7 +111,7 @@ describe('binding and releasing on the Orin', () => {
   });
 });
 
-describe('what the kernel refuses and what it accepts (kernel-truth.md)', () => {
+describe('what the kernel refuses and what it accepts (docs/sources/kernel-truth.md)', () => {
   let root: string;
   let k: SimKernel;
   beforeEach(() => {

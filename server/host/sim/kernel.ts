@@ -1,6 +1,6 @@
 // The simulated kernel: what Linux (drivers/base/bus.c, dd.c, drivers/pci/pci-driver.c, vfio) does
 // to sysfs when one of the PCI binding files is written, applied to any sysfs-shaped tree.
-// Measured behaviour it reproduces: shared/docs/kernel-truth.md, checked by ../conformance.
+// Measured behaviour it reproduces: docs/sources/kernel-truth.md, checked by ../conformance.
 // It takes the bytes as written ("vfio-pci\n") and validates no more than the kernel does;
 // callers that want validation go through write.ts. All file operations are synchronous, so
 // writes from one process never interleave.

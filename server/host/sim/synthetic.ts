@@ -1,6 +1,6 @@
 // A large sysfs-shaped tree for benchmarks: many domains, each a platform PCIe controller with
 // root ports and realistic endpoints (GPUs with audio, NVMe, NICs, xHCI). Deterministic for a count.
-// Like a real ARM kernel, some driverless functions have no IOMMU group (kernel-truth.md §8).
+// Like a real ARM kernel, some driverless functions have no IOMMU group (docs/sources/kernel-truth.md §8).
 // Addresses: see syntheticApertures (CPU/bus translation per domain, like a DT host bridge's ranges).
 import fs from 'node:fs';
 import path from 'node:path';

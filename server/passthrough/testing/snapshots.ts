@@ -97,7 +97,7 @@ export function hostSnapshot(spec: SnapshotSpec): HostSnapshot {
   };
 }
 
-/** The kernel rig's topology `gpu` as in shared/fixtures/rig-gpu-sysfs.tar.gz (kernel-truth.md). */
+/** The kernel rig's topology `gpu` as in tests/fixtures/rig-gpu-sysfs.tar.gz (docs/sources/kernel-truth.md). */
 export function rigGpuSpec(): SnapshotSpec {
   return {
     devices: [

@@ -1,34 +1,6 @@
-// The kernel rig (shared/kernel-rig): a real arm64 kernel with IOMMU + vfio-pci under QEMU.
-// Located at ../shared/kernel-rig from the repo root, or JETVM_KERNEL_RIG.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The passthrough replay's vocabulary in the kernel rig's guest script: w (one sysfs write, with the
+// kernel's answer) and state (drivers, overrides, groups, /dev/vfio), and the parser of what they print.
 import { shellQuote } from '../shell';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../../..');
-export const RIG_GPU_TOPOLOGY = path.join(here, 'rig-gpu-topology.txt');
-
-export function locateRig(env: NodeJS.ProcessEnv = process.env): string {
-  const dir = env.JETVM_KERNEL_RIG ? path.resolve(env.JETVM_KERNEL_RIG) : path.resolve(repoRoot, '../shared/kernel-rig');
-  if (!fs.existsSync(path.join(dir, 'rig.sh'))) throw new Error(`kernel rig not found at ${dir} (set JETVM_KERNEL_RIG to the directory holding rig.sh)`);
-  return dir;
-}
-
-/** Boots the rig once, runs the busybox script, returns what it printed. */
-export function runRig(script: string, topology = RIG_GPU_TOPOLOGY): string {
-  const rig = locateRig();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-rig-'));
-  try {
-    const file = path.join(dir, 'script.sh');
-    fs.writeFileSync(file, script);
-    return execFileSync(path.join(rig, 'rig.sh'), ['run', '-t', topology, file], { encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'pipe'] });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** Shell functions the replay script uses: w (one write, reporting the kernel's answer) and state. */
 export const RIG_PRELUDE = `
