@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import type { Accel, DiskFormat, StopPolicy, VmDefinition } from '@/server/vm/types';
-import { MACHINE_OPTIONS } from '@/server/vm/machine-options';
+import { MACHINE_OPTIONS, machineOptionChoices } from '@/server/vm/machine-options';
 import { useTRPC } from '@/lib/trpc';
 import { DevicePicker } from './device-picker';
 import { issuesOf, issueText, type FieldKey, type FormIssue } from './form-errors';
@@ -52,12 +52,6 @@ function fieldsOf(d: Draft) {
     machineOptions: d.machineOptions.filter((o) => o.key || o.value).map((o) => `${o.key}=${o.value.trim()}`),
     onStop: d.onStop,
   };
-}
-
-/** The choices of an option whose allowed values are a plain alternation (^(on|off)$), else null (free text). */
-function choicesOf(key: string): string[] | null {
-  const m = /^\^\(([a-z0-9|-]+)\)\$$/.exec(MACHINE_OPTIONS[key]?.values.source ?? '');
-  return m ? m[1].split('|') : null;
 }
 
 const INPUT = 'w-full rounded border px-2 py-1 text-sm disabled:bg-slate-100';
@@ -217,11 +211,11 @@ export function VmForm({ vm, onDone, onCancel }: { vm?: VmDefinition; onDone: (v
       <Field label="Extra machine options" list issues={of('machineOptions')} hint="added to -machine virt,…; only these options are allowed, jetvm sets the rest (accel, gic-version)">
         <div className="space-y-1.5" data-testid="vm-machine-options">
           {d.machineOptions.map((o, n) => {
-            const choices = choicesOf(o.key);
+            const choices = machineOptionChoices(o.key);
             const setOpt = (patch: Partial<{ key: string; value: string }>) => set('machineOptions', d.machineOptions.map((x, i) => (i === n ? { ...x, ...patch } : x)));
             return (
               <div key={n} className="flex flex-wrap items-center gap-2">
-                <select aria-label={`option ${n + 1}`} className="rounded border border-slate-300 px-1 py-1 font-mono text-sm" value={o.key} onChange={(e) => setOpt({ key: e.target.value, value: choicesOf(e.target.value)?.[0] ?? '' })}>
+                <select aria-label={`option ${n + 1}`} className="rounded border border-slate-300 px-1 py-1 font-mono text-sm" value={o.key} onChange={(e) => setOpt({ key: e.target.value, value: machineOptionChoices(e.target.value)?.[0] ?? '' })}>
                   <option value="">choose…</option>
                   {Object.keys(MACHINE_OPTIONS).map((k) => (
                     <option key={k} value={k}>

@@ -1,7 +1,7 @@
 // The pure QEMU argv builder: (VM definition, host snapshot, QEMU caps, paths) → argv + notes.
 import type { HostSnapshot } from '../host/types';
 import { cardsOf, deviceLabel, isDisplay, passedEndpoints, type PassedFunction } from './devices';
-import { machineOptionSince, versionAtLeast } from './machine-options';
+import { machineOptionUnsupported } from './machine-options';
 import type { VmPaths } from './paths';
 import { idForAddress, optList } from './qemu-opts';
 import { standInFor, type ScratchImage } from './standins';
@@ -20,7 +20,10 @@ export interface BuiltArgv {
   scratch: ScratchImage[];
 }
 
-export const TCG_CPU = 'cortex-a72';
+/** The TCG cpu: a Cortex-A72, or QEMU's `max` when the guest asks for MTE (the A72 has none). */
+export function tcgCpu(vm: Pick<VmDefinition, 'machineOptions'>): 'cortex-a72' | 'max' {
+  return vm.machineOptions.includes('mte=on') ? 'max' : 'cortex-a72';
+}
 
 export function resolveAccel(vm: Pick<VmDefinition, 'accel'>, caps: QemuCaps): 'kvm' | 'tcg' {
   if (vm.accel === 'auto') return caps.kvmUsable ? 'kvm' : 'tcg';
@@ -43,15 +46,19 @@ export function kernelCmdline(vm: Pick<VmDefinition, 'cmdline' | 'pciNomsi'>, no
   return words.join(' ');
 }
 
+/** The user's machine options this QEMU takes; the others are left out with a note (the start checks refuse them). */
+export function usableMachineOptions(vm: Pick<VmDefinition, 'machineOptions'>, caps: QemuCaps, accel: 'kvm' | 'tcg', notes: string[]): string[] {
+  return vm.machineOptions.filter((opt) => {
+    const why = machineOptionUnsupported(opt, caps.version, accel);
+    if (why) notes.push(`left out: ${why}`);
+    return !why;
+  });
+}
+
 function machineArg(vm: VmDefinition, caps: QemuCaps, accel: 'kvm' | 'tcg', notes: string[]): string {
-  for (const opt of vm.machineOptions) {
-    const since = machineOptionSince(opt);
-    if (since && caps.version && !versionAtLeast(caps.version, since)) {
-      notes.push(`machine option ${opt} needs QEMU ${since.join('.')} or later (this QEMU is ${caps.version})`);
-    }
-  }
+  const options = usableMachineOptions(vm, caps, accel, notes);
   notes.push('gic-version=3: GICv3 with ITS; without it QEMU may pick GICv2 and MSI breaks');
-  return ['virt', `accel=${accel}`, 'gic-version=3', ...vm.machineOptions].join(',');
+  return ['virt', `accel=${accel}`, 'gic-version=3', ...options].join(',');
 }
 
 function passthroughArgs(fns: PassedFunction[], vm: VmDefinition, paths: VmPaths, opts: BuildOptions, notes: string[], scratch: ScratchImage[]): string[] {
@@ -90,8 +97,9 @@ export function buildQemuArgv(vm: VmDefinition, snapshot: HostSnapshot, caps: Qe
   if (accel === 'kvm') {
     argv.push('-cpu', 'host');
   } else {
-    argv.push('-cpu', TCG_CPU);
-    notes.push(`TCG (software emulation): -cpu ${TCG_CPU}, much slower than KVM${caps.kvmReason ? ` — ${caps.kvmReason}` : ''}`);
+    const cpu = tcgCpu(vm);
+    argv.push('-cpu', cpu);
+    notes.push(`TCG (software emulation): -cpu ${cpu}, much slower than KVM${caps.kvmReason ? ` — ${caps.kvmReason}` : ''}`);
   }
   argv.push('-smp', String(vm.vcpus), '-m', String(vm.memoryMiB), '-nodefaults', '-no-reboot', '-display', 'none', '-monitor', 'none');
   argv.push('-kernel', vm.kernel);

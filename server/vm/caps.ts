@@ -1,6 +1,7 @@
 // Probes what this machine's QEMU and kernel offer (effects; the pure builder and checks read the result).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { QemuCaps } from './types';
 
 export function qemuVersion(binary: string): string | null {
@@ -10,6 +11,20 @@ export function qemuVersion(binary: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The absolute path a shell would run for `binary` (looked up in PATH when it has no slash); null when none. */
+export function resolveExecutable(binary: string, searchPath = process.env.PATH ?? ''): string | null {
+  const candidates = binary.includes('/') ? [path.resolve(binary)] : searchPath.split(':').filter(Boolean).map((dir) => path.resolve(dir, binary));
+  for (const file of candidates) {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      if (fs.statSync(file).isFile()) return file;
+    } catch {
+      // not this one
+    }
+  }
+  return null;
 }
 
 /** RLIMIT_MEMLOCK soft limit of this process from /proc/self/limits; null = unlimited (or unknown). */

@@ -53,6 +53,17 @@ describe('checkStart', () => {
     expect(off.find((x) => x.id === 'bar-low')?.message).toContain("need 1074 MiB of 32-bit/non-prefetchable PCIe space, more than the virt machine's 751.9 MiB low window (no high window");
   });
 
+  it('machine options this QEMU is too old for, or that KVM on the Orin cannot give, block the start', () => {
+    const vm = vmDef({ machineOptions: ['highmem-mmio-size=1T', 'mte=on', 'virtualization=off', 'its=on'] });
+    const r = blocking(checkStart(vm, orinSnapshot(), { ...JETSON_CAPS, version: '7.2.22' }, real));
+    expect(r.map((x) => x.message)).toEqual([
+      'machine option highmem-mmio-size=1T needs QEMU 10.0 or later (this QEMU is 7.2.22): remove it from the VM',
+      'machine option mte=on works only under TCG: the Cortex-A78AE has no MTE: remove it from the VM',
+    ]);
+    expect(blocking(checkStart({ ...vm, machineOptions: ['highmem-mmio-size=1T'] }, orinSnapshot(), { ...JETSON_CAPS, version: '10.0.2' }, real))).toEqual([]);
+    expect(blocking(checkStart({ ...vm, accel: 'tcg', machineOptions: ['mte=on'] }, orinSnapshot(), JETSON_CAPS, real))).toEqual([]);
+  });
+
   it('BAR fit: under KVM a host IPA below 40 bits drops the high window', () => {
     const caps = { ...JETSON_CAPS, hostIpaBits: 36 };
     const r = checkStart(vmDef(), orinSnapshot({ gpuBar1MiB: 1024 }), caps, real);

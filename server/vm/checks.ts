@@ -4,6 +4,7 @@ import type { HostSnapshot } from '../host/types';
 import { resolveAccel } from './argv';
 import { barFit, formatBytes, HIGH_WINDOW_BYTES, LOW_WINDOW_BYTES, MIN_IPA_BITS_FOR_HIGH_WINDOW } from './bar-fit';
 import { deviceLabel, passedEndpoints, type PassedFunction } from './devices';
+import { machineOptionUnsupported } from './machine-options';
 import type { CheckResult, QemuCaps, VmDefinition } from './types';
 
 export interface CheckContext {
@@ -89,6 +90,10 @@ function hostChecks(vm: VmDefinition, caps: QemuCaps, snapshot: HostSnapshot, fn
     out.push({ id: 'kvm-missing', severity: 'error', message: `this VM asks for KVM, which is not usable here: ${caps.kvmReason ?? 'unknown reason'}. Set the accelerator to auto or tcg` });
   } else if (accel === 'tcg') {
     out.push({ id: 'tcg', severity: 'warning', message: `no KVM, running under TCG software emulation (slow)${caps.kvmReason ? `: ${caps.kvmReason}` : ''}` });
+  }
+  for (const opt of vm.machineOptions) {
+    const why = machineOptionUnsupported(opt, caps.version, accel);
+    if (why) out.push({ id: 'machine-option', severity: 'error', message: `${why}: remove it from the VM` });
   }
   if (fns.length === 0) return out;
   if (!snapshot.vfio.containerNode) out.push({ id: 'no-vfio-container', severity: 'error', message: '/dev/vfio/vfio does not exist: the vfio modules are not loaded' });

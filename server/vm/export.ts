@@ -1,6 +1,7 @@
 // Exporters of a VM: the exact argv as a shell script, and an equivalent libvirt domain.
+import path from 'node:path';
 import type { HostSnapshot } from '../host/types';
-import { resolveAccel, kernelCmdline, TCG_CPU } from './argv';
+import { resolveAccel, kernelCmdline, tcgCpu, usableMachineOptions } from './argv';
 import { cardsOf, isDisplay, parseAddress, passedEndpoints } from './devices';
 import type { VmPaths } from './paths';
 import { shellQuote } from './qemu-opts';
@@ -17,7 +18,10 @@ export function toShellScript(argv: readonly string[], comment: string[] = []): 
       i++;
     } else lines.push(shellQuote(word));
   }
-  const header = ['#!/bin/sh', ...comment.map((c) => `# ${c.replace(/\n/g, ' ')}`), 'set -e'];
+  const header = ['#!/bin/sh', ...comment.map((c) => `# ${c.replace(/[\r\n]/g, ' ')}`)];
+  // a $ or ` inside a single-quoted word is meant literally (a path or kernel argument), which shellcheck questions
+  if (argv.some((a) => /[$`]/.test(a))) header.push('# shellcheck disable=SC2016 # $ and ` in quoted words are literal');
+  header.push('set -e');
   return `${header.join('\n')}\nexec ${shellQuote(argv[0])} \\\n${lines.map((l) => `  ${l}`).join(' \\\n')}\n`;
 }
 
@@ -27,11 +31,29 @@ function xml(s: string): string {
 
 const hex = (n: number, width: number) => `0x${n.toString(16).padStart(width, '0')}`;
 
-/** libvirt domain XML for the same guest: managed hostdevs (libvirt binds and returns them itself). */
+function cpuXml(vm: VmDefinition, accel: 'kvm' | 'tcg'): string {
+  if (accel === 'kvm') return "  <cpu mode='host-passthrough'/>";
+  const cpu = tcgCpu(vm);
+  return cpu === 'max' ? "  <cpu mode='maximum'/>" : `  <cpu mode='custom' match='exact'>\n    <model>${cpu}</model>\n  </cpu>`;
+}
+
+/** The user's machine options: libvirt has no element for most, so they go to QEMU as a second, merged -machine. */
+function machineOptionsXml(options: string[]): string[] {
+  if (!options.length) return [];
+  return ['  <qemu:commandline>', "    <qemu:arg value='-machine'/>", `    <qemu:arg value='${xml(options.join(','))}'/>`, '  </qemu:commandline>'];
+}
+
+/**
+ * libvirt domain XML for the same guest: managed hostdevs (libvirt binds and returns them itself).
+ * caps.binary must be an absolute path (libvirt's schema says so): resolve it first (caps.ts resolveExecutable).
+ */
 export function toLibvirtXml(vm: VmDefinition, snapshot: HostSnapshot, caps: QemuCaps, paths: VmPaths): string {
+  if (!path.isAbsolute(caps.binary)) throw new Error(`libvirt needs the QEMU binary as an absolute path, not "${caps.binary}"`);
   const accel = resolveAccel(vm, caps);
+  const machineOptions = usableMachineOptions(vm, caps, accel, []);
   const out: string[] = [];
-  out.push(`<domain type='${accel === 'kvm' ? 'kvm' : 'qemu'}'>`);
+  const ns = machineOptions.length ? " xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'" : '';
+  out.push(`<domain type='${accel === 'kvm' ? 'kvm' : 'qemu'}'${ns}>`);
   out.push(`  <name>${xml(vm.name)}</name>`);
   out.push(`  <memory unit='MiB'>${vm.memoryMiB}</memory>`);
   out.push(`  <vcpu>${vm.vcpus}</vcpu>`);
@@ -42,7 +64,7 @@ export function toLibvirtXml(vm: VmDefinition, snapshot: HostSnapshot, caps: Qem
   out.push(`    <cmdline>${xml(kernelCmdline(vm, []))}</cmdline>`);
   out.push('  </os>');
   out.push("  <features>\n    <gic version='3'/>\n  </features>");
-  out.push(accel === 'kvm' ? "  <cpu mode='host-passthrough'/>" : `  <cpu mode='custom' match='exact'>\n    <model>${TCG_CPU}</model>\n  </cpu>`);
+  out.push(cpuXml(vm, accel));
   out.push("  <on_reboot>destroy</on_reboot>");
   out.push('  <devices>');
   out.push(`    <emulator>${xml(caps.binary)}</emulator>`);
@@ -74,6 +96,7 @@ export function toLibvirtXml(vm: VmDefinition, snapshot: HostSnapshot, caps: Qem
   out.push("      <target port='0'/>");
   out.push('    </serial>');
   out.push('  </devices>');
+  out.push(...machineOptionsXml(machineOptions));
   out.push('</domain>');
   return out.join('\n') + '\n';
 }

@@ -5,12 +5,13 @@ import type { Db } from '../db';
 import { recordAudit } from '../db/audit';
 import { publishChange } from '../events';
 import type { HostSnapshot } from '../host/types';
+import { resolveExecutable } from './caps';
 import { blocking, checkStart } from './checks';
 import { claimDevices, currentClaims, releaseDevices } from './claims';
 import { passedEndpoints } from './devices';
 import { toLibvirtXml, toShellScript } from './export';
 import { vmPaths, type VmPaths } from './paths';
-import { launchPlan, type LaunchPlan } from './plan';
+import { jetsonCaps, launchPlan, type LaunchPlan } from './plan';
 import { isOurQemu, launchDaemon, pidAlive, readPidFile, waitForExit } from './proc';
 import { VmConflictError, VmRepo } from './repo';
 import { fileIssues } from './schema';
@@ -103,8 +104,10 @@ export class Supervisor {
 
   exportXml(name: string): string {
     const sim = this.o.sim;
-    const caps = sim ? { ...this.o.caps, kvmUsable: true, hostArch: 'arm64' } : this.o.caps;
-    return toLibvirtXml(this.repo.require(name), this.o.scan(), caps, this.paths(name));
+    const caps = sim ? jetsonCaps(this.o.caps) : this.o.caps;
+    const emulator = resolveExecutable(caps.binary);
+    if (!emulator) throw new Error(`the QEMU binary ${caps.binary} is not found on PATH: libvirt needs its absolute path`);
+    return toLibvirtXml(this.repo.require(name), this.o.scan(), { ...caps, binary: emulator }, this.paths(name));
   }
 
   status(name: string): VmStatus {
