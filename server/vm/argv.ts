@@ -47,9 +47,10 @@ export function kernelCmdline(vm: Pick<VmDefinition, 'cmdline' | 'pciNomsi'>, no
 }
 
 /** The user's machine options this QEMU takes; the others are left out with a note (the start checks refuse them). */
-export function usableMachineOptions(vm: Pick<VmDefinition, 'machineOptions'>, caps: QemuCaps, accel: 'kvm' | 'tcg', notes: string[]): string[] {
+export function usableMachineOptions(vm: Pick<VmDefinition, 'machineOptions' | 'devices'>, caps: QemuCaps, accel: 'kvm' | 'tcg', notes: string[]): string[] {
+  const ctx = { version: caps.version, accel, devices: vm.devices.length > 0 };
   return vm.machineOptions.filter((opt) => {
-    const why = machineOptionUnsupported(opt, caps.version, accel);
+    const why = machineOptionUnsupported(opt, ctx);
     if (why) notes.push(`left out: ${why}`);
     return !why;
   });

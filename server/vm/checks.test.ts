@@ -62,6 +62,9 @@ describe('checkStart', () => {
     ]);
     expect(blocking(checkStart({ ...vm, machineOptions: ['highmem-mmio-size=1T'] }, orinSnapshot(), { ...JETSON_CAPS, version: '10.0.2' }, real))).toEqual([]);
     expect(blocking(checkStart({ ...vm, accel: 'tcg', machineOptions: ['mte=on'] }, orinSnapshot(), JETSON_CAPS, real))).toEqual([]);
+    const noIts = blocking(checkStart({ ...vm, machineOptions: ['its=off'] }, orinSnapshot(), JETSON_CAPS, real));
+    expect(noIts.map((x) => x.message)).toEqual([expect.stringMatching(/^machine option its=off cannot be used with passed devices: without an ITS there is no MSI-X/)]);
+    expect(blocking(checkStart({ ...vm, devices: [], machineOptions: ['its=off'] }, orinSnapshot(), JETSON_CAPS, real))).toEqual([]);
   });
 
   it('BAR fit: under KVM a host IPA below 40 bits drops the high window', () => {

@@ -92,7 +92,7 @@ function hostChecks(vm: VmDefinition, caps: QemuCaps, snapshot: HostSnapshot, fn
     out.push({ id: 'tcg', severity: 'warning', message: `no KVM, running under TCG software emulation (slow)${caps.kvmReason ? `: ${caps.kvmReason}` : ''}` });
   }
   for (const opt of vm.machineOptions) {
-    const why = machineOptionUnsupported(opt, caps.version, accel);
+    const why = machineOptionUnsupported(opt, { version: caps.version, accel, devices: vm.devices.length > 0 });
     if (why) out.push({ id: 'machine-option', severity: 'error', message: `${why}: remove it from the VM` });
   }
   if (fns.length === 0) return out;

@@ -13,6 +13,8 @@ interface MachineOption {
   since?: [number, number];
   /** why KVM on the Orin cannot give it to the guest when on (the Cortex-A78AE lacks the feature) */
   tcgOnly?: string;
+  /** a value QEMU refuses once a card is passed (each sits behind a PCIe root port), and why */
+  notWithDevices?: { value: string; why: string };
   help: string;
 }
 
@@ -22,7 +24,10 @@ export const MACHINE_OPTIONS: Record<string, MachineOption> = {
   'highmem-mmio': { values: ON_OFF, since: [8, 0], help: 'the high 64-bit PCIe MMIO window' },
   'highmem-redists': { values: ON_OFF, since: [8, 0], help: 'high GIC redistributor region' },
   'highmem-mmio-size': { values: SIZE, since: [10, 0], help: 'size of the high PCIe MMIO window, e.g. 1T' },
-  its: { values: ON_OFF, help: 'GICv3 ITS (MSI/MSI-X for passed devices)' },
+  its: {
+    values: ON_OFF, help: 'GICv3 ITS (MSI/MSI-X for passed devices)',
+    notWithDevices: { value: 'off', why: 'without an ITS there is no MSI-X, and QEMU refuses the PCIe root port a passed card sits behind' },
+  },
   iommu: { values: /^(none|smmuv3)$/, help: 'an emulated IOMMU inside the guest' },
   mte: { values: ON_OFF, tcgOnly: 'the Cortex-A78AE has no MTE', help: 'Memory Tagging Extension (TCG only; -cpu max)' },
   virtualization: { values: ON_OFF, tcgOnly: 'the Cortex-A78AE has no nested virtualization', help: 'EL2 in the guest (TCG only)' },
@@ -50,14 +55,23 @@ export function machineOptionError(option: string): string | null {
   return null;
 }
 
-/** Why this QEMU under this accelerator cannot take an (allowlisted) option, or null. */
-export function machineOptionUnsupported(option: string, version: string | null, accel: 'kvm' | 'tcg'): string | null {
+export interface MachineContext {
+  /** the QEMU version, null when unknown */
+  version: string | null;
+  accel: 'kvm' | 'tcg';
+  /** the VM passes at least one device */
+  devices: boolean;
+}
+
+/** Why this QEMU, accelerator and device list cannot take an (allowlisted) option, or null. */
+export function machineOptionUnsupported(option: string, ctx: MachineContext): string | null {
   const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)];
   const spec = MACHINE_OPTIONS[key];
-  if (spec?.since && version && !versionAtLeast(version, spec.since)) {
-    return `machine option ${option} needs QEMU ${spec.since.join('.')} or later (this QEMU is ${version})`;
+  if (spec?.since && ctx.version && !versionAtLeast(ctx.version, spec.since)) {
+    return `machine option ${option} needs QEMU ${spec.since.join('.')} or later (this QEMU is ${ctx.version})`;
   }
-  if (spec?.tcgOnly && accel === 'kvm' && value === 'on') return `machine option ${option} works only under TCG: ${spec.tcgOnly}`;
+  if (spec?.tcgOnly && ctx.accel === 'kvm' && value === 'on') return `machine option ${option} works only under TCG: ${spec.tcgOnly}`;
+  if (spec?.notWithDevices?.value === value && ctx.devices) return `machine option ${option} cannot be used with passed devices: ${spec.notWithDevices.why}`;
   return null;
 }
 

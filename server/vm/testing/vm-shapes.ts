@@ -7,11 +7,6 @@ import { vmDef } from './fixtures';
 /** spaces, both quotes, a doubled comma, $, a backtick, a backslash, non-ASCII */
 export const AWKWARD_DIR = `/srv/it's a "vm" $HOME \`x\` \\ a,,b ünï 名`;
 
-/** Each allowlisted machine option with each of its values (free-text sizes: one example). */
-export function everyMachineOption(): string[] {
-  return Object.keys(MACHINE_OPTIONS).flatMap((key) => (machineOptionChoices(key) ?? ['1T']).map((v) => `${key}=${v}`));
-}
-
 /** Sets of options that a VM can hold together (one value per key): all "on"-ish, then all "off"-ish. */
 export function machineOptionSets(): string[][] {
   const keys = Object.keys(MACHINE_OPTIONS);
