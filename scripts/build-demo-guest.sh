@@ -76,14 +76,14 @@ if ! ls "$cache"/debs/linux-image-*-arm64_*.deb >/dev/null 2>&1 || ! ls "$cache"
   rm -f "$cache"/debs/*.deb
   (cd "$cache/debs" && apt-get "${apt_opts[@]}" download "$img:arm64" busybox-static:arm64 >/dev/null) || die "apt-get download failed"
 fi
-kdeb=$(ls "$cache"/debs/linux-image-*-arm64_*.deb | head -1)
-bdeb=$(ls "$cache"/debs/busybox-static_*_arm64.deb | head -1)
+kdebs=("$cache"/debs/linux-image-*-arm64_*.deb); kdeb=${kdebs[0]}
+bdebs=("$cache"/debs/busybox-static_*_arm64.deb); bdeb=${bdebs[0]}
 
 # --- unpack and assemble the initramfs ---
 work="$cache/work"; rm -rf "$work"; mkdir -p "$work/k" "$work/bb"
 dpkg-deb -x "$kdeb" "$work/k"
 dpkg-deb -x "$bdeb" "$work/bb"
-kver=$(ls "$work/k/lib/modules" | head -1)
+kvers=("$work/k/lib/modules"/*); kver=$(basename "${kvers[0]}")
 mods="$work/k/lib/modules/$kver"
 ir="$work/ir"; mkdir -p "$ir"/{bin,proc,sys,dev,tmp,root,etc,lib/modules}
 cp "$work/bb/bin/busybox" "$ir/bin/busybox"
