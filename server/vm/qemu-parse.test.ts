@@ -11,11 +11,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildQemuArgv, usableMachineOptions } from './argv';
+import { usableMachineOptions } from './argv';
 import { probeCaps } from './caps';
 import { MACHINE_OPTIONS, machineOptionUnsupported } from './machine-options';
 import { vmPaths } from './paths';
-import { jetsonCaps } from './plan';
+import { launchPlan } from './plan';
 import { optList } from './qemu-opts';
 import { vmDef } from './testing/fixtures';
 import { orinSnapshot } from './testing/orin-snapshot';
@@ -83,7 +83,8 @@ describe(`the real ${caps.binary} ${caps.version} judges every argv form`, () =>
       const which = devices.length ? 'with every slot\'s stand-in' : 'without devices';
       it(`TCG ${which}, machine option set ${n + 1} (${machineOptions.join(',')}): known properties, starts, quits`, async () => {
         const paths = freshPaths();
-        const b = buildQemuArgv({ ...vm, devices, accel: 'tcg' }, orinSnapshot(), caps, paths, { standIns: true });
+        const b = launchPlan({ ...vm, devices, accel: 'tcg' }, orinSnapshot(), caps, paths, true).run;
+        expect(b.accel).toBe('tcg');
         expect(unknownProperties(b.argv)).toEqual([]);
         const leftOut = machineOptions.filter((o) => !usableMachineOptions({ machineOptions: [o], devices }, caps, 'tcg', []).length);
         expect(leftOut).toEqual(machineOptions.filter((o) => tooNew.includes(o) || (devices.length > 0 && o === 'its=off')));
@@ -94,7 +95,7 @@ describe(`the real ${caps.binary} ${caps.version} judges every argv form`, () =>
 
     it(`KVM with vfio-pci (the Jetson form), machine option set ${n + 1}: known properties; started without the KVM and host-device parts`, async () => {
       const paths = freshPaths();
-      const b = buildQemuArgv({ ...vm, accel: 'auto' }, orinSnapshot(), jetsonCaps(caps), paths);
+      const b = launchPlan(vm, orinSnapshot(), caps, paths, true).real;
       expect(b.accel).toBe('kvm');
       expect(optionsOf(b.argv, '-device').filter((d) => d.head === 'vfio-pci')).toHaveLength(4);
       expect(unknownProperties(b.argv)).toEqual([]);

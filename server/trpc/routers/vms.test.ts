@@ -32,7 +32,9 @@ describe('vms router', () => {
     expect(got.plan.real.argv).toContain('vfio-pci,host=0005:01:00.0,id=hostdev-0005-01-00.0,bus=rp1,addr=00.0,multifunction=on,rombar=0');
     expect(got.plan.real.argv[got.plan.real.argv.indexOf('-cpu') + 1]).toBe('host');
     expect(await as('viewer').vms.exportScript({ name: 'demo' })).toMatch(/^#!\/bin\/sh[\s\S]*-device vfio-pci,host=0005:01:00\.1/);
-    expect(await as('viewer').vms.exportXml({ name: 'demo' })).toContain("<hostdev mode='subsystem' type='pci' managed='yes'>");
+    const xml = await as('viewer').vms.exportXml({ name: 'demo' });
+    expect(xml).toContain("<hostdev mode='subsystem' type='pci' managed='yes'>");
+    expect(xml).toMatch(/<emulator>\/\S+\/qemu-system-aarch64<\/emulator>/);
   });
 
   it('edits are admin-only; bad input is a BAD_REQUEST with the reasons, and changes nothing', async () => {
