@@ -63,8 +63,10 @@ export interface MachineContext {
   devices: boolean;
 }
 
-/** Why this QEMU, accelerator and device list cannot take an (allowlisted) option, or null. */
+/** Why this QEMU, accelerator and device list cannot take an option, or null. */
 export function machineOptionUnsupported(option: string, ctx: MachineContext): string | null {
+  const invalid = machineOptionError(option); // a stored definition from before the allowlist changed
+  if (invalid) return invalid;
   const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)];
   const spec = MACHINE_OPTIONS[key];
   if (spec?.since && ctx.version && !versionAtLeast(ctx.version, spec.since)) {

@@ -7,11 +7,11 @@ import { vmDef } from './fixtures';
 /** spaces, both quotes, a doubled comma, $, a backtick, a backslash, non-ASCII */
 export const AWKWARD_DIR = `/srv/it's a "vm" $HOME \`x\` \\ a,,b ünï 名`;
 
-/** Sets of options that a VM can hold together (one value per key): all "on"-ish, then all "off"-ish. */
+/** Sets of options a VM can hold together (one value per key) that between them use every allowed value. */
 export function machineOptionSets(): string[][] {
-  const keys = Object.keys(MACHINE_OPTIONS);
-  const pick = (i: number) => keys.map((k) => `${k}=${(machineOptionChoices(k) ?? ['1T']).at(i) ?? '1T'}`);
-  return [pick(0), pick(-1)];
+  const choices = Object.keys(MACHINE_OPTIONS).map((k) => [k, machineOptionChoices(k) ?? ['1T']] as const);
+  const count = Math.max(...choices.map(([, c]) => c.length));
+  return Array.from({ length: count }, (_, i) => choices.map(([k, c]) => `${k}=${c[i % c.length]}`));
 }
 
 export function vmShapes(): Array<{ label: string; vm: VmDefinition }> {
