@@ -17,7 +17,11 @@ function shellScripts(): string[] {
   return [...walk('scripts'), ...walk('tests'), '.ci/run'].sort();
 }
 
-const shellOf = (file: string) => (/^#!.*\bbash\b/.test(fs.readFileSync(path.join(repo, file), 'utf8').split('\n')[0]) ? 'bash' : 'sh');
+/** bash for a bash shebang or a sourced library's `# shellcheck shell=bash`, else sh */
+function shellOf(file: string): 'bash' | 'sh' {
+  const head = fs.readFileSync(path.join(repo, file), 'utf8').split('\n').slice(0, 3).join('\n');
+  return /^#!.*\bbash\b|^# shellcheck shell=bash\b/m.test(head) ? 'bash' : 'sh';
+}
 
 describe('shell scripts', () => {
   it('finds the repository\'s scripts', () => {
