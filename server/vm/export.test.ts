@@ -11,6 +11,7 @@ import { toLibvirtXml, toShellScript } from './export';
 import { jetsonCaps } from './plan';
 import { vmPaths } from './paths';
 import { JETSON_CAPS, X86_CAPS, vmDef } from './testing/fixtures';
+import { GOLDEN_CASES } from './testing/golden-cases';
 import { orinSnapshot } from './testing/orin-snapshot';
 import { AWKWARD_DIR, vmShapes } from './testing/vm-shapes';
 
@@ -55,6 +56,15 @@ describe('the shell script export', () => {
   const stubDir = path.join(dir, 'stub');
   fs.mkdirSync(stubDir, { recursive: true });
   fs.writeFileSync(path.join(stubDir, 'qemu-system-aarch64'), '#!/bin/sh\nfor a; do printf "%s\\0" "$a"; done\n', { mode: 0o755 });
+
+  it('plain paths need no shellcheck directive', () => {
+    const script = path.join(dir, 'plain.sh');
+    fs.writeFileSync(script, GOLDEN_CASES['script.sh.txt']());
+    expect(fs.readFileSync(script, 'utf8')).not.toContain('shellcheck disable');
+    const lint = run('shellcheck', ['--shell=sh', '--severity=style', script]);
+    expect(lint.out).toBe('');
+    expect(lint.status).toBe(0);
+  });
 
   for (const { label, vm } of vmShapes()) {
     it(`${label}: sh -n and shellcheck pass, and sh hands QEMU exactly the argv`, () => {
