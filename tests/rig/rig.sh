@@ -152,9 +152,11 @@ case "$cmd" in
   topologies) find "$here/topologies" -name '*.topo' -printf '%f\n' | sed 's/\.topo$//' | sort ;;
   run)
     { [ $# = 1 ] && [ -f "$1" ]; } || usage
-    run "$(topology_file "$topo")" "$1" ;;
+    file=$(topology_file "$topo")
+    run "$file" "$1" ;;
   snapshot)
     [ $# = 1 ] || usage
-    snapshot "$(topology_file "$topo")" "$1" ;;
+    file=$(topology_file "$topo")
+    snapshot "$file" "$1" ;;
   *) usage ;;
 esac
