@@ -54,11 +54,18 @@ step "the checkout, copied into the arm64 root"
 rm -rf "$root/src"; mkdir -p "$root/src"
 git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$root/src"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# a machine whose HTTPS goes through a proxy with its own CA names it in NODE_EXTRA_CA_CERTS: npm inside needs it too
+extra_ca=""
+if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ]; then
+  cp "$NODE_EXTRA_CA_CERTS" "$root/etc/ssl/certs/host-extra-ca.crt"
+  extra_ca=/etc/ssl/certs/host-extra-ca.crt
+fi
 took
 
 in_root() {
   chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin npm_config_nodedir=/usr/local \
-    npm_config_fund=false npm_config_audit=false /bin/sh -c "$1"
+    npm_config_fund=false npm_config_audit=false ${extra_ca:+NODE_EXTRA_CA_CERTS=$extra_ca npm_config_cafile=$extra_ca} \
+    /bin/sh -c "$1"
 }
 # a proc of its own and the host's /dev (null, urandom); never the host's /sys
 mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
