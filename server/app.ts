@@ -24,6 +24,7 @@ import { VmRepo } from './vm/repo';
 import { createVmService } from './vm/service';
 import { createPassthroughServices } from './passthrough/index';
 import { devicePolicyOnStop } from './passthrough/on-vm-stop';
+import { LoginLimiter } from './auth/rate-limit';
 
 export const projectDir = path.resolve(import.meta.dirname, '..');
 
@@ -57,6 +58,7 @@ export async function startApp(
     host,
     console: new ConsoleService(config.dataDir, { exists: (vm) => vmRepo.get(vm) !== null }),
     passthrough: createPassthroughServices({ config, db, host }),
+    loginLimiter: new LoginLimiter(5, config.loginLockSeconds * 1000),
   };
   services.console.start();
   const vmService = await createVmService({ config, db, host, log });

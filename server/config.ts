@@ -16,6 +16,8 @@ export interface Config {
   tlsKey: string | null;
   tlsSelfSigned: boolean;
   qemuBinary: string;
+  /** JETVM_LOGIN_LOCK_SECONDS: how long a client is locked out after 5 failed logins in a row (doubling after that, up to 15 min) */
+  loginLockSeconds: number;
   logLevel: string;
 }
 
@@ -64,6 +66,7 @@ export function loadConfig(env: Env = process.env): Config {
     tlsKey: env.JETVM_TLS_KEY || null,
     tlsSelfSigned: env.JETVM_TLS_SELF_SIGNED === '1',
     qemuBinary: env.JETVM_QEMU || 'qemu-system-aarch64',
+    loginLockSeconds: intEnv(env, 'JETVM_LOGIN_LOCK_SECONDS', 30, 1, 900),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

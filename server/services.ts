@@ -3,6 +3,7 @@ import type { Db } from './db';
 import type { Host } from './host/host';
 import type { ConsoleService } from './console/service';
 import type { PassthroughServices } from './passthrough/index';
+import type { LoginLimiter } from './auth/rate-limit';
 
 /**
  * Everything a request handler may use, built once at start-up (server/main.ts) or per test.
@@ -16,4 +17,6 @@ export interface Services {
   console: ConsoleService;
   /** passing devices through, the overlay, bind at boot, preflight (server/passthrough) */
   passthrough: PassthroughServices;
+  /** failed logins per client address (server/auth/rate-limit.ts) */
+  loginLimiter: LoginLimiter;
 }

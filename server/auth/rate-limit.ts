@@ -1,6 +1,6 @@
 /**
  * Login attempts per client: 5 failures in a row lock the client out, the lock doubling from 30 s
- * up to 15 min; a success resets it. In memory: a restart forgets, which only helps a legitimate user.
+ * (JETVM_LOGIN_LOCK_SECONDS) up to 15 min; a success resets it. In memory: a restart forgets, which only helps a legitimate user.
  */
 export class LoginLimiter {
   private state = new Map<string, { failures: number; lockedUntil: number }>();
@@ -31,5 +31,3 @@ export class LoginLimiter {
     this.state.delete(key);
   }
 }
-
-export const loginLimiter = new LoginLimiter();

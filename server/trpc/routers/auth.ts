@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
 import { clearedSessionCookie, createSession, destroySession, destroyUserSessions, pruneExpiredSessions, sessionCookie } from '../../auth/sessions';
 import { checkCredentials, passwordSchema, setPassword } from '../../auth/users';
-import { loginLimiter } from '../../auth/rate-limit';
 import { closeUserSockets } from '../../ws/upgrade';
 import { publicProcedure, router, viewerProcedure } from '../trpc';
 
@@ -14,7 +13,7 @@ export const authRouter = router({
   login: publicProcedure
     .input(z.object({ name: z.string().max(64), password: z.string().max(256) }))
     .mutation(({ ctx, input }) => {
-      const { db } = ctx.services;
+      const { db, loginLimiter } = ctx.services;
       const audit = (result: 'ok' | 'error' | 'refused', reason?: string) =>
         recordAudit(db, { actor: input.name, remote: ctx.req.remote, action: 'login', result, detail: reason ? { reason } : undefined });
       const key = ctx.req.remote ?? 'unknown';
