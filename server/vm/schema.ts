@@ -63,7 +63,10 @@ const fields = {
 };
 
 export const vmCreateSchema = z.strictObject({ name: vmNameSchema, ...fields });
-export const vmUpdateSchema = z.strictObject(fields).partial();
+/** A patch: only the fields sent, so no defaults (a default would overwrite the stored value of a field left out). */
+export const vmUpdateSchema = z
+  .strictObject(Object.fromEntries(Object.entries(fields).map(([k, s]) => [k, s instanceof z.ZodDefault ? s.unwrap() : s])) as { [K in keyof typeof fields]: (typeof fields)[K] extends z.ZodDefault<infer T> ? T : (typeof fields)[K] })
+  .partial();
 export type VmCreateInput = z.input<typeof vmCreateSchema>;
 export type VmUpdateInput = z.input<typeof vmUpdateSchema>;
 

@@ -46,7 +46,8 @@ describe('vms router', () => {
     const copy = await as('admin').vms.clone({ name: 'demo', newName: 'demo-2' });
     expect(copy.devices).toEqual(['0005:01:00.0', '0005:01:00.1']);
     await expect(as('admin').vms.clone({ name: 'demo', newName: 'demo-2' })).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect((await as('admin').vms.update({ name: 'demo-2', patch: { memoryMiB: 512 } })).memoryMiB).toBe(512);
+    // a patch changes only what it names (tRPC parses the input before the repo sees it)
+    expect(await as('admin').vms.update({ name: 'demo-2', patch: { memoryMiB: 512 } })).toEqual({ ...copy, memoryMiB: 512, updatedAt: expect.any(String) });
     await as('admin').vms.delete({ name: 'demo-2' });
   });
 
