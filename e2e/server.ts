@@ -27,15 +27,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `npm start`'s server (production build, simulated Orin) in a fresh data directory. */
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * Starts `npm start`'s server (production build, simulated Orin) in a fresh data directory, or in
+ * env.JETVM_DATA_DIR. `entry` runs another script in its place (tests/integration/serve.ts: no pages).
+ */
+export async function startServer(env: Record<string, string> = {}, opts: { entry?: string } = {}): Promise<TestServer> {
   const dataDir = env.JETVM_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-e2e-'));
   const port = await freePort();
   let out = '';
   let child: ChildProcess;
   const launch = async () => {
     const from = out.length;
-    child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    child = spawn(process.execPath, ['--import', 'tsx', opts.entry ?? 'server/main.ts'], {
       cwd: projectDir,
       env: {
         ...process.env,

@@ -124,3 +124,12 @@ migrations.push({
     );
   `,
 });
+
+migrations.push({
+  id: '021_vm_runs_owner',
+  sql: `
+    -- the jetvm process (pid:start time) that started or adopted the QEMU: while it lives, no other
+    -- process starts or adopts the same VM (server/vm/claims.ts claimRun)
+    ALTER TABLE vm_runs ADD COLUMN owner TEXT;
+  `,
+});

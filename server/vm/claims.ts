@@ -1,5 +1,6 @@
-// Which running VM holds which device. Claiming is one IMMEDIATE SQLite transaction over a primary key,
-// so of two starts sharing a device (in this process or another) exactly one wins.
+// Which running VM holds which device, and which process runs each VM. Claiming is one IMMEDIATE SQLite
+// transaction over primary keys, so of two starts sharing a VM or a device (in this process or another)
+// exactly one wins.
 import type { Db } from '../db';
 
 export interface ClaimConflict {
@@ -12,22 +13,62 @@ export function currentClaims(db: Db): Map<string, string> {
   return new Map(rows.map((r) => [r.address, r.vm]));
 }
 
+function claimWithin(db: Db, vm: string, addresses: readonly string[]): ClaimConflict[] {
+  const held = db.prepare('SELECT vm FROM vm_device_claims WHERE address = ?').pluck();
+  const conflicts = addresses.flatMap((address) => {
+    const owner = held.get(address) as string | undefined;
+    return owner && owner !== vm ? [{ address, vm: owner }] : [];
+  });
+  if (conflicts.length) return conflicts;
+  db.prepare('DELETE FROM vm_device_claims WHERE vm = ?').run(vm);
+  const insert = db.prepare('INSERT INTO vm_device_claims (address, vm, claimed_at) VALUES (?, ?, ?)');
+  const now = new Date().toISOString();
+  for (const address of addresses) insert.run(address, vm, now);
+  return [];
+}
+
 /** Claims every address for vm, or none of them: returns the conflicts (empty on success). */
 export function claimDevices(db: Db, vm: string, addresses: readonly string[]): ClaimConflict[] {
-  const tx = db.transaction((): ClaimConflict[] => {
-    const held = db.prepare('SELECT vm FROM vm_device_claims WHERE address = ?').pluck();
-    const conflicts = addresses.flatMap((address) => {
-      const owner = held.get(address) as string | undefined;
-      return owner && owner !== vm ? [{ address, vm: owner }] : [];
-    });
-    if (conflicts.length) return conflicts;
-    db.prepare('DELETE FROM vm_device_claims WHERE vm = ?').run(vm);
-    const insert = db.prepare('INSERT INTO vm_device_claims (address, vm, claimed_at) VALUES (?, ?, ?)');
-    const now = new Date().toISOString();
-    for (const address of addresses) insert.run(address, vm, now);
-    return [];
-  });
-  return tx.immediate();
+  return db.transaction(() => claimWithin(db, vm, addresses)).immediate();
+}
+
+/** A vm_runs row: the QEMU a VM runs as (pid null while it is being launched) and the jetvm process watching it. */
+export interface RunRow {
+  vm: string;
+  pid: number | null;
+  /** processIdentity() of the jetvm process that started or adopted the QEMU */
+  owner: string | null;
+  started_at: string;
+}
+
+export interface RunStart {
+  vm: string;
+  runDir: string;
+  sim: boolean;
+  argv: readonly string[];
+  startedAt: string;
+  owner: string;
+}
+
+export type RunRefusal = { run: RunRow } | { conflicts: ClaimConflict[] };
+
+/**
+ * Records that a VM is being started and claims its devices, all or nothing. Refuses while the VM's
+ * run row is live (isLive: its QEMU or the process starting it is still there); a dead row is replaced.
+ * Returns null when the start may go ahead.
+ */
+export function claimRun(db: Db, start: RunStart, addresses: readonly string[], isLive: (row: RunRow) => boolean): RunRefusal | null {
+  return db
+    .transaction((): RunRefusal | null => {
+      const row = db.prepare('SELECT vm, pid, owner, started_at FROM vm_runs WHERE vm = ?').get(start.vm) as RunRow | undefined;
+      if (row && isLive(row)) return { run: row };
+      const conflicts = claimWithin(db, start.vm, addresses);
+      if (conflicts.length) return { conflicts };
+      db.prepare('INSERT OR REPLACE INTO vm_runs (vm, pid, run_dir, sim, argv, started_at, owner) VALUES (?, NULL, ?, ?, ?, ?, ?)')
+        .run(start.vm, start.runDir, start.sim ? 1 : 0, JSON.stringify(start.argv), start.startedAt, start.owner);
+      return null;
+    })
+    .immediate();
 }
 
 export function releaseDevices(db: Db, vm: string): string[] {

@@ -17,6 +17,20 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/**
+ * "pid:start time" of a live process (/proc/<pid>/stat field 22), null when gone: unlike a bare pid it
+ * cannot be matched by an unrelated process that got the same pid later.
+ */
+export function processIdentity(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' ? null : `${pid}:${fields[19]}`;
+  } catch {
+    return null;
+  }
+}
+
 export function readPidFile(file: string): number | null {
   try {
     const pid = Number(fs.readFileSync(file, 'utf8').trim());

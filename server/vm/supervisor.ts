@@ -7,12 +7,12 @@ import { publishChange } from '../events';
 import type { HostSnapshot } from '../host/types';
 import { resolveExecutable } from './caps';
 import { blocking, checkStart } from './checks';
-import { claimDevices, currentClaims, releaseDevices } from './claims';
+import { claimRun, currentClaims, releaseDevices, type RunRefusal, type RunRow } from './claims';
 import { passedEndpoints } from './devices';
 import { toLibvirtXml, toShellScript } from './export';
 import { vmPaths, type VmPaths } from './paths';
 import { jetsonCaps, launchPlan, type LaunchPlan } from './plan';
-import { isOurQemu, launchDaemon, pidAlive, readPidFile, waitForExit } from './proc';
+import { isOurQemu, launchDaemon, pidAlive, processIdentity, readPidFile, waitForExit } from './proc';
 import { VmConflictError, VmRepo } from './repo';
 import { fileIssues } from './schema';
 import type { CheckResult, QemuCaps, StopPolicy, VmDefinition, VmState } from './types';
@@ -22,6 +22,8 @@ import type { Actor } from '../db/audit';
 
 export type { Actor };
 const SYSTEM: Actor = { actor: 'system', remote: null };
+/** this process, as vm_runs.owner records it */
+const SELF = processIdentity(process.pid) ?? `${process.pid}`;
 
 /** Filled by the passthrough area: what to do with a VM's devices once its QEMU is gone. */
 export type DevicePolicyHook = (e: { vm: VmDefinition; policy: StopPolicy; devices: string[]; reason: ExitKind; actor: Actor }) => void | Promise<void>;
@@ -46,11 +48,21 @@ export interface VmStatus {
   pid: number | null;
   sim: boolean;
   since: string | null;
+  /** why the last start failed after the checks passed (QEMU refused to run); null once a start succeeds */
+  lastError: string | null;
 }
 
 export interface StopOptions {
   /** how long the guest gets to power down before QEMU is told to quit */
   timeoutMs?: number;
+}
+
+/** QEMU was run and did not come up; everything the start set up has been undone. */
+export class VmLaunchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VmLaunchError';
+  }
 }
 
 export class StartRefusedError extends Error {
@@ -71,7 +83,7 @@ interface Entry {
 export class Supervisor {
   readonly repo: VmRepo;
   private readonly running = new Map<string, Entry>();
-  private readonly ended = new Map<string, { state: VmState; at: string }>();
+  private readonly ended = new Map<string, { state: VmState; at: string; error?: string }>();
   private readonly busy = new Set<string>();
 
   constructor(private readonly o: SupervisorOptions) {
@@ -112,9 +124,9 @@ export class Supervisor {
 
   status(name: string): VmStatus {
     const e = this.running.get(name);
-    if (e) return { name, state: e.watch.state, pid: e.watch.pid, sim: e.sim, since: e.since };
+    if (e) return { name, state: e.watch.state, pid: e.watch.pid, sim: e.sim, since: e.since, lastError: null };
     const ended = this.ended.get(name);
-    return { name, state: ended?.state ?? 'stopped', pid: null, sim: this.o.sim, since: ended?.at ?? null };
+    return { name, state: ended?.state ?? 'stopped', pid: null, sim: this.o.sim, since: ended?.at ?? null, lastError: ended?.error ?? null };
   }
 
   list(): VmStatus[] {
@@ -135,7 +147,7 @@ export class Supervisor {
       const paths = this.paths(name);
       const stalePid = readPidFile(paths.pidFile);
       if (stalePid && pidAlive(stalePid) && isOurQemu(stalePid, name, paths.pidFile)) {
-        throw new VmConflictError(`VM "${name}" already runs as pid ${stalePid} (not adopted yet)`);
+        throw new VmConflictError(`VM "${name}" was not started: it already runs as QEMU pid ${stalePid}, which this dashboard does not watch (restart the dashboard to adopt it)`);
       }
       const snapshot = this.o.scan();
       const checks = this.checks(name, snapshot);
@@ -145,33 +157,39 @@ export class Supervisor {
       }
       const plan = launchPlan(vm, snapshot, this.o.caps, paths, this.o.sim);
       const devices = passedEndpoints(vm.devices, snapshot).map((f) => f.address);
-      // synchronous from the checks to here: no other start in this process can interleave
-      const conflicts = claimDevices(this.o.db, name, devices);
-      if (conflicts.length) {
-        const message = conflicts.map((c) => `${c.address} is in use by the running VM "${c.vm}"`).join('; ');
-        recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'refused', detail: { conflicts } });
-        throw new VmConflictError(`VM "${name}" was not started: ${message}`);
+      // the VM and its devices, claimed in one transaction: of two starts from any processes one wins
+      const startedAt = new Date().toISOString();
+      const refusal = claimRun(this.o.db, { vm: name, runDir: paths.runDir, sim: plan.sim, argv: plan.run.argv, startedAt, owner: SELF }, devices, (row) => this.runIsLive(row));
+      if (refusal) {
+        recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'refused', detail: refusal });
+        throw new VmConflictError(`VM "${name}" was not started: ${refusalMessage(refusal)}`);
       }
       try {
-        return await this.launch(vm, plan, paths, actor);
+        return await this.launch(vm, plan, paths, actor, startedAt);
       } catch (err) {
+        const message = (err as Error).message;
+        await discardRun(paths, name);
         releaseDevices(this.o.db, name);
         this.o.db.prepare('DELETE FROM vm_runs WHERE vm = ?').run(name);
-        recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'error', detail: { error: (err as Error).message, argv: plan.run.argv } });
+        this.ended.set(name, { state: 'stopped', at: new Date().toISOString(), error: message });
+        recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'error', detail: { error: message, argv: plan.run.argv } });
+        publishChange({ kind: 'vm', vm: name, reason: 'start failed' });
         throw err;
       }
     });
   }
 
-  private async launch(vm: VmDefinition, plan: LaunchPlan, paths: VmPaths, actor: Actor): Promise<VmStatus> {
+  /** A run row stands while its QEMU lives, or while another jetvm process that is still alive starts or watches it. */
+  private runIsLive(row: RunRow): boolean {
+    if (row.pid !== null && pidAlive(row.pid) && isOurQemu(row.pid, row.vm, this.paths(row.vm).pidFile)) return true;
+    return ownedElsewhere(row);
+  }
+
+  private async launch(vm: VmDefinition, plan: LaunchPlan, paths: VmPaths, actor: Actor, now: string): Promise<VmStatus> {
     prepareRunDir(paths, plan);
-    const now = new Date().toISOString();
-    this.o.db
-      .prepare('INSERT OR REPLACE INTO vm_runs (vm, pid, run_dir, sim, argv, started_at) VALUES (?, NULL, ?, ?, ?, ?)')
-      .run(vm.name, paths.runDir, plan.sim ? 1 : 0, JSON.stringify(plan.run.argv), now);
     const r = await launchDaemon(plan.run.argv);
     const pid = readPidFile(paths.pidFile);
-    if (r.code !== 0 || !pid) throw new Error(`QEMU did not start (exit ${r.code}): ${r.stderr || 'no message'}`);
+    if (r.code !== 0 || !pid) throw new VmLaunchError(`QEMU did not start (exit ${r.code}): ${r.stderr || 'no message'}`);
     this.o.db.prepare('UPDATE vm_runs SET pid = ? WHERE vm = ?').run(pid, vm.name);
     const status = await this.watch(vm.name, pid, plan.sim, now);
     recordAudit(this.o.db, {
@@ -263,13 +281,15 @@ export class Supervisor {
    * the ones that died meanwhile (pidfile left behind → crashed, else shut down) and release their devices.
    */
   async adoptAll(): Promise<VmStatus[]> {
-    const rows = this.o.db.prepare('SELECT vm, pid, sim, started_at FROM vm_runs').all() as Array<{ vm: string; pid: number | null; sim: number; started_at: string }>;
+    const rows = this.o.db.prepare('SELECT vm, pid, sim, started_at, owner FROM vm_runs').all() as Array<RunRow & { sim: number }>;
     const out: VmStatus[] = [];
     for (const row of rows) {
       if (this.running.has(row.vm)) continue;
+      if (ownedElsewhere(row)) continue; // another live jetvm process starts or watches it
       const paths = this.paths(row.vm);
       const pid = readPidFile(paths.pidFile) ?? row.pid;
       if (pid && pidAlive(pid) && isOurQemu(pid, row.vm, paths.pidFile)) {
+        this.o.db.prepare('UPDATE vm_runs SET owner = ? WHERE vm = ?').run(SELF, row.vm);
         out.push(await this.watch(row.vm, pid, row.sim === 1, row.started_at));
         recordAudit(this.o.db, { ...SYSTEM, action: 'vm.adopt', target: row.vm, result: 'ok', detail: { pid } });
       } else {
@@ -318,6 +338,27 @@ function prepareRunDir(paths: VmPaths, plan: LaunchPlan): void {
     fs.writeFileSync(s.path, '');
     fs.truncateSync(s.path, s.sizeBytes);
   }
+}
+
+/** Started or adopted by another jetvm process that is still alive. */
+function ownedElsewhere(row: RunRow): boolean {
+  return row.owner !== null && row.owner !== SELF && processIdentity(Number.parseInt(row.owner, 10)) === row.owner;
+}
+
+function refusalMessage(r: RunRefusal): string {
+  if ('conflicts' in r) return r.conflicts.map((c) => `${c.address} is in use by the running VM "${c.vm}"`).join('; ');
+  if (r.run.pid !== null) return `it is already running (QEMU pid ${r.run.pid}, started ${r.run.started_at})`;
+  return `another jetvm process (pid ${Number.parseInt(r.run.owner ?? '', 10)}) is starting it right now`;
+}
+
+/** After a failed launch: a QEMU that came up anyway is killed, and the run directory goes. */
+async function discardRun(paths: VmPaths, name: string): Promise<void> {
+  const pid = readPidFile(paths.pidFile);
+  if (pid && pidAlive(pid) && isOurQemu(pid, name, paths.pidFile)) {
+    signal(pid, 'SIGKILL');
+    await waitForExit(pid, 3000);
+  }
+  fs.rmSync(paths.runDir, { recursive: true, force: true });
 }
 
 function cleanRunDir(paths: VmPaths): void {
