@@ -41,6 +41,11 @@ export function VmDetail({ name }: { name: string }) {
       <PageTitle sub={<Link href="/vms" className="text-sky-700 hover:underline">← all VMs</Link>}>
         VM {vm.name} <VmStateBadge state={status.state} />
       </PageTitle>
+      {status.lastError && (
+        <Notice tone="bad" title="The last start failed" testId="vm-last-error">
+          <pre className="mt-1 whitespace-pre-wrap break-words font-mono text-xs">{status.lastError}</pre>
+        </Notice>
+      )}
       <div className="grid gap-4 lg:grid-cols-[1fr_auto]">
         <Card>
           <CardBody>

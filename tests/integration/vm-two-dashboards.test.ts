@@ -139,4 +139,31 @@ describe('two dashboard processes on one data directory', () => {
     expect(claims()).toEqual([]);
     expect(runs()).toEqual([]);
   });
+
+  it('QEMU refusing its argv at launch: claims released, no run row or run directory, the error audited and in the status', async () => {
+    const [a, b] = clients;
+    expect((await a.ok('mutate', 'passthrough.bind', { address: GPU[0] })).ok).toBe(true);
+    const guest = guestPaths();
+    // passes every check, but jetvm's TCG CPU (cortex-a72) has no MTE, so QEMU exits 1
+    await a.ok('mutate', 'vms.create', { name: 'broken', kernel: guest.kernel, initrd: guest.initrd, memoryMiB: 128, vcpus: 1, devices: [GPU[0]], accel: 'tcg', machineOptions: ['mte=on'] });
+    expect((await a.ok('query', 'vms.checks', { name: 'broken' })).filter((c: { severity: string }) => c.severity === 'error')).toEqual([]);
+
+    const r = await a.mutate('vms.start', { name: 'broken' });
+    expect([r.status, r.code]).toEqual([500, 'INTERNAL_SERVER_ERROR']);
+    expect(r.message).toMatch(/^QEMU did not start \(exit 1\): qemu-system-aarch64: MTE requested, but not supported by the guest CPU/);
+
+    expect(qemusOf('broken')).toEqual([]);
+    expect(claims()).toEqual([]);
+    expect(runs()).toEqual([]);
+    expect(fs.existsSync(vmPaths(dataDir, 'broken').runDir)).toBe(false);
+    expect((await a.ok('query', 'vms.get', { name: 'broken' })).status).toMatchObject({ state: 'stopped', pid: null, lastError: r.message });
+    const entry = (await auditOf(a)).find((e) => e.action === 'vm.start' && e.target === 'broken');
+    expect(entry).toMatchObject({ actor: 'admin', result: 'error', detail: { error: r.message } });
+    expect(entry!.detail.argv).toContain('virt,accel=tcg,gic-version=3,mte=on');
+
+    // nothing holds the GPU: the other dashboard's checks see no claim, and it can be given back to the host
+    expect((await b.ok('query', 'vms.checks', { name: 'demo' })).map((c: { id: string }) => c.id)).not.toContain('claimed');
+    expect((await b.ok('mutate', 'passthrough.release', { address: GPU[0] })).ok).toBe(true);
+    expect(GPU.map(sysfsDriver)).toEqual(['nouveau', 'snd_hda_intel']);
+  });
 });
