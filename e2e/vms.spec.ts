@@ -1,7 +1,11 @@
 // The VM list and VM page (no guest started here: e2e/console.spec.ts boots one), and the host shell.
 import { expect, test } from '@playwright/test';
 import { openDb } from '../server/db';
+import fs from 'node:fs';
+import path from 'node:path';
 import { createUser } from '../server/auth/users';
+import { guestPaths } from '../server/vm/guest';
+import { VmRepo } from '../server/vm/repo';
 import { logIn } from './login';
 import { startServer, type TestServer } from './server';
 import { expectTerminal } from './terminal';
@@ -30,6 +34,26 @@ test.describe.serial('VM pages and the host shell', () => {
     await expect(page.getByTestId('argv-real')).toContainText('vfio-pci');
     await expect(page.getByTestId('argv-real')).toContainText('accel=kvm');
     await page.screenshot({ path: 'e2e-artifacts/vm-page.png', fullPage: true });
+  });
+
+  test('a start that QEMU fails shows its error under the buttons and, after a reload, as the last start error', async ({ page }) => {
+    const initrd = path.join(server.dataDir, 'too-big-initrd.img');
+    fs.writeFileSync(initrd, '');
+    fs.truncateSync(initrd, 80 * 1024 * 1024); // more than the 64 MiB guest: QEMU exits 1
+    const db = openDb(server.dataDir);
+    new VmRepo(db).create({ name: 'broken', kernel: guestPaths().kernel, initrd, memoryMiB: 64, vcpus: 1, accel: 'tcg' });
+    db.close();
+    await logIn(page, server.url);
+    await page.goto(`${server.url}/vms/broken`);
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    const said = `QEMU did not start (exit 1): qemu-system-aarch64: could not load initrd '${initrd}'`;
+    await expect(page.getByTestId('vm-action-error')).toHaveText(said);
+    await expect(page.getByTestId('vm-last-error')).toContainText(said);
+    await page.reload();
+    await expect(page.getByTestId('vm-last-error')).toContainText('The last start failed');
+    await expect(page.getByTestId('vm-last-error')).toContainText(said);
+    await expect(page.getByTestId('vm-state')).toHaveText('stopped');
+    await page.screenshot({ path: 'e2e-artifacts/vm-start-failed.png', fullPage: true });
   });
 
   test('a viewer cannot act on a VM or open the host shell', async ({ page }) => {
