@@ -1,7 +1,7 @@
 // Two real dashboard processes on one data directory (one SQLite file, one simulated Orin), driven over
 // HTTP tRPC with logged-in admin sessions, booting the real demo guest under qemu-system-aarch64:
 // - both start the demo VM at the same moment: exactly one QEMU runs, one set of device claims exists,
-//   the other gets a clear refusal;
+//   the other gets a clear refusal; the same for two VMs sharing the GPU, one started from each;
 // - the VM's stop policy is "return": once it is stopped its devices are back on their host drivers,
 //   as the simulated kernel's sysfs shows (driver links read from the tree, not from jetvm);
 // - QEMU failing at launch (an initrd larger than the guest's RAM passes every check, but QEMU cannot load
@@ -80,7 +80,7 @@ afterAll(async () => {
   db?.close();
   await Promise.all(servers.map((s) => s.stop()));
   // a stopping dashboard leaves guests running (they are re-adopted later): end this test's QEMUs by pid
-  for (const vm of ['demo', 'broken']) for (const pid of qemusOf(vm)) process.kill(pid, 'SIGKILL');
+  for (const vm of ['demo', 'rival', 'broken']) for (const pid of qemusOf(vm)) process.kill(pid, 'SIGKILL');
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -167,5 +167,26 @@ describe('two dashboard processes on one data directory', () => {
     expect((await b.ok('query', 'vms.checks', { name: 'demo' })).map((c: { id: string }) => c.id)).not.toContain('claimed');
     expect((await b.ok('mutate', 'passthrough.release', { address: GPU[0] })).ok).toBe(true);
     expect(GPU.map(sysfsDriver)).toEqual(['nouveau', 'snd_hda_intel']);
+  });
+
+  it('two VMs sharing the GPU started at once from the two dashboards: one runs, the other is told which VM holds it', async () => {
+    const [a, b] = clients;
+    expect((await a.ok('mutate', 'passthrough.bind', { address: GPU[0] })).ok).toBe(true);
+    const names = ['demo', 'rival'];
+    const replies = await Promise.all([a.mutate('vms.start', { name: 'demo' }), b.mutate('vms.start', { name: 'rival' })]);
+    const won = replies.findIndex((r) => r.status === 200);
+    expect(won).toBeGreaterThanOrEqual(0);
+    const lost = replies[1 - won];
+    // refused by the claim transaction, or by the checks when the winner's claim was already there
+    expect([[409, 'CONFLICT'], [412, 'PRECONDITION_FAILED']]).toContainEqual([lost.status, lost.code]);
+    expect(lost.message).toMatch(new RegExp(`^VM "${names[1 - won]}" was not started: .*in use by the running VM "${names[won]}"`));
+    const pid = replies[won].data.pid;
+    expect([...qemusOf('demo'), ...qemusOf('rival')]).toEqual([pid]);
+    expect(claims()).toEqual(GPU.map((address) => ({ address, vm: names[won] })));
+    expect(runs()).toEqual([{ vm: names[won], pid }]);
+
+    expect(await clients[won].ok('mutate', 'vms.forceStop', { name: names[won] })).toMatchObject({ state: 'stopped' });
+    expect(qemusOf(names[won])).toEqual([]);
+    expect(claims()).toEqual([]);
   });
 });
