@@ -14,7 +14,7 @@ import type { HostMode } from './types';
 import { fileBackend, performWrite, type WriteBackend } from './write';
 
 export { SIM_CARDS, SIM_CARD_NAMES, DEFAULT_SIM_CARD, simCard } from './sim/cards';
-export { WriteRefusedError, parseWrite, pciAddressSchema, driverNameSchema } from './write';
+export { WriteRefusedError, parseWrite, driverNameSchema } from './write';
 
 /** Where sim mode keeps its tree. */
 export function simRoot(dataDir: string): string {

@@ -1,8 +1,9 @@
 // The host's PCI world as jetvm sees it: the one typed snapshot every other module reads.
 // Numbers that can exceed 2^53 (bus addresses) are kept as hex strings; sizes are numbers of bytes.
 
-/** Canonical PCI address: DDDD:BB:DD.F, lower-case hex. */
-export type PciAddress = string;
+import type { PciAddress } from '../../shared/pci-address';
+
+export type { PciAddress };
 
 export interface IdName {
   /** four hex digits, lower case, no 0x: "10de" */
@@ -44,12 +45,10 @@ export interface PcieLink {
 
 export type ParentKind = 'pci' | 'host-bridge' | 'platform' | 'other';
 
-export interface ParentRef {
-  kind: ParentKind;
-  /** "0000:00:05.0", "pci0000:00", "141a0000.pcie" */
-  name: string;
-  driver: string | null;
-}
+/** A PCI parent is named by its address; the others by their sysfs name ("pci0000:00", "141a0000.pcie"). */
+export type ParentRef =
+  | { kind: 'pci'; name: PciAddress; driver: string | null }
+  | { kind: Exclude<ParentKind, 'pci'>; name: string; driver: string | null };
 
 export interface ScanWarning {
   /** the device the warning is about, when there is one */
@@ -97,12 +96,10 @@ export interface PciDevice {
 
 export type GroupMemberKind = 'pci' | 'platform' | 'other';
 
-export interface GroupMember {
-  kind: GroupMemberKind;
-  /** PCI address, or platform device name ("14100000.pcie") */
-  name: string;
-  driver: string | null;
-}
+/** A PCI member is named by its address, a platform device by its name ("14100000.pcie"). */
+export type GroupMember =
+  | { kind: 'pci'; name: PciAddress; driver: string | null }
+  | { kind: Exclude<GroupMemberKind, 'pci'>; name: string; driver: string | null };
 
 export interface IommuGroup {
   id: number;

@@ -7,14 +7,11 @@ import path from 'node:path';
 import util from 'node:util';
 import { z } from 'zod';
 import { log } from '../log';
+import { PCI_ADDRESS_PATTERN as ADDRESS, asPciAddress, strictPciAddressSchema } from '../../shared/pci-address';
 import type { HostMode, PciAddress, WriteResult } from './types';
 
-const ADDRESS = '[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]';
 const DRIVER = '[A-Za-z0-9_][A-Za-z0-9_.+-]{0,63}';
 
-export const pciAddressSchema = z
-  .string()
-  .regex(new RegExp(`^${ADDRESS}$`), 'a PCI address is DDDD:BB:DD.F in lower-case hex, e.g. 0005:01:00.0');
 export const driverNameSchema = z
   .string()
   .regex(new RegExp(`^${DRIVER}$`), 'a driver name is 1-64 letters, digits, "_", "-", "." or "+", e.g. vfio-pci');
@@ -45,18 +42,18 @@ export class WriteRefusedError extends Error {
 const PATHS: { re: RegExp; op: (m: RegExpMatchArray, value: string) => WriteOp }[] = [
   {
     re: new RegExp(`^sys/bus/pci/devices/(${ADDRESS})/driver_override$`),
-    op: (m, v) => ({ kind: 'driver_override', address: m[1], driver: v === '' ? null : check(driverNameSchema, v) }),
+    op: (m, v) => ({ kind: 'driver_override', address: asPciAddress(m[1]), driver: v === '' ? null : check(driverNameSchema, v) }),
   },
   {
     re: new RegExp(`^sys/bus/pci/devices/(${ADDRESS})/driver/unbind$`),
     op: (m, v) => {
-      if (check(pciAddressSchema, v) !== m[1]) throw new Error(`the value must be the device's own address ${m[1]}`);
-      return { kind: 'device_unbind', address: m[1] };
+      if (check(strictPciAddressSchema, v) !== m[1]) throw new Error(`the value must be the device's own address ${m[1]}`);
+      return { kind: 'device_unbind', address: asPciAddress(m[1]) };
     },
   },
   {
     re: new RegExp(`^sys/bus/pci/drivers/(${DRIVER})/(bind|unbind)$`),
-    op: (m, v) => ({ kind: m[2] === 'bind' ? 'driver_bind' : 'driver_unbind', driver: m[1], address: check(pciAddressSchema, v) }),
+    op: (m, v) => ({ kind: m[2] === 'bind' ? 'driver_bind' : 'driver_unbind', driver: m[1], address: check(strictPciAddressSchema, v) }),
   },
   {
     re: new RegExp(`^sys/bus/pci/drivers/(${DRIVER})/(new_id|remove_id)$`),
@@ -65,10 +62,10 @@ const PATHS: { re: RegExp; op: (m: RegExpMatchArray, value: string) => WriteOp }
       return { kind: m[2] === 'new_id' ? 'new_id' : 'remove_id', driver: m[1], vendor, device };
     },
   },
-  { re: /^sys\/bus\/pci\/drivers_probe$/, op: (_m, v) => ({ kind: 'drivers_probe', address: check(pciAddressSchema, v) }) },
+  { re: /^sys\/bus\/pci\/drivers_probe$/, op: (_m, v) => ({ kind: 'drivers_probe', address: check(strictPciAddressSchema, v) }) },
 ];
 
-function check<T>(schema: z.ZodType<T>, value: string): T {
+function check<S extends z.ZodType>(schema: S, value: string): z.output<S> {
   const r = schema.safeParse(value);
   if (!r.success) throw new Error(`${JSON.stringify(value)} is not valid: ${r.error.issues[0]?.message}`);
   return r.data;

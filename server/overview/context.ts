@@ -5,7 +5,7 @@ import type { HostMode, HostSnapshot } from '../host/types';
 import type { VmClaim } from '../passthrough/types';
 import { listUserCardPower, type UserCardPower } from '../power/store';
 import type { Services } from '../services';
-import { currentClaims } from '../vm/claims';
+import { claimsByVm } from '../vm/claims';
 
 export interface PageContext {
   snapshot: HostSnapshot;
@@ -18,9 +18,7 @@ export interface PageContext {
 
 /** Running VMs and the host devices they hold, from the supervisor's claims table. */
 export function runningVmClaims(services: Services): VmClaim[] {
-  const byVm = new Map<string, string[]>();
-  for (const [address, vm] of currentClaims(services.db)) byVm.set(vm, [...(byVm.get(vm) ?? []), address]);
-  return [...byVm].map(([vm, devices]) => ({ vm, devices: devices.sort() }));
+  return claimsByVm(services.db);
 }
 
 export function pageContext(services: Services): PageContext {

@@ -1,5 +1,5 @@
 // What a device is doing right now, in the words the pages use.
-import type { PciDevice } from '../host/types';
+import type { PciAddress, PciDevice } from '../host/types';
 import type { VmClaim } from '../passthrough/types';
 
 export type DeviceStateKind = 'vm' | 'vfio' | 'host' | 'none' | 'bridge';
@@ -10,7 +10,7 @@ export interface DeviceState {
   vm: string | null;
 }
 
-export function vmHolding(address: string, claims: readonly VmClaim[]): string | null {
+export function vmHolding(address: PciAddress, claims: readonly VmClaim[]): string | null {
   return claims.find((c) => c.devices.includes(address))?.vm ?? null;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hostSnapshot, orinOverlaySpec, orinStockSpec, rigGpuSpec, type SnapshotSpec } from '../passthrough/testing/snapshots';
 import { emptyContext, type PlanContext } from '../passthrough/types';
 import { groupVerdict } from './group-verdict';
+import { asPciAddress } from '../../shared/pci-address';
 
 function verdictFor(spec: SnapshotSpec, groupId: number, ctx: PlanContext = emptyContext) {
   const snap = hostSnapshot(spec);
@@ -39,7 +40,7 @@ describe('groupVerdict', () => {
   it('says which VM holds the group', () => {
     const v = verdictFor(withDriver(orinOverlaySpec(), { '0005:01:00.0': 'vfio-pci', '0005:01:00.1': 'vfio-pci' }), 9, {
       ...emptyContext,
-      vmClaims: [{ vm: 'desk', devices: ['0005:01:00.0', '0005:01:00.1'] }],
+      vmClaims: [{ vm: 'desk', devices: [asPciAddress('0005:01:00.0'), asPciAddress('0005:01:00.1')] }],
     });
     expect(v.kind).toBe('in-use');
     expect(v.text).toContain('"desk"');

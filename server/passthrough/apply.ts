@@ -1,7 +1,7 @@
 // Effects: run a plan through host.write() step by step, verify by re-scanning, and on any failure
 // undo back to the recorded originals (and verify that too). One host change at a time.
 import type { Host } from '../host/host';
-import type { WriteResult } from '../host/types';
+import type { PciAddress, WriteResult } from '../host/types';
 import { planRebind, planRollback } from './rollback';
 import type { Plan, SysfsWrite } from './types';
 import { verifyOriginals, verifyPlan, type Verification } from './verify';
@@ -75,7 +75,7 @@ async function runWrites(host: Host, writes: SysfsWrite[], phase: 'apply' | 'rol
   return done;
 }
 
-export async function rollBack(host: Host, plan: Plan, touched: string[], emit: ApplyListener): Promise<{ steps: StepRecord[]; verification: Verification }> {
+export async function rollBack(host: Host, plan: Plan, touched: PciAddress[], emit: ApplyListener): Promise<{ steps: StepRecord[]; verification: Verification }> {
   const originals = plan.originals.filter((o) => touched.includes(o.address));
   // rollback keeps going past a failed write: each later step still brings something back
   const steps = await runWrites(host, planRollback(host.scan(), originals, touched), 'rollback', emit, false);

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MODPROBE_CONF, MODULES_LOAD, planBootConfig, removeBootFiles, UDEV_RULE, writeBootFiles, type BootDevice } from './boot';
+import { asPciAddress } from '../../shared/pci-address';
 
 const gpu: BootDevice[] = [
-  { address: '0005:01:00.0', vendor: '10de', device: '1fb1', hostDriver: 'nouveau' },
-  { address: '0005:01:00.1', vendor: '10de', device: '10fa', hostDriver: 'snd_hda_intel' },
+  { address: asPciAddress('0005:01:00.0'), vendor: '10de', device: '1fb1', hostDriver: 'nouveau' },
+  { address: asPciAddress('0005:01:00.1'), vendor: '10de', device: '10fa', hostDriver: 'snd_hda_intel' },
 ];
 
 const dirs: string[] = [];
@@ -30,7 +31,7 @@ describe('bind-at-boot files', () => {
   });
 
   it('modprobe: ids once each, a softdep per host module, and the ids caveat', () => {
-    const cfg = planBootConfig([...gpu, { address: '0000:03:00.0', vendor: '1234', device: '1111', hostDriver: 'bochs-drm' }], 'modprobe');
+    const cfg = planBootConfig([...gpu, { address: asPciAddress('0000:03:00.0'), vendor: '1234', device: '1111', hostDriver: 'bochs-drm' }], 'modprobe');
     const lines = cfg.files[0].content.split('\n');
     expect(lines).toContain('options vfio-pci ids=10de:1fb1,10de:10fa,1234:1111');
     expect(lines).toContain('softdep nouveau pre: vfio-pci');

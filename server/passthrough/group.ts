@@ -1,5 +1,6 @@
 // The unit of passthrough is the IOMMU group, not the function: work out everything a plan covers.
 import type { HostSnapshot, IommuGroup, PciAddress, PciDevice } from '../host/types';
+import { pciSlotOf } from '../../shared/pci-address';
 
 export interface GroupScope {
   groupId: number | null;
@@ -19,9 +20,8 @@ export function isBridgeLike(d: PciDevice): boolean {
   return d.isBridge || d.class.code.startsWith('06');
 }
 
-const slotOf = (a: PciAddress) => a.slice(0, a.lastIndexOf('.'));
-
-export function byAddress(snapshot: HostSnapshot): Map<PciAddress, PciDevice> {
+/** Keyed by plain strings so any text (a user's input, a plan's target) can be looked up. */
+export function byAddress(snapshot: HostSnapshot): Map<string, PciDevice> {
   return new Map(snapshot.devices.map((d) => [d.address, d]));
 }
 
@@ -45,15 +45,15 @@ export function resolveGroupScope(snapshot: HostSnapshot, target: PciDevice): Gr
   members.set(target.address, target);
 
   const anchorPorts = new Set<PciAddress>();
-  const anchorSlots = new Set<string>([slotOf(target.address)]);
+  const anchorSlots = new Set<string>([pciSlotOf(target.address)]);
   for (const d of members.values()) {
     if (d.rootPort) anchorPorts.add(d.rootPort);
-    if (!isBridgeLike(d)) anchorSlots.add(slotOf(d.address));
+    if (!isBridgeLike(d)) anchorSlots.add(pciSlotOf(d.address));
   }
   const groupless: PciAddress[] = [];
   for (const d of snapshot.devices) {
     if (d.iommuGroup !== null || members.has(d.address) || isBridgeLike(d)) continue;
-    if ((d.rootPort && anchorPorts.has(d.rootPort)) || anchorSlots.has(slotOf(d.address))) {
+    if ((d.rootPort && anchorPorts.has(d.rootPort)) || anchorSlots.has(pciSlotOf(d.address))) {
       members.set(d.address, d);
       groupless.push(d.address);
     }

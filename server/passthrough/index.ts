@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import type { Host } from '../host/host';
-import { currentClaims } from '../vm/claims';
+import { claimsByVm } from '../vm/claims';
 import { BootConfigService } from './boot-service';
 import { ProgressHub } from './progress';
 import { PassthroughService } from './service';
@@ -17,9 +17,7 @@ export interface PassthroughServices {
 
 /** Devices held by started VMs (server/vm/claims.ts), grouped per VM. */
 export function vmClaimsFromDb(db: Db): VmClaim[] {
-  const byVm = new Map<string, string[]>();
-  for (const [address, vm] of currentClaims(db)) byVm.set(vm, [...(byVm.get(vm) ?? []), address]);
-  return [...byVm].map(([vm, devices]) => ({ vm, devices: devices.sort() }));
+  return claimsByVm(db);
 }
 
 /**

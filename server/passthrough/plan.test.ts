@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planPassthrough, planRelease } from './plan';
 import { hostSnapshot, orinOverlaySpec, orinStockSpec, rigGpuSpec, type SnapshotSpec } from './testing/snapshots';
 import { emptyContext, type PlanContext, type RefusalCode } from './types';
+import { asPciAddress } from '../../shared/pci-address';
 
 const w = (path: string, value: string) => ({ path, value });
 const dev = (a: string, f: string) => `sys/bus/pci/devices/${a}/${f}`;
@@ -110,7 +111,7 @@ describe('planPassthrough: the writes', () => {
 });
 
 describe('planPassthrough: refusals, before any write', () => {
-  const running: PlanContext = { vmClaims: [{ vm: 'gpu-vm', devices: ['0000:03:00.1'] }], dashboardInterfaces: [] };
+  const running: PlanContext = { vmClaims: [{ vm: 'gpu-vm', devices: [asPciAddress('0000:03:00.1')] }], dashboardInterfaces: [] };
   const cases: Array<{ name: string; spec: SnapshotSpec; target: string; ctx?: PlanContext; codes: RefusalCode[]; text?: RegExp }> = [
     { name: 'malformed address', spec: rigGpuSpec(), target: '03:00.0', codes: ['bad-address'] },
     { name: 'bad function number', spec: rigGpuSpec(), target: '0000:03:00.8', codes: ['bad-address'] },
@@ -192,8 +193,8 @@ describe('planRelease', () => {
     const ctx: PlanContext = {
       ...emptyContext,
       recordedOriginals: [
-        { address: '0000:03:00.0', driver: 'bochs-drm', driverOverride: null },
-        { address: '0000:03:00.1', driver: null, driverOverride: null },
+        { address: asPciAddress('0000:03:00.0'), driver: 'bochs-drm', driverOverride: null },
+        { address: asPciAddress('0000:03:00.1'), driver: null, driverOverride: null },
       ],
     };
     const plan = planRelease(hostSnapshot(boundSpec), '0000:03:00.0', ctx);
@@ -205,7 +206,7 @@ describe('planRelease', () => {
   });
 
   it('is refused while a running VM uses the group', () => {
-    const plan = planRelease(hostSnapshot(boundSpec), '0000:03:00.0', { vmClaims: [{ vm: 'g', devices: ['0000:03:00.0'] }], dashboardInterfaces: [] });
+    const plan = planRelease(hostSnapshot(boundSpec), asPciAddress('0000:03:00.0'), { vmClaims: [{ vm: 'g', devices: [asPciAddress('0000:03:00.0')] }], dashboardInterfaces: [] });
     expect(plan.refusals.map((r) => r.code)).toEqual(['in-use-by-vm']);
     expect(plan.writes).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { resolveGroupScope, type GroupScope } from './group';
 import * as refuse from './refusals';
 import { clearOverride, probe, setOverride, unbindCurrent, unbindFrom } from './steps';
 import type { EndpointOriginal, Plan, PlanContext, PlanKind, Refusal, SysfsWrite } from './types';
-import { parsePciAddress } from './validate';
+import { pciAddressSchema } from '../../shared/pci-address';
 
 export const VFIO = 'vfio-pci';
 
@@ -33,7 +33,7 @@ function emptyPlan(kind: PlanKind, target: string, refusals: Refusal[]): Plan {
 type Lookup = { ok: true; device: PciDevice } | { ok: false; plan: Plan };
 
 function lookUp(kind: PlanKind, snapshot: HostSnapshot, input: string): Lookup {
-  const address = parsePciAddress(input);
+  const address = pciAddressSchema.safeParse(input).data;
   if (!address) return { ok: false, plan: emptyPlan(kind, input, [refuse.badAddress(input)]) };
   const device = snapshot.devices.find((d) => d.address === address);
   if (!device) return { ok: false, plan: emptyPlan(kind, address, [refuse.unknownDevice(address)]) };

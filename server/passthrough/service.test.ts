@@ -13,9 +13,10 @@ import { ProgressHub } from './progress';
 import { PassthroughService, type Actor } from './service';
 import { loadOriginals } from './store';
 import type { VmClaim } from './types';
+import { asPciAddress } from '../../shared/pci-address';
 
 const admin: Actor = { actor: 'admin', remote: '192.0.2.7' };
-const GPU = '0005:01:00.0';
+const GPU = asPciAddress('0005:01:00.0');
 
 let dir: string;
 let db: Db;
@@ -89,7 +90,7 @@ describe('passthrough service on the simulated Orin', () => {
     for await (const e of hub.watch('op-1')) replay.push(e.type);
     expect(replay.at(-1)).toBe('done');
 
-    claims = [{ vm: 'gpu-vm', devices: ['0005:01:00.1'] }];
+    claims = [{ vm: 'gpu-vm', devices: [asPciAddress('0005:01:00.1')] }];
     await expect(svc.release(admin, GPU)).rejects.toThrow(/running VM "gpu-vm"/);
     claims = [];
     const released = await svc.release(admin, '0005:01:00.1');

@@ -12,6 +12,7 @@ import { VmRepo } from './repo';
 import { JETSON_CAPS, X86_CAPS, vmDef } from './testing/fixtures';
 import { orinSnapshot } from './testing/orin-snapshot';
 import type { CheckResult } from './types';
+import { asPciAddress } from '../../shared/pci-address';
 
 const real: CheckContext = { claims: new Map(), sim: false };
 const ids = (r: CheckResult[], severity?: string) => r.filter((x) => !severity || x.severity === severity).map((x) => x.id);
@@ -77,7 +78,7 @@ describe('checkStart', () => {
   });
 
   it('barFit counts 2 MiB per root port and skips a display ROM (rombar=0)', () => {
-    const fns = passedEndpoints(['0005:01:00.0'], orinSnapshot());
+    const fns = passedEndpoints([asPciAddress('0005:01:00.0')], orinSnapshot());
     const fit = barFit(fns, true);
     expect(fit.lowUsed).toBe((2 + 16) * 1024 * 1024 + 16 * 1024);
     expect(fit.lowUsed).toBeLessThan(LOW_WINDOW_BYTES);

@@ -1,6 +1,7 @@
 // Which running VM holds which device, and which process runs each VM. Claiming is one IMMEDIATE SQLite
 // transaction over primary keys, so of two starts sharing a VM or a device (in this process or another)
 // exactly one wins.
+import { parsePciAddress, type PciAddress } from '../../shared/pci-address';
 import type { Db } from '../db';
 
 export interface ClaimConflict {
@@ -8,9 +9,19 @@ export interface ClaimConflict {
   vm: string;
 }
 
-export function currentClaims(db: Db): Map<string, string> {
+export function currentClaims(db: Db): Map<PciAddress, string> {
   const rows = db.prepare('SELECT address, vm FROM vm_device_claims').all() as Array<{ address: string; vm: string }>;
-  return new Map(rows.map((r) => [r.address, r.vm]));
+  return new Map(rows.flatMap((r) => {
+    const address = parsePciAddress(r.address);
+    return address ? [[address, r.vm] as const] : [];
+  }));
+}
+
+/** Running VMs and the host devices each holds, addresses sorted. */
+export function claimsByVm(db: Db): Array<{ vm: string; devices: PciAddress[] }> {
+  const byVm = new Map<string, PciAddress[]>();
+  for (const [address, vm] of currentClaims(db)) byVm.set(vm, [...(byVm.get(vm) ?? []), address]);
+  return [...byVm].map(([vm, devices]) => ({ vm, devices: devices.sort() }));
 }
 
 function claimWithin(db: Db, vm: string, addresses: readonly string[]): ClaimConflict[] {

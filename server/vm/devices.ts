@@ -1,3 +1,4 @@
+import { pciAddressParts, pciSlotOf } from '../../shared/pci-address';
 import type { HostSnapshot, PciAddress, PciDevice } from '../host/types';
 
 export interface PassedFunction {
@@ -14,14 +15,6 @@ export interface PassedCard {
   functions: PassedFunction[];
 }
 
-const ADDRESS = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-1][0-9a-f])\.([0-7])$/;
-
-export function parseAddress(address: string): { domain: number; bus: number; slot: number; fn: number } | null {
-  const m = ADDRESS.exec(address);
-  if (!m) return null;
-  return { domain: parseInt(m[1], 16), bus: parseInt(m[2], 16), slot: parseInt(m[3], 16), fn: parseInt(m[4], 10) };
-}
-
 /**
  * Every endpoint a VM gets: the devices it names plus every other PCI endpoint of their IOMMU groups
  * (bridges stay on the host). Sorted by address, no duplicates.
@@ -33,7 +26,7 @@ export function passedEndpoints(devices: readonly PciAddress[], snapshot: HostSn
     if (out.has(address)) return;
     const device = byAddress.get(address) ?? null;
     if (device?.isBridge) return;
-    out.set(address, { address, fn: parseAddress(address)?.fn ?? 0, device });
+    out.set(address, { address, fn: pciAddressParts(address).fn, device });
   };
   for (const address of devices) {
     add(address);
@@ -49,7 +42,7 @@ export function passedEndpoints(devices: readonly PciAddress[], snapshot: HostSn
 export function cardsOf(functions: readonly PassedFunction[]): PassedCard[] {
   const cards = new Map<string, PassedCard>();
   for (const f of functions) {
-    const slot = f.address.slice(0, 10);
+    const slot = pciSlotOf(f.address);
     const card = cards.get(slot) ?? { slot, functions: [] };
     card.functions.push(f);
     cards.set(slot, card);

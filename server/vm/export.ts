@@ -2,7 +2,8 @@
 import path from 'node:path';
 import type { HostSnapshot } from '../host/types';
 import { resolveAccel, kernelCmdline, tcgCpu, usableMachineOptions } from './argv';
-import { cardsOf, isDisplay, parseAddress, passedEndpoints } from './devices';
+import { pciAddressParts } from '../../shared/pci-address';
+import { cardsOf, isDisplay, passedEndpoints } from './devices';
 import type { VmPaths } from './paths';
 import { shellQuote } from './qemu-opts';
 import type { QemuCaps, VmDefinition } from './types';
@@ -79,8 +80,7 @@ export function toLibvirtXml(vm: VmDefinition, snapshot: HostSnapshot, caps: Qem
     const guestBus = i + 1; // libvirt adds one pcie-root-port per bus index
     out.push(`    <controller type='pci' index='${guestBus}' model='pcie-root-port'/>`);
     for (const f of card.functions) {
-      const a = parseAddress(f.address);
-      if (!a) continue;
+      const a = pciAddressParts(f.address);
       out.push("    <hostdev mode='subsystem' type='pci' managed='yes'>");
       out.push("      <driver name='vfio'/>");
       out.push(`      <source>\n        <address domain='${hex(a.domain, 4)}' bus='${hex(a.bus, 2)}' slot='${hex(a.slot, 2)}' function='${hex(a.fn, 1)}'/>\n      </source>`);

@@ -21,6 +21,7 @@ import { vmDef } from './testing/fixtures';
 import { orinSnapshot } from './testing/orin-snapshot';
 import { optionsOf, qemuList, qemuProperties, splitOptList, startParkedAndQuit, unknownProperties } from './testing/qemu-judge';
 import { machineOptionSets } from './testing/vm-shapes';
+import { asPciAddress } from '../../shared/pci-address';
 
 const caps = probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-qemu-parse-'));
@@ -35,7 +36,7 @@ fs.writeFileSync(path.join(files, 'initrd.gz'), Buffer.alloc(1024, 0));
 fs.writeFileSync(path.join(files, 'root.raw'), Buffer.alloc(1024 * 1024, 0));
 execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', path.join(files, 'data.qcow2'), '16M']);
 
-const ALL_SLOTS = ['0005:01:00.0', '0001:01:00.0', '0004:01:00.0'];
+const ALL_SLOTS = ['0005:01:00.0', '0001:01:00.0', '0004:01:00.0'].map(asPciAddress);
 const vmWith = (machineOptions: string[]) =>
   vmDef({
     kernel, initrd: path.join(files, 'initrd.gz'), memoryMiB: 256, vcpus: 2, devices: ALL_SLOTS, machineOptions,

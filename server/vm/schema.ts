@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseAddress } from './devices';
+import { pciAddressSchema } from '../../shared/pci-address';
 import { machineOptionError } from './machine-options';
 
 export const VM_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -26,10 +26,6 @@ const pathSchema = z
   .refine((p) => path.isAbsolute(p), 'must be an absolute path')
   .transform((p) => path.resolve(p));
 
-const addressSchema = z
-  .string()
-  .transform((a) => a.trim().toLowerCase())
-  .refine((a) => parseAddress(a) !== null, 'is not a PCI address like 0005:01:00.0');
 
 const machineOptionSchema = z.string().superRefine((opt, ctx) => {
   const err = machineOptionError(opt);
@@ -48,7 +44,7 @@ const fields = {
     .refine((s) => /^[\x20-\x7e]*$/.test(s), 'must be printable ASCII on one line (no newline, NUL or control characters)')
     .default(''),
   devices: z
-    .array(addressSchema)
+    .array(pciAddressSchema)
     .max(LIMITS.devices)
     .refine((a) => new Set(a).size === a.length, 'lists a device twice')
     .default([]),

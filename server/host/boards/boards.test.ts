@@ -4,6 +4,7 @@ import type { HostSnapshot, ParentRef, PciDevice } from '../types';
 import { unpackFixture } from '../scan/fixtures';
 import { scanHost } from '../scan/index';
 import { boardView, detectBoard, genericProfile, mapBoard, orinDevkit } from './index';
+import { asPciAddress, pciAddressParts } from '../../../shared/pci-address';
 
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
@@ -15,19 +16,18 @@ function scanFixture(name: 'gpu' | 'nodriver' | 'bigbar'): HostSnapshot {
 
 // An Orin devkit as its scan looks (docs/sources/orin-facts.md): C1 with the Wi-Fi card, C4 with an NVMe SSD,
 // C5 with a two-function GPU; each controller is a platform device in its root port's group.
-function orinDevice(address: string, ctrl: string, opts: { bridge?: boolean; rootPort: string; width?: number }): PciDevice {
-  const [dom, bus] = address.split(':');
+function orinDevice(text: string, ctrl: string, opts: { bridge?: boolean; rootPort: string; width?: number }): PciDevice {
+  const address = asPciAddress(text);
+  const rootPort = asPciAddress(opts.rootPort);
+  const dom = address.slice(0, 4);
   const parents: ParentRef[] = [
-    ...(opts.rootPort === address ? [] : [{ kind: 'pci' as const, name: opts.rootPort, driver: 'pcieport' }]),
+    ...(rootPort === address ? [] : [{ kind: 'pci' as const, name: rootPort, driver: 'pcieport' }]),
     { kind: 'host-bridge', name: `pci${dom}:00`, driver: null },
     { kind: 'platform', name: ctrl, driver: 'tegra194-pcie' },
   ];
   return {
     address,
-    domain: parseInt(dom, 16),
-    bus: parseInt(bus, 16),
-    slot: 0,
-    fn: Number(address.slice(-1)),
+    ...pciAddressParts(address),
     vendor: { id: '10de', name: 'NVIDIA Corporation' },
     device: { id: '0000', name: null },
     subsystemVendor: null,
@@ -39,7 +39,7 @@ function orinDevice(address: string, ctrl: string, opts: { bridge?: boolean; roo
     driverOverride: null,
     iommuGroup: null,
     parents,
-    rootPort: opts.rootPort,
+    rootPort,
     siblings: [],
     bars: [],
     windows: [],

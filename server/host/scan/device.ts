@@ -1,9 +1,8 @@
+import { pciAddressParts, type PciAddress } from '../../../shared/pci-address';
 import type { IdName, PciClass, PciDevice, PcieLink } from '../types';
 import type { PciIds } from '../pciids';
 import { parseResource } from './resource';
 import type { Tree } from './tree';
-
-export const PCI_ADDRESS = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/;
 
 const ID_FILE = /^0x([0-9a-fA-F]{4})$/;
 const CLASS_FILE = /^0x([0-9a-fA-F]{6})$/;
@@ -13,7 +12,7 @@ const NVME_NAMESPACE = /^nvme\d+(c\d+)?n\d+$/;
 /** Per-device context: the files its directory holds (one readdir instead of a failed open per absent file). */
 interface DeviceDir {
   tree: Tree;
-  address: string;
+  address: PciAddress;
   dir: string;
   names: Set<string>;
 }
@@ -104,8 +103,8 @@ function pciClass(code: string | null, ids: PciIds): PciClass {
  * `dir` is its real directory relative to the root. Parents, rootPort and siblings are filled
  * in later, when every device is known (see topology.ts); so are `warnings`, from the tree's list.
  */
-export function scanDevice(tree: Tree, ids: PciIds, address: string, dir: string): PciDevice {
-  const m = PCI_ADDRESS.exec(address)!;
+export function scanDevice(tree: Tree, ids: PciIds, address: PciAddress, dir: string): PciDevice {
+  const parts = pciAddressParts(address);
   const listing = tree.list(dir, { warnIfMissing: true, device: address });
   const d: DeviceDir = { tree, address, dir, names: new Set(listing ?? []) };
 
@@ -130,10 +129,7 @@ export function scanDevice(tree: Tree, ids: PciIds, address: string, dir: string
   const hasSubsystem = vendor !== null && device !== null && subVendor !== null && subDevice !== null;
   return {
     address,
-    domain: parseInt(m[1], 16),
-    bus: parseInt(m[2], 16),
-    slot: parseInt(m[3], 16),
-    fn: Number(m[4]),
+    ...parts,
     vendor: idName(vendor, vendor && ids.vendor(vendor)),
     device: idName(device, vendor && device && ids.device(vendor, device)),
     subsystemVendor: subVendor === null ? null : idName(subVendor, ids.vendor(subVendor)),

@@ -1,5 +1,5 @@
 import type { GroupMember, IommuGroup, PciDevice } from '../types';
-import { PCI_ADDRESS } from './device';
+import { isPciAddress } from '../../../shared/pci-address';
 import type { Tree } from './tree';
 
 const GROUPS = 'sys/kernel/iommu_groups';
@@ -29,11 +29,11 @@ export function scanGroups(tree: Tree, devices: PciDevice[], vfioNodes: Set<numb
 
 function member(tree: Tree, link: string, name: string, byAddress: Map<string, PciDevice>): GroupMember {
   const scanned = byAddress.get(name);
-  if (scanned) return { kind: 'pci', name, driver: scanned.driver };
+  if (scanned) return { kind: 'pci', name: scanned.address, driver: scanned.driver };
   const target = tree.resolve(link);
-  const kind = PCI_ADDRESS.test(name) ? 'pci' : target?.split('/').includes('platform') ? 'platform' : 'other';
   const driver = target === null ? null : tree.linkBase(`${target}/driver`);
-  return { kind, name, driver };
+  if (isPciAddress(name)) return { kind: 'pci', name, driver };
+  return { kind: target?.split('/').includes('platform') ? 'platform' : 'other', name, driver };
 }
 
 /** A device's iommu_group link and the group's member list must tell the same story. */

@@ -1,6 +1,7 @@
 import type { HostSnapshot, PciDevice } from '../types';
 import { loadPciIds, type PciIds } from '../pciids';
-import { PCI_ADDRESS, scanDevice } from './device';
+import { parsePciAddress } from '../../../shared/pci-address';
+import { scanDevice } from './device';
 import { scanGroups } from './groups';
 import { scanDefaultRoutes, scanDrivers, scanDtCompatible, scanKernelRelease, scanMounts, scanVfio } from './system';
 import { linkTopology } from './topology';
@@ -26,9 +27,10 @@ export function scanHost(root: string, opts: ScanOptions = {}): HostSnapshot {
 
   const devices: PciDevice[] = [];
   const entries = tree.list(DEVICES, { warnIfMissing: true }) ?? [];
-  for (const address of entries) {
-    if (!PCI_ADDRESS.test(address)) {
-      tree.warn(`${DEVICES}/${address}`, 'not a PCI address (DDDD:BB:DD.F); skipped');
+  for (const entry of entries) {
+    const address = parsePciAddress(entry);
+    if (!address) {
+      tree.warn(`${DEVICES}/${entry}`, 'not a PCI address (DDDD:BB:DD.F); skipped');
       continue;
     }
     const dir = tree.resolve(`${DEVICES}/${address}`, address);

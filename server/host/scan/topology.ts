@@ -1,5 +1,5 @@
 import type { ParentRef, PciDevice } from '../types';
-import { PCI_ADDRESS } from './device';
+import { isPciAddress, pciSlotOf, type PciAddress } from '../../../shared/pci-address';
 import type { Tree } from './tree';
 
 const HOST_BRIDGE = /^pci[0-9a-f]{4,5}:[0-9a-f]{2}$/;
@@ -18,7 +18,7 @@ export function parentChain(sysfsPath: string, driverOf: (dir: string, name: str
   for (let i = parts.length - 2; i >= 0; i--) {
     const name = parts[i];
     const dir = parts.slice(0, i + 1).join('/');
-    if (PCI_ADDRESS.test(name)) {
+    if (isPciAddress(name)) {
       parents.push({ kind: 'pci', name, driver: driverOf(dir, name) });
     } else if (HOST_BRIDGE.test(name)) {
       parents.push({ kind: 'host-bridge', name, driver: null });
@@ -38,7 +38,7 @@ export function parentChain(sysfsPath: string, driverOf: (dir: string, name: str
  * bridge (config space is not read, so a conventional bridge on the root bus counts as one too).
  */
 export function linkTopology(tree: Tree, devices: PciDevice[]): void {
-  const byAddress = new Map(devices.map((d) => [d.address, d]));
+  const byAddress = new Map<string, PciDevice>(devices.map((d) => [d.address, d]));
   const driverCache = new Map<string, string | null>();
   const driverOf = (dir: string, name: string): string | null => {
     const scanned = byAddress.get(name);
@@ -51,9 +51,9 @@ export function linkTopology(tree: Tree, devices: PciDevice[]): void {
     return driver;
   };
 
-  const bySlot = new Map<string, string[]>();
+  const bySlot = new Map<string, PciAddress[]>();
   for (const d of devices) {
-    const key = d.address.slice(0, -2);
+    const key = pciSlotOf(d.address);
     const list = bySlot.get(key);
     if (list) list.push(d.address);
     else bySlot.set(key, [d.address]);
@@ -65,6 +65,6 @@ export function linkTopology(tree: Tree, devices: PciDevice[]): void {
     const underHostBridge = d.parents[0]?.kind === 'host-bridge';
     if (bridges.length > 0) d.rootPort = bridges[bridges.length - 1].name;
     else d.rootPort = d.isBridge && underHostBridge ? d.address : null;
-    d.siblings = (bySlot.get(d.address.slice(0, -2)) ?? []).filter((a) => a !== d.address);
+    d.siblings = (bySlot.get(pciSlotOf(d.address)) ?? []).filter((a) => a !== d.address);
   }
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ScanWarning } from '../types';
+import type { PciAddress, ScanWarning } from '../types';
 
 /**
  * Read-only access to a sysfs-shaped tree. Every path is relative to the root; nothing outside
@@ -19,13 +19,13 @@ export class Tree {
     return rel === '' ? this.root : path.join(this.root, rel);
   }
 
-  warn(rel: string, message: string, device?: string): string {
+  warn(rel: string, message: string, device?: PciAddress): string {
     this.warnings.push(device ? { device, path: rel, message } : { path: rel, message });
     return `${rel}: ${message}`;
   }
 
   /** Entry names of a directory, sorted; null when it does not exist (a warning too when `device` asks for one). */
-  list(rel: string, opts: { warnIfMissing?: boolean; device?: string } = {}): string[] | null {
+  list(rel: string, opts: { warnIfMissing?: boolean; device?: PciAddress } = {}): string[] | null {
     try {
       return fs.readdirSync(this.abs(rel)).sort();
     } catch (err) {
@@ -40,7 +40,7 @@ export class Tree {
   }
 
   /** File content without the trailing newline; null when absent (silently) or unreadable (with a warning). */
-  text(rel: string, device?: string, encoding: BufferEncoding = 'utf8'): string | null {
+  text(rel: string, device?: PciAddress, encoding: BufferEncoding = 'utf8'): string | null {
     try {
       return fs.readFileSync(this.abs(rel), encoding).replace(/\n$/, '');
     } catch (err) {
@@ -50,7 +50,7 @@ export class Tree {
   }
 
   /** The target a symlink names, as written; null when it is not a link or is absent. */
-  readlink(rel: string, device?: string): string | null {
+  readlink(rel: string, device?: PciAddress): string | null {
     try {
       return fs.readlinkSync(this.abs(rel));
     } catch (err) {
@@ -60,7 +60,7 @@ export class Tree {
   }
 
   /** basename of a link's target: `driver` → "vfio-pci", `iommu_group` → "5". */
-  linkBase(rel: string, device?: string): string | null {
+  linkBase(rel: string, device?: PciAddress): string | null {
     const target = this.readlink(rel, device);
     return target === null ? null : path.posix.basename(target);
   }
@@ -70,7 +70,7 @@ export class Tree {
    * links need. A directory that is not a link resolves to itself. null (with a warning) when
    * the target is missing or outside the root.
    */
-  resolve(rel: string, device?: string): string | null {
+  resolve(rel: string, device?: PciAddress): string | null {
     let target: string;
     try {
       target = fs.readlinkSync(this.abs(rel));

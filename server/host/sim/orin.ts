@@ -10,6 +10,7 @@ import { writePciDevice, type SimPciDevice } from './pci-device';
 import { ORIN_CONTROLLERS } from '../boards/orin-devkit';
 import type { ControllerDef } from '../boards/types';
 import { GROUPS, PLATFORM_BUS, PCI_BUS, Tree, addToGroup, ensureDriver, linkDriver } from './tree';
+import { formatPciAddress } from '../../../shared/pci-address';
 
 /** Controller labels the (simulated) device-tree overlay can name: the board profile's. */
 export const ORIN_DT_LABELS: readonly string[] = ORIN_CONTROLLERS.flatMap((c) => (c.dtLabel ? [c.dtLabel] : []));
@@ -40,9 +41,9 @@ interface EndpointPlan {
 
 const nvidiaBars = () => [bar(0, 'mem32', mb(16)), bar(1, 'mem64', mb(256), true), bar(3, 'mem64', mb(32), true), bar(5, 'io', 128n), bar(6, 'rom', kb(512))];
 
-function endpointsOf(controller: string, card: SimCard, domain: string): EndpointPlan[] {
+function endpointsOf(controller: string, card: SimCard, domain: number): EndpointPlan[] {
   const ep = (fn: number, f: Omit<SimPciDevice, 'address' | 'bars' | 'irq' | 'link'>, bars: EndpointPlan['bars'], link: SimPciDevice['link']): EndpointPlan => ({
-    fn: { ...f, address: `${domain}:01:00.${fn}`, bars: [], irq: 0, link },
+    fn: { ...f, address: formatPciAddress({ domain, bus: 1, slot: 0, fn }), bars: [], irq: 0, link },
     bars,
   });
   if (controller === 'C1') {
@@ -165,7 +166,7 @@ export function generateOrinTree(root: string, opts: { card: string; overlayLabe
     const pdev = `sys/devices/platform/${c.platformDevice}`;
     tree.dir(pdev);
     tree.link(`${PLATFORM_BUS}/devices/${c.platformDevice}`, pdev);
-    const endpoints = endpointsOf(c.id, card, c.domain.toString(16).padStart(4, '0'));
+    const endpoints = endpointsOf(c.id, card, c.domain);
     // An empty slot: the link never comes up and tegra194-pcie fails its probe, so no PCI bus appears.
     if (endpoints.length === 0) continue;
     linkDriver(tree, pdev, PLATFORM_BUS, 'tegra194-pcie');
@@ -187,7 +188,7 @@ function writeController(tree: Tree, c: ControllerDef, pdev: string, endpoints: 
   const windows = new ApertureAllocator(w.apertures).place(endpoints.map((e) => ({ plan: e.bars, bars: e.fn.bars })));
   const ep0 = endpoints[0].fn.link!;
   const rp: SimPciDevice = {
-    address: `${domain}:00:00.0`,
+    address: formatPciAddress({ domain: c.domain, bus: 0, slot: 0, fn: 0 }),
     vendor: '10de', device: w.rootPort, subsystemVendor: '10de', subsystemDevice: '0000', classCode: '060400', revision: 'a1',
     bars: [],
     bridge: { primary: 0, secondary: 1, subordinate: 1, ...windows },

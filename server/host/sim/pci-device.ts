@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { buildConfigSpace } from './config-space';
 import { PCI_BUS, Tree, hex, linkDriver } from './tree';
+import { type PciAddress } from '../../../shared/pci-address';
 
 export type SimBarKind = 'mem32' | 'mem64' | 'io' | 'rom';
 
@@ -31,7 +32,7 @@ export interface SimLink {
 }
 
 export interface SimPciDevice {
-  address: string;
+  address: PciAddress;
   vendor: string; // four hex digits
   device: string;
   subsystemVendor: string;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ApertureAllocator, type Aperture } from './address-map';
 import { writePciDevice, type SimBar, type SimPciDevice } from './pci-device';
 import { GROUPS, PCI_BUS, PLATFORM_BUS, Tree, addToGroup, ensureDriver, linkDriver } from './tree';
+import { formatPciAddress } from '../../../shared/pci-address';
 
 const MARKER = '.sim-synthetic.json';
 
@@ -90,7 +91,7 @@ export function generateSyntheticTree(root: string, opts: { devices: number }): 
       const fns = model.functions.slice(0, Math.max(1, Math.min(model.functions.length, opts.devices - count - 1)));
       const bus = port + 1;
       const devs: SimPciDevice[] = fns.map((f, fn) => ({
-        address: `${dom}:${bus.toString(16).padStart(2, '0')}:00.${fn}`,
+        address: formatPciAddress({ domain, bus, slot: 0, fn }),
         vendor: f.vendor, device: f.device, subsystemVendor: f.vendor, subsystemDevice: f.device, classCode: f.classCode, revision: '01',
         multifunction: fns.length > 1,
         bars: [],
@@ -110,7 +111,7 @@ export function generateSyntheticTree(root: string, opts: { devices: number }): 
         }),
       );
       const rp: SimPciDevice = {
-        address: `${dom}:00:${port.toString(16).padStart(2, '0')}.0`,
+        address: formatPciAddress({ domain, bus: 0, slot: port, fn: 0 }),
         vendor: '10de', device: '229a', subsystemVendor: '10de', subsystemDevice: '0000', classCode: '060400', revision: 'a1',
         bars: [],
         bridge: { primary: 0, secondary: bus, subordinate: bus, ...windows },

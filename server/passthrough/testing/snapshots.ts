@@ -1,4 +1,5 @@
 // Hand-built HostSnapshots for the pure planners' tests (the scanner produces the same shape).
+import { asPciAddress, pciAddressParts, pciSlotOf } from '../../../shared/pci-address';
 import type { GroupMember, HostSnapshot, Mount, PciDevice } from '../../host/types';
 
 export interface DeviceSpec {
@@ -15,16 +16,11 @@ export interface DeviceSpec {
 }
 
 export function pciDevice(s: DeviceSpec): PciDevice {
-  const [dom, bus, rest] = s.address.split(':');
-  const [slot, fn] = rest.split('.');
+  const address = asPciAddress(s.address);
   const isBridge = s.classCode.startsWith('0604');
-  const siblingFns: string[] = [];
   return {
-    address: s.address,
-    domain: parseInt(dom, 16),
-    bus: parseInt(bus, 16),
-    slot: parseInt(slot, 16),
-    fn: parseInt(fn, 16),
+    address,
+    ...pciAddressParts(address),
     vendor: { id: s.vendor ?? '1234', name: null },
     device: { id: s.device ?? '0001', name: null },
     subsystemVendor: null,
@@ -36,8 +32,8 @@ export function pciDevice(s: DeviceSpec): PciDevice {
     driverOverride: s.override ?? null,
     iommuGroup: s.group === undefined ? null : s.group,
     parents: [],
-    rootPort: s.rootPort === undefined ? (isBridge ? s.address : null) : s.rootPort,
-    siblings: siblingFns,
+    rootPort: s.rootPort === undefined ? (isBridge ? address : null) : s.rootPort ? asPciAddress(s.rootPort) : null,
+    siblings: [],
     bars: [],
     windows: [],
     link: null,
@@ -62,8 +58,7 @@ export interface SnapshotSpec {
 export function hostSnapshot(spec: SnapshotSpec): HostSnapshot {
   const devices = spec.devices.map(pciDevice);
   for (const d of devices) {
-    const slot = d.address.slice(0, -2);
-    d.siblings = devices.filter((o) => o !== d && o.address.startsWith(slot)).map((o) => o.address);
+    d.siblings = devices.filter((o) => o !== d && pciSlotOf(o.address) === pciSlotOf(d.address)).map((o) => o.address);
   }
   const ids = new Set<number>([...devices.flatMap((d) => (d.iommuGroup === null ? [] : [d.iommuGroup])), ...Object.keys(spec.platform ?? {}).map(Number)]);
   const vfioNodes = spec.vfioNodes ?? [];

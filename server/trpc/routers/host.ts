@@ -4,7 +4,7 @@ import { pageContext } from '../../overview/context';
 import { buildDeviceView } from '../../overview/device';
 import { buildGroupsView } from '../../overview/groups';
 import { buildOverview } from '../../overview/overview';
-import { pciAddressSchema } from '../../passthrough/validate';
+import { pciAddressSchema } from '../../../shared/pci-address';
 import { router, viewerProcedure } from '../trpc';
 
 export const hostRouter = router({

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { BOOT_METHODS } from '../../passthrough/boot';
 import { PassthroughRefusedError, StalePlanError } from '../../passthrough/errors';
 import { overlayLabelsSchema } from '../../passthrough/overlay';
-import { dtLabelSchema, pciAddressSchema } from '../../passthrough/validate';
+import { pciAddressSchema } from '../../../shared/pci-address';
+import { dtLabelSchema } from '../../passthrough/validate';
 import { actorOf, adminProcedure, router, viewerProcedure } from '../trpc';
 
 const addressInput = z.object({ address: pciAddressSchema });

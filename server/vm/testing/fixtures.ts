@@ -1,3 +1,4 @@
+import { asPciAddress } from '../../../shared/pci-address';
 import type { QemuCaps, VmDefinition } from '../types';
 
 export const JETSON_CAPS: QemuCaps = {
@@ -11,10 +12,11 @@ export const X86_CAPS: QemuCaps = {
   memlockBytes: 8 * 1024 * 1024, capIpcLock: false,
 };
 
-export function vmDef(p: Partial<VmDefinition> = {}): VmDefinition {
+/** A VM definition for tests; devices may be given as plain address strings. */
+export function vmDef({ devices, ...p }: Omit<Partial<VmDefinition>, 'devices'> & { devices?: string[] } = {}): VmDefinition {
   return {
     name: 'demo', kernel: '/srv/guest/Image', initrd: '/srv/guest/initrd.gz', disks: [], memoryMiB: 1024, vcpus: 2,
-    cmdline: 'console=ttyAMA0', devices: ['0005:01:00.0', '0005:01:00.1'], pciNomsi: false, accel: 'auto',
+    cmdline: 'console=ttyAMA0', devices: (devices ?? ['0005:01:00.0', '0005:01:00.1']).map(asPciAddress), pciNomsi: false, accel: 'auto',
     machineOptions: [], onStop: 'keep', createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z',
     ...p,
   };

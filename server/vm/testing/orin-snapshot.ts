@@ -1,6 +1,7 @@
 // A HostSnapshot of the simulated Jetson AGX Orin devkit (T600 in the x8 slot, after the seed's overlay on
 // pcie_c5_rp), as plain data for the pure builder/check tests. BARs from docs/sources/orin-facts.md
 // ("Typical NVIDIA BARs"); addresses and IDs as in server/host's sim model.
+import { asPciAddress, pciAddressParts } from '../../../shared/pci-address';
 import type { Bar, HostSnapshot, PciDevice } from '../../host/types';
 
 const MiB = 1024 * 1024;
@@ -11,18 +12,21 @@ function bar(index: number, start: number, size: number, o: { is64?: boolean; pr
   return { index, kind: index === 6 ? 'rom' : 'bar', start: hex(start), end: hex(start + size - 1), size, flags, io: !!o.io, is64: !!o.is64, prefetchable: !!o.prefetchable };
 }
 
-function device(address: string, vendor: string, dev: string, cls: string, p: Partial<PciDevice> = {}): PciDevice {
-  const [d, b, sf] = address.split(':');
-  const [s, f] = sf.split('.');
+type Extra = Omit<Partial<PciDevice>, 'rootPort' | 'siblings'> & { rootPort?: string; siblings?: string[] };
+
+function device(text: string, vendor: string, dev: string, cls: string, { rootPort, siblings, ...p }: Extra = {}): PciDevice {
+  const address = asPciAddress(text);
   return {
-    address, domain: parseInt(d, 16), bus: parseInt(b, 16), slot: parseInt(s, 16), fn: Number(f),
+    address, ...pciAddressParts(address),
     vendor: { id: vendor, name: vendor === '10de' ? 'NVIDIA Corporation' : null },
     device: { id: dev, name: null }, subsystemVendor: null, subsystemDevice: null, revision: 'a1',
     class: { code: cls, className: null, subclassName: null, progIfName: null },
     isBridge: cls.startsWith('0604'), driver: null, driverOverride: null, iommuGroup: null,
-    parents: [], rootPort: null, siblings: [], bars: [], windows: [], link: null,
+    parents: [], bars: [], windows: [], link: null,
     blockDevices: [], netInterfaces: [], sysfsPath: `sys/devices/platform/x/${address}`, warnings: [],
     ...p,
+    rootPort: rootPort ? asPciAddress(rootPort) : null,
+    siblings: (siblings ?? []).map(asPciAddress),
   };
 }
 
@@ -54,7 +58,7 @@ export function orinSnapshot(o: OrinOptions = {}): HostSnapshot {
   ];
   devices[5].device.name = 'TU117GL [T600]';
   devices[6].device.name = 'TU116 High Definition Audio Controller';
-  const pci = (name: string) => ({ kind: 'pci' as const, name, driver: devices.find((d) => d.address === name)!.driver });
+  const pci = (name: string) => ({ kind: 'pci' as const, name: asPciAddress(name), driver: devices.find((d) => d.address === name)!.driver });
   return {
     root: '/sim', takenAt: '2025-01-01T00:00:00.000Z', devices,
     groups: [
