@@ -6,7 +6,8 @@
 set -euo pipefail
 PKGS=(qemu-system-arm qemu-utils cpio kmod gzip pciutils pci.ids device-tree-compiler chromium
       gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static ca-certificates fonts-dejavu-core seabios ipxe-qemu
-      libvirt-clients libxml2-utils shellcheck)
+      libvirt-clients libxml2-utils shellcheck
+      qemu-efi-aarch64 grub-common fdisk dosfstools mtools genisoimage)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 missing=()

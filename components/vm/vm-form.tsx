@@ -29,7 +29,7 @@ const EMPTY: Draft = {
 
 function draftOf(vm: VmDefinition): Draft {
   return {
-    name: vm.name, kernel: vm.kernel, initrd: vm.initrd ?? '', disks: vm.disks.map((d) => ({ ...d })), memoryMiB: String(vm.memoryMiB),
+    name: vm.name, kernel: vm.kernel ?? '', initrd: vm.initrd ?? '', disks: vm.disks.map((d) => ({ ...d })), memoryMiB: String(vm.memoryMiB),
     vcpus: String(vm.vcpus), cmdline: vm.cmdline, devices: [...vm.devices], pciNomsi: vm.pciNomsi, accel: vm.accel,
     machineOptions: vm.machineOptions.map((o) => ({ key: o.slice(0, o.indexOf('=')), value: o.slice(o.indexOf('=') + 1) })), onStop: vm.onStop,
   };

@@ -133,3 +133,16 @@ migrations.push({
     ALTER TABLE vm_runs ADD COLUMN owner TEXT;
   `,
 });
+
+migrations.push({
+  id: '050_vm_guests',
+  sql: `
+    -- guests that are real machines: UEFI, CD-ROMs, networking, cloud-init, autostart (server/vm/*)
+    ALTER TABLE vms ADD COLUMN firmware TEXT NOT NULL DEFAULT 'kernel' CHECK (firmware IN ('kernel', 'uefi'));
+    ALTER TABLE vms ADD COLUMN cdroms TEXT NOT NULL DEFAULT '[]';   -- JSON ["/srv/debian.iso"]
+    ALTER TABLE vms ADD COLUMN boot TEXT NOT NULL DEFAULT 'disk' CHECK (boot IN ('disk', 'cdrom'));
+    ALTER TABLE vms ADD COLUMN network TEXT;      -- JSON {mode, bridge, mac, forwards}; NULL: no NIC (VMs made before)
+    ALTER TABLE vms ADD COLUMN cloud_init TEXT;   -- JSON {hostname, user, passwordHash, sshKeys, userData} or NULL
+    ALTER TABLE vms ADD COLUMN autostart TEXT;    -- JSON {enabled, order, delaySeconds} or NULL (off)
+  `,
+});

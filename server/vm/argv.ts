@@ -2,6 +2,8 @@
 import type { HostSnapshot } from '../host/types';
 import { cardsOf, deviceLabel, isDisplay, passedEndpoints, type PassedFunction } from './devices';
 import { machineOptionUnsupported } from './machine-options';
+import { firmwareArgs, isUefi, mediaArgs } from './firmware';
+import { networkArgs } from './network';
 import type { VmPaths } from './paths';
 import { idForAddress, optList } from './qemu-opts';
 import { standInFor, type ScratchImage } from './standins';
@@ -103,10 +105,15 @@ export function buildQemuArgv(vm: VmDefinition, snapshot: HostSnapshot, caps: Qe
     notes.push(`TCG (software emulation): -cpu ${cpu}, much slower than KVM${caps.kvmReason ? ` — ${caps.kvmReason}` : ''}`);
   }
   argv.push('-smp', String(vm.vcpus), '-m', String(vm.memoryMiB), '-nodefaults', '-no-reboot', '-display', 'none', '-monitor', 'none');
-  argv.push('-kernel', vm.kernel);
-  if (vm.initrd) argv.push('-initrd', vm.initrd);
-  argv.push('-append', kernelCmdline(vm, notes));
-  for (const disk of vm.disks) argv.push('-drive', optList(null, [['file', disk.path], ['if', 'virtio'], ['format', disk.format]]));
+  if (isUefi(vm) || !vm.kernel) {
+    argv.push(...firmwareArgs(paths, notes));
+  } else {
+    argv.push('-kernel', vm.kernel);
+    if (vm.initrd) argv.push('-initrd', vm.initrd);
+    argv.push('-append', kernelCmdline(vm, notes));
+  }
+  argv.push(...mediaArgs(vm, vm.cloudInit ? paths.seedIso : null, notes));
+  argv.push(...networkArgs(vm.network, notes));
   argv.push(...passthroughArgs(passedEndpoints(vm.devices, snapshot), vm, paths, opts, notes, scratch));
   argv.push(
     '-chardev', optList('socket', [['id', 'ser0'], ['path', paths.serialSocket], ['server', 'on'], ['wait', 'off'], ['logfile', paths.consoleLog], ['logappend', 'on']]),

@@ -4,6 +4,8 @@ import type { HostSnapshot } from '../host/types';
 import { resolveAccel, kernelCmdline, tcgCpu, usableMachineOptions } from './argv';
 import { pciAddressParts } from '../../shared/pci-address';
 import { cardsOf, isDisplay, passedEndpoints } from './devices';
+import { cdromXml, firmwareXml, isUefi } from './firmware';
+import { networkXml } from './network';
 import type { VmPaths } from './paths';
 import { shellQuote } from './qemu-opts';
 import type { QemuCaps, VmDefinition } from './types';
@@ -60,9 +62,13 @@ export function toLibvirtXml(vm: VmDefinition, snapshot: HostSnapshot, caps: Qem
   out.push(`  <vcpu>${vm.vcpus}</vcpu>`);
   out.push('  <os>');
   out.push("    <type arch='aarch64' machine='virt'>hvm</type>");
-  out.push(`    <kernel>${xml(vm.kernel)}</kernel>`);
-  if (vm.initrd) out.push(`    <initrd>${xml(vm.initrd)}</initrd>`);
-  out.push(`    <cmdline>${xml(kernelCmdline(vm, []))}</cmdline>`);
+  if (isUefi(vm) || !vm.kernel) {
+    out.push(...firmwareXml(vm, paths, xml));
+  } else {
+    out.push(`    <kernel>${xml(vm.kernel)}</kernel>`);
+    if (vm.initrd) out.push(`    <initrd>${xml(vm.initrd)}</initrd>`);
+    out.push(`    <cmdline>${xml(kernelCmdline(vm, []))}</cmdline>`);
+  }
   out.push('  </os>');
   out.push("  <features>\n    <gic version='3'/>\n  </features>");
   out.push(cpuXml(vm, accel));
@@ -74,8 +80,11 @@ export function toLibvirtXml(vm: VmDefinition, snapshot: HostSnapshot, caps: Qem
     out.push(`      <driver name='qemu' type='${d.format}'/>`);
     out.push(`      <source file='${xml(d.path)}'/>`);
     out.push(`      <target dev='vd${String.fromCharCode(97 + i)}' bus='virtio'/>`);
+    if (isUefi(vm)) out.push(`      <boot order='${vm.boot === 'cdrom' ? (vm.cdroms?.length ?? 0) + i + 1 : i + 1}'/>`);
     out.push('    </disk>');
   });
+  out.push(...cdromXml(vm, vm.cloudInit ? paths.seedIso : null, xml));
+  out.push(...networkXml(vm.network));
   cardsOf(passedEndpoints(vm.devices, snapshot)).forEach((card, i) => {
     const guestBus = i + 1; // libvirt adds one pcie-root-port per bus index
     out.push(`    <controller type='pci' index='${guestBus}' model='pcie-root-port'/>`);

@@ -10,6 +10,8 @@ export interface GuestPaths {
   /** Debian's arm64 kernel (an uncompressed arm64 Image) */
   kernel: string;
   initrd: string;
+  /** a raw GPT disk: an EFI system partition with GRUB, the kernel and the initramfs (the UEFI demo) */
+  efiDisk: string;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -18,11 +20,11 @@ export const BUILD_SCRIPT = path.resolve(here, '../../scripts/build-demo-guest.s
 /** Where scripts/build-demo-guest.sh puts the demo guest (JETVM_GUEST_CACHE, default ~/.cache/jetvm/guest). */
 export function guestPaths(env: NodeJS.ProcessEnv = process.env): GuestPaths {
   const dir = path.resolve(env.JETVM_GUEST_CACHE || path.join(os.homedir(), '.cache', 'jetvm', 'guest'));
-  return { dir, kernel: path.join(dir, 'Image'), initrd: path.join(dir, 'initrd.gz') };
+  return { dir, kernel: path.join(dir, 'Image'), initrd: path.join(dir, 'initrd.gz'), efiDisk: path.join(dir, 'efi-disk.img') };
 }
 
 export function guestBuilt(paths: GuestPaths = guestPaths()): boolean {
-  return fs.existsSync(paths.kernel) && fs.existsSync(paths.initrd);
+  return fs.existsSync(paths.kernel) && fs.existsSync(paths.initrd) && fs.existsSync(paths.efiDisk);
 }
 
 /** Runs the build script (fast when cached); throws with the script's output when it fails. */

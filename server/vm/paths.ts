@@ -17,6 +17,10 @@ export interface VmPaths {
   vmDir: string;
   /** every byte the guest wrote on its serial port (QEMU's logfile=, appended across restarts) */
   consoleLog: string;
+  /** UEFI variable store (boot entries), created from the firmware template on the first UEFI start */
+  efiVars: string;
+  /** the NoCloud seed (cloud-init), rebuilt at every start from the definition */
+  seedIso: string;
 }
 
 /**
@@ -41,6 +45,8 @@ export function vmPaths(dataDir: string, vmName: string): VmPaths {
     serialSocket: path.join(runDir, 'serial.sock'),
     vmDir,
     consoleLog: path.join(vmDir, 'console.log'),
+    efiVars: path.join(vmDir, 'efivars.fd'),
+    seedIso: path.join(vmDir, 'cidata.iso'),
   };
 }
 

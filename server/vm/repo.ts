@@ -2,8 +2,10 @@
 import type { Db } from '../db';
 import type { HostSnapshot } from '../host/types';
 import type { GuestPaths } from './guest';
-import { fileIssues, parseOrThrow, vmCreateSchema, vmNameSchema, vmUpdateSchema, VmInputError } from './schema';
-import type { VmDefinition } from './types';
+import { toCloudInitConfig, type CloudInitInput } from './cloud-init';
+import { macFor, withMac, type NetworkInput } from './network';
+import { fileIssues, parseOrThrow, shapeIssues, vmCreateSchema, vmNameSchema, vmUpdateSchema, VmInputError } from './schema';
+import type { Autostart, VmDefinition, VmNetwork } from './types';
 
 interface VmRow {
   name: string;
@@ -18,13 +20,24 @@ interface VmRow {
   accel: VmDefinition['accel'];
   machine_options: string;
   on_stop: VmDefinition['onStop'];
+  firmware: 'kernel' | 'uefi';
+  cdroms: string;
+  boot: 'disk' | 'cdrom';
+  network: string | null;
+  cloud_init: string | null;
+  autostart: string | null;
   created_at: string;
   updated_at: string;
 }
 
+const AUTOSTART_OFF: Autostart = { enabled: false, order: 0, delaySeconds: 0 };
+const noNetwork = (name: string): VmNetwork => ({ mode: 'none', bridge: null, mac: macFor(name), forwards: [] });
+
 function fromRow(r: VmRow): VmDefinition {
   return {
-    name: r.name, kernel: r.kernel, initrd: r.initrd, disks: JSON.parse(r.disks), memoryMiB: r.memory_mib, vcpus: r.vcpus,
+    name: r.name, kernel: r.kernel || null, initrd: r.initrd, firmware: r.firmware, cdroms: JSON.parse(r.cdroms), boot: r.boot,
+    network: r.network ? JSON.parse(r.network) : noNetwork(r.name), cloudInit: r.cloud_init ? JSON.parse(r.cloud_init) : null,
+    autostart: r.autostart ? JSON.parse(r.autostart) : AUTOSTART_OFF, disks: JSON.parse(r.disks), memoryMiB: r.memory_mib, vcpus: r.vcpus,
     cmdline: r.cmdline, devices: JSON.parse(r.devices), pciNomsi: r.pci_nomsi === 1, accel: r.accel,
     machineOptions: JSON.parse(r.machine_options), onStop: r.on_stop, createdAt: r.created_at, updatedAt: r.updated_at,
   };
@@ -32,7 +45,9 @@ function fromRow(r: VmRow): VmDefinition {
 
 function toParams(v: VmDefinition) {
   return {
-    name: v.name, kernel: v.kernel, initrd: v.initrd, disks: JSON.stringify(v.disks), memory_mib: v.memoryMiB, vcpus: v.vcpus,
+    name: v.name, kernel: v.kernel ?? '', initrd: v.initrd, firmware: v.firmware ?? 'kernel', cdroms: JSON.stringify(v.cdroms ?? []),
+    boot: v.boot ?? 'disk', network: v.network ? JSON.stringify(v.network) : null, cloud_init: v.cloudInit ? JSON.stringify(v.cloudInit) : null,
+    autostart: JSON.stringify(v.autostart ?? AUTOSTART_OFF), disks: JSON.stringify(v.disks), memory_mib: v.memoryMiB, vcpus: v.vcpus,
     cmdline: v.cmdline, devices: JSON.stringify(v.devices), pci_nomsi: v.pciNomsi ? 1 : 0, accel: v.accel,
     machine_options: JSON.stringify(v.machineOptions), on_stop: v.onStop, created_at: v.createdAt, updated_at: v.updatedAt,
   };
@@ -72,9 +87,9 @@ export class VmRepo {
 
   create(input: unknown): VmDefinition {
     const parsed = parseOrThrow(vmCreateSchema, input);
-    this.assertFiles(parsed);
     const now = new Date().toISOString();
-    const vm: VmDefinition = { ...parsed, createdAt: now, updatedAt: now };
+    const vm: VmDefinition = { ...parsed, network: withMac(parsed.network, parsed.name), cloudInit: parsed.cloudInit && toCloudInitConfig(parsed.cloudInit, null), createdAt: now, updatedAt: now };
+    this.assertFiles(vm);
     this.insert(vm);
     return vm;
   }
@@ -83,13 +98,16 @@ export class VmRepo {
     const current = this.require(name);
     const parsed = parseOrThrow(vmUpdateSchema, patch);
     // defaults of the partial schema must not overwrite stored values: keep only keys the caller sent
-    const sent = Object.fromEntries(Object.entries(parsed).filter(([k]) => typeof patch === 'object' && patch !== null && k in patch));
+    const sent: Partial<VmDefinition> = Object.fromEntries(Object.entries(parsed).filter(([k]) => typeof patch === 'object' && patch !== null && k in patch));
+    if (parsed.network && 'network' in sent) sent.network = withMac({ ...parsed.network, mac: parsed.network.mac ?? current.network?.mac ?? null } as NetworkInput, name);
+    if ('cloudInit' in sent) sent.cloudInit = parsed.cloudInit ? toCloudInitConfig(parsed.cloudInit as CloudInitInput, current.cloudInit) : null;
     const next: VmDefinition = { ...current, ...sent, name, updatedAt: new Date().toISOString() };
     this.assertFiles(next);
     this.db
       .prepare(
         `UPDATE vms SET kernel=@kernel, initrd=@initrd, disks=@disks, memory_mib=@memory_mib, vcpus=@vcpus, cmdline=@cmdline,
          devices=@devices, pci_nomsi=@pci_nomsi, accel=@accel, machine_options=@machine_options, on_stop=@on_stop,
+         firmware=@firmware, cdroms=@cdroms, boot=@boot, network=@network, cloud_init=@cloud_init, autostart=@autostart,
          updated_at=@updated_at WHERE name=@name`,
       )
       .run(toParams(next));
@@ -100,7 +118,9 @@ export class VmRepo {
     const target = parseOrThrow(vmNameSchema, newName);
     const source = this.require(name);
     const now = new Date().toISOString();
-    const vm: VmDefinition = { ...source, name: target, createdAt: now, updatedAt: now };
+    // a clone is another machine on the network: its own MAC, and it does not start by itself
+    const network = source.network && { ...source.network, mac: macFor(target) };
+    const vm: VmDefinition = { ...source, name: target, network, autostart: AUTOSTART_OFF, createdAt: now, updatedAt: now };
     this.insert(vm);
     return vm;
   }
@@ -120,8 +140,10 @@ export class VmRepo {
     try {
       this.db
         .prepare(
-          `INSERT INTO vms (name, kernel, initrd, disks, memory_mib, vcpus, cmdline, devices, pci_nomsi, accel, machine_options, on_stop, created_at, updated_at)
-           VALUES (@name, @kernel, @initrd, @disks, @memory_mib, @vcpus, @cmdline, @devices, @pci_nomsi, @accel, @machine_options, @on_stop, @created_at, @updated_at)`,
+          `INSERT INTO vms (name, kernel, initrd, disks, memory_mib, vcpus, cmdline, devices, pci_nomsi, accel, machine_options, on_stop,
+             firmware, cdroms, boot, network, cloud_init, autostart, created_at, updated_at)
+           VALUES (@name, @kernel, @initrd, @disks, @memory_mib, @vcpus, @cmdline, @devices, @pci_nomsi, @accel, @machine_options, @on_stop,
+             @firmware, @cdroms, @boot, @network, @cloud_init, @autostart, @created_at, @updated_at)`,
         )
         .run(toParams(vm));
     } catch (err) {
@@ -130,8 +152,8 @@ export class VmRepo {
     }
   }
 
-  private assertFiles(def: Pick<VmDefinition, 'kernel' | 'initrd' | 'disks'>): void {
-    const issues = fileIssues(def);
+  private assertFiles(def: Pick<VmDefinition, 'firmware' | 'kernel' | 'initrd' | 'disks' | 'cdroms'>): void {
+    const issues = [...shapeIssues(def), ...fileIssues(def)];
     if (issues.length) throw new VmInputError(issues);
   }
 }
@@ -150,7 +172,7 @@ export interface EnsureDemoResult {
 }
 
 /** On first start: a VM named "demo" running the demo guest with the x8-slot card assigned. Never touches an existing one. */
-export function ensureDemoVm(db: Db, snapshot: HostSnapshot, guest: GuestPaths): EnsureDemoResult {
+export function ensureDemoVm(db: Db, snapshot: HostSnapshot, guest: Pick<GuestPaths, 'kernel' | 'initrd'>): EnsureDemoResult {
   const repo = new VmRepo(db);
   const existing = repo.get(DEMO_VM);
   if (existing) return { vm: existing, created: false, message: 'the demo VM exists' };

@@ -3,6 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { pciAddressSchema } from '../../shared/pci-address';
+import { autostartSchema } from './autostart-schema';
+import { cloudInitSchema } from './cloud-init';
+import { networkSchema } from './network';
 import { machineOptionError } from './machine-options';
 
 export const VM_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -14,6 +17,7 @@ export const LIMITS = {
   disks: 8,
   devices: 16,
   machineOptions: 16,
+  cdroms: 4,
 } as const;
 
 export const vmNameSchema = z.string().regex(VM_NAME, 'a VM name is 1–32 characters: lower-case letters, digits and "-", starting with a letter or digit');
@@ -33,7 +37,9 @@ const machineOptionSchema = z.string().superRefine((opt, ctx) => {
 });
 
 const fields = {
-  kernel: pathSchema,
+  firmware: z.enum(['kernel', 'uefi']).default('kernel'),
+  /** needed with firmware 'kernel' (see shapeIssues) */
+  kernel: pathSchema.nullable().default(null),
   initrd: pathSchema.nullable().default(null),
   disks: z.array(z.strictObject({ path: pathSchema, format: z.enum(['raw', 'qcow2']) })).max(LIMITS.disks).default([]),
   memoryMiB: z.int().min(LIMITS.memoryMiB.min).max(LIMITS.memoryMiB.max),
@@ -56,6 +62,11 @@ const fields = {
     .refine((o) => new Set(o.map((x) => x.split('=')[0])).size === o.length, 'sets a machine option twice')
     .default([]),
   onStop: z.enum(['keep', 'return']).default('keep'),
+  cdroms: z.array(pathSchema).max(LIMITS.cdroms).default([]),
+  boot: z.enum(['disk', 'cdrom']).default('disk'),
+  network: networkSchema.default({ mode: 'user', bridge: null, mac: null, forwards: [] }),
+  cloudInit: cloudInitSchema.nullable().default(null),
+  autostart: autostartSchema.default({ enabled: false, order: 0, delaySeconds: 0 }),
 };
 
 export const vmCreateSchema = z.strictObject({ name: vmNameSchema, ...fields });
@@ -113,16 +124,28 @@ export function fileProblem(file: string, format?: 'raw' | 'qcow2'): string | nu
   return null;
 }
 
+/** Rules across fields: what each way of booting needs. */
+export function shapeIssues(def: { firmware?: 'kernel' | 'uefi'; kernel: string | null; disks: unknown[]; cdroms?: string[] }): string[] {
+  if (def.firmware === 'uefi') {
+    return def.disks.length || def.cdroms?.length ? [] : ['disks: UEFI boots from a disk or a CD-ROM: add one'];
+  }
+  return def.kernel ? [] : ['kernel: a kernel image is needed to boot with -kernel (or choose UEFI firmware)'];
+}
+
 /** Every path of a parsed definition checked on disk; the issues, empty when all are usable. */
-export function fileIssues(def: { kernel: string; initrd: string | null; disks: Array<{ path: string; format: 'raw' | 'qcow2' }> }): string[] {
+export function fileIssues(def: { kernel: string | null; initrd: string | null; disks: Array<{ path: string; format: 'raw' | 'qcow2' }>; cdroms?: string[] }): string[] {
   const issues: string[] = [];
-  const k = fileProblem(def.kernel);
+  const k = def.kernel ? fileProblem(def.kernel) : null;
   if (k) issues.push(`kernel: ${k}`);
   const i = def.initrd ? fileProblem(def.initrd) : null;
   if (i) issues.push(`initrd: ${i}`);
   def.disks.forEach((d, n) => {
     const p = fileProblem(d.path, d.format);
     if (p) issues.push(`disks.${n}: ${p}`);
+  });
+  (def.cdroms ?? []).forEach((c, n) => {
+    const p = fileProblem(c);
+    if (p) issues.push(`cdroms.${n}: ${p}`);
   });
   if (new Set(def.disks.map((d) => d.path)).size !== def.disks.length) issues.push('disks: the same image is listed twice');
   return issues;

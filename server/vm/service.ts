@@ -2,7 +2,9 @@
 import type { Config } from '../config';
 import type { Db } from '../db';
 import type { Host } from '../host/host';
+import { runAutostart, type AutostartOutcome } from './autostart';
 import { probeCaps } from './caps';
+import { ensureDemoEfiVm } from './demo-efi';
 import { guestPaths } from './guest';
 import { ensureDemoVm, type EnsureDemoResult } from './repo';
 import { Supervisor, type DevicePolicyHook, type VmStatus } from './supervisor';
@@ -17,12 +19,16 @@ declare module '../services' {
 export interface VmService {
   supervisor: Supervisor;
   demo: EnsureDemoResult;
+  /** the second demo VM (UEFI, disk image, NAT, cloud-init) */
+  demoEfi: { message: string };
   adopted: VmStatus[];
+  /** resolves when autostart has gone through every autostart VM (it runs after the service is up) */
+  autostarted: Promise<Map<string, AutostartOutcome>>;
 }
 
 /**
- * Probes QEMU, makes sure the demo VM exists (when the demo guest is built), and re-adopts every guest
- * still running from before a dashboard restart. Call supervisor.detachAll() on shutdown (guests keep running).
+ * Probes QEMU, makes sure the demo VMs exist (when the demo guest is built), re-adopts every guest
+ * still running from before a dashboard restart, then starts the autostart VMs in order (not awaited). Call supervisor.detachAll() on shutdown (guests keep running).
  */
 export async function createVmService(o: { config: Config; db: Db; host: Host; onDevicesReleased?: DevicePolicyHook; log?: { info: (x: object, m?: string) => void; warn: (x: object, m?: string) => void } }): Promise<VmService> {
   const supervisor = new Supervisor({
@@ -35,6 +41,11 @@ export async function createVmService(o: { config: Config; db: Db; host: Host; o
     log: o.log,
   });
   const demo = ensureDemoVm(o.db, o.host.scan(), guestPaths());
+  const demoEfi = await ensureDemoEfiVm(o.db, o.config.dataDir, guestPaths());
   const adopted = await supervisor.adoptAll();
-  return { supervisor, demo, adopted };
+  const autostarted = runAutostart({ supervisor, db: o.db }).catch((err: Error) => {
+    o.log?.warn({ err: err.message }, 'autostart failed');
+    return supervisor.autostartOutcomes;
+  });
+  return { supervisor, demo, demoEfi, adopted, autostarted };
 }

@@ -8,7 +8,9 @@ import type { HostSnapshot } from '../host/types';
 import { resolveExecutable } from './caps';
 import { blocking, checkStart } from './checks';
 import { claimRun, currentClaims, releaseDevices, type RunRefusal, type RunRow } from './claims';
+import type { AutostartOutcome } from './autostart';
 import { passedEndpoints } from './devices';
+import { guestChecks, prepareGuest } from './guest-prep';
 import { toLibvirtXml, toShellScript } from './export';
 import { vmPaths, type VmPaths } from './paths';
 import { jetsonCaps, launchPlan, type LaunchPlan } from './plan';
@@ -82,6 +84,8 @@ interface Entry {
 
 export class Supervisor {
   readonly repo: VmRepo;
+  /** what autostart did with each VM at this dashboard start (autostart.ts) */
+  readonly autostartOutcomes = new Map<string, AutostartOutcome>();
   private readonly running = new Map<string, Entry>();
   private readonly ended = new Map<string, { state: VmState; at: string; error?: string }>();
   private readonly busy = new Set<string>();
@@ -106,7 +110,8 @@ export class Supervisor {
   checks(name: string, snapshot = this.o.scan()): CheckResult[] {
     const vm = this.repo.require(name);
     const files = fileIssues(vm).map((message) => ({ id: 'file', severity: 'error' as const, message }));
-    return [...files, ...checkStart(vm, snapshot, this.o.caps, { claims: currentClaims(this.o.db), sim: this.o.sim })];
+    const running = [...this.running.keys()].map((n) => this.repo.get(n)).filter((v): v is VmDefinition => v !== null);
+    return [...files, ...guestChecks(vm, running), ...checkStart(vm, snapshot, this.o.caps, { claims: currentClaims(this.o.db), sim: this.o.sim })];
   }
 
   exportScript(name: string): string {
@@ -187,6 +192,7 @@ export class Supervisor {
 
   private async launch(vm: VmDefinition, plan: LaunchPlan, paths: VmPaths, actor: Actor, now: string): Promise<VmStatus> {
     prepareRunDir(paths, plan);
+    prepareGuest(vm, paths);
     const r = await launchDaemon(plan.run.argv);
     const pid = readPidFile(paths.pidFile);
     if (r.code !== 0 || !pid) throw new VmLaunchError(`QEMU did not start (exit ${r.code}): ${r.stderr || 'no message'}`);

@@ -10,10 +10,49 @@ export interface VmDisk {
   format: DiskFormat;
 }
 
+/** how the guest starts: QEMU loads a kernel (-kernel), or UEFI firmware boots a disk or CD-ROM */
+export type Firmware = 'kernel' | 'uefi';
+/** what UEFI tries first */
+export type BootDevice = 'disk' | 'cdrom';
+
+export interface PortForward {
+  proto: 'tcp' | 'udp';
+  hostPort: number;
+  guestPort: number;
+}
+
+/** user: QEMU's user-mode NAT (guest 10.0.2.15, host ports forwarded); bridge: a tap on an existing host bridge */
+export interface VmNetwork {
+  mode: 'none' | 'user' | 'bridge';
+  bridge: string | null;
+  /** stable per VM: set when the VM is created */
+  mac: string;
+  forwards: PortForward[];
+}
+
+/** A NoCloud seed (volume cidata) built from these at every start. The password is stored only as a SHA-512 crypt hash. */
+export interface CloudInitConfig {
+  hostname: string;
+  user: string;
+  passwordHash: string | null;
+  sshKeys: string[];
+  /** the user's own user-data (#cloud-config or a script) instead of the generated one */
+  userData: string | null;
+}
+
+export interface Autostart {
+  enabled: boolean;
+  /** lower starts first */
+  order: number;
+  /** seconds to wait before starting this VM (PCI enumeration on the Orin takes seconds) */
+  delaySeconds: number;
+}
+
 /** A stored VM definition (validated; paths absolute). */
 export interface VmDefinition {
   name: string;
-  kernel: string;
+  /** null only with firmware 'uefi' */
+  kernel: string | null;
   initrd: string | null;
   disks: VmDisk[];
   memoryMiB: number;
@@ -26,6 +65,15 @@ export interface VmDefinition {
   /** extra `-machine virt` options, "key=value", from an allowlist */
   machineOptions: string[];
   onStop: StopPolicy;
+  // guest features (server/vm/firmware.ts, network.ts, cloud-init.ts, autostart.ts); absent = the plain
+  // -kernel guest with no NIC, as before they existed
+  firmware?: Firmware;
+  /** ISO images attached as CD-ROMs (read-only) */
+  cdroms?: string[];
+  boot?: BootDevice;
+  network?: VmNetwork;
+  cloudInit?: CloudInitConfig | null;
+  autostart?: Autostart;
   createdAt: string;
   updatedAt: string;
 }
