@@ -172,7 +172,7 @@ export interface EnsureDemoResult {
 }
 
 /** On first start: a VM named "demo" running the demo guest with the x8-slot card assigned. Never touches an existing one. */
-export function ensureDemoVm(db: Db, snapshot: HostSnapshot, guest: Pick<GuestPaths, 'kernel' | 'initrd'>): EnsureDemoResult {
+export function ensureDemoVm(db: Db, snapshot: HostSnapshot, guest: Pick<GuestPaths, 'dir' | 'kernel' | 'initrd'>): EnsureDemoResult {
   const repo = new VmRepo(db);
   const existing = repo.get(DEMO_VM);
   if (existing) return { vm: existing, created: false, message: 'the demo VM exists' };

@@ -1,0 +1,77 @@
+// Boots the UEFI demo guest under TCG: AAVMF → GRUB on the ESP disk (a qcow2 overlay) → the Debian kernel;
+// the guest reads its cloud-init-style seed, takes an address from user-mode NAT and answers on the
+// forwarded port. Then a "restarted dashboard" (a new Supervisor) starts it again by itself: autostart.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAudit } from '../db/audit';
+import { runAutostart } from './autostart';
+import { DEMO_EFI_VM, ensureDemoEfiVm } from './demo-efi';
+import { vmPaths } from './paths';
+import type { Supervisor } from './supervisor';
+import { makeHarness, waitForText, type Harness } from './testing/harness';
+
+const actor = { actor: 'tester', remote: '127.0.0.1' };
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHJldHZtLWRlbW8ta2V5LWZvci10aGUtdGVzdA tester@jetvm';
+let h: Harness;
+let sups: Supervisor[] = [];
+let port = 0;
+
+/** GET / on the forwarded port until the guest answers. */
+async function answer(timeoutMs: number): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+      if (r.ok) return await r.text();
+    } catch {
+      /* not up yet (QEMU accepts and drops until the guest listens) */
+    }
+    if (Date.now() > until) throw new Error(`nothing answered on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+beforeAll(async () => {
+  h = makeHarness();
+  const demo = await ensureDemoEfiVm(h.db, h.dataDir, h.guest);
+  expect(demo.vm, demo.message).not.toBeNull();
+  port = demo.vm!.network!.forwards[0].hostPort;
+  sups.push(h.supervisor());
+  sups[0].repo.update(DEMO_EFI_VM, { accel: 'tcg', cloudInit: { hostname: 'efi-test', user: 'jetvm', sshKeys: [KEY] } });
+});
+
+afterAll(async () => {
+  for (const s of sups) for (const st of s.list()) if (st.pid) await s.forceStop(st.name, actor).catch(() => undefined);
+  h.cleanup();
+});
+
+describe('the UEFI demo guest (TCG)', () => {
+  it('boots from its disk through UEFI, applies the seed, and answers on the forwarded port', async () => {
+    const sup = sups[0];
+    const plan = sup.plan(DEMO_EFI_VM).run.argv;
+    expect(plan).not.toContain('-kernel');
+    expect(plan.join(' ')).toMatch(/if=pflash,format=raw,unit=0,file=\/usr\/share\/AAVMF\/AAVMF_CODE\.fd,readonly=on/);
+    expect(plan).toContain(`user,id=net0,hostfwd=tcp:127.0.0.1:${port}-:80`);
+    await sup.start(DEMO_EFI_VM, actor);
+    const page = await answer(120_000);
+    expect(page).toContain('jetvm guest efi-test');
+    expect(page).toContain('eth0 address 10.0.2.15');
+    expect(page).toContain(KEY);
+    const log = await waitForText(vmPaths(h.dataDir, DEMO_EFI_VM).consoleLog, 'root@efi-test:/# ', 30_000);
+    expect(log).toMatch(/cidata seed on \/dev\/sr0: hostname efi-test, 1 ssh key/);
+    expect(log).toContain('EFI stub: Booting Linux Kernel');
+  });
+
+  it('starts by itself after a dashboard restart when autostart is on', async () => {
+    const first = sups[0];
+    first.repo.update(DEMO_EFI_VM, { autostart: { enabled: true, order: 1, delaySeconds: 1 } });
+    await first.forceStop(DEMO_EFI_VM, actor);
+    first.detachAll();
+    const next = h.supervisor();
+    sups.push(next);
+    await next.adoptAll();
+    const outcomes = await runAutostart({ supervisor: next, db: h.db });
+    expect(outcomes.get(DEMO_EFI_VM)).toMatchObject({ result: 'started' });
+    expect((await answer(120_000)).split('\n')[0]).toBe('jetvm guest efi-test');
+    expect(listAudit(h.db).find((e) => e.action === 'vm.start' && e.actor === 'autostart')).toMatchObject({ target: DEMO_EFI_VM, result: 'ok' });
+  });
+});
