@@ -25,7 +25,10 @@ const as = (role: 'admin' | 'viewer') => makeCaller(contextFor(services(), role)
 describe('vms router', () => {
   it('the demo VM exists on first start with the x8-slot GPU, and shows both argvs', async () => {
     expect(svc.demo.created).toBe(true);
-    expect(await as('viewer').vms.list()).toMatchObject([{ vm: { name: 'demo', devices: ['0005:01:00.0', '0005:01:00.1'] }, status: { state: 'stopped' } }]);
+    expect(await as('viewer').vms.list()).toMatchObject([
+      { vm: { name: 'demo', devices: ['0005:01:00.0', '0005:01:00.1'] }, status: { state: 'stopped' } },
+      { vm: { name: 'demo-efi', firmware: 'uefi', devices: [] }, status: { state: 'stopped' }, autostart: null },
+    ]);
     const got = await as('viewer').vms.get({ name: 'demo' });
     expect(got.plan.sim).toBe(true);
     expect(got.plan.run.argv.join(' ')).toContain('bochs-display,id=sim-0005-01-00.0');
@@ -42,13 +45,25 @@ describe('vms router', () => {
     await expect(as('admin').vms.create({ name: 'Bad!', kernel: 'rel/Image', memoryMiB: 1, vcpus: 1 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(as('admin').vms.create({ name: 'x', kernel: '/no/such/Image', memoryMiB: 256, vcpus: 1 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'kernel: /no/such/Image does not exist' });
     await expect(as('admin').vms.update({ name: 'nope', patch: { vcpus: 2 } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect((await as('viewer').vms.list()).map((v) => v.vm.name)).toEqual(['demo']);
+    expect((await as('viewer').vms.list()).map((v) => v.vm.name)).toEqual(['demo', 'demo-efi']);
     const copy = await as('admin').vms.clone({ name: 'demo', newName: 'demo-2' });
     expect(copy.devices).toEqual(['0005:01:00.0', '0005:01:00.1']);
     await expect(as('admin').vms.clone({ name: 'demo', newName: 'demo-2' })).rejects.toMatchObject({ code: 'CONFLICT' });
     // a patch changes only what it names (tRPC parses the input before the repo sees it)
     expect(await as('admin').vms.update({ name: 'demo-2', patch: { memoryMiB: 512 } })).toEqual({ ...copy, memoryMiB: 512, updatedAt: expect.any(String) });
     await as('admin').vms.delete({ name: 'demo-2' });
+  });
+
+  it('images: listed for viewers, made by admins (audited); the cloud-init password hash never leaves the server', async () => {
+    const listed = await as('viewer').vms.images();
+    expect(listed.images.map((i) => [i.name, i.format, i.backing])).toEqual([['demo-efi.qcow2', 'qcow2', svc.demo.vm ? expect.stringMatching(/efi-disk\.img$/) : null]]);
+    await expect(as('viewer').vms.imageCreate({ name: 'data', sizeGiB: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(await as('admin').vms.imageCreate({ name: 'data', sizeGiB: 1 })).toMatchObject({ name: 'data.qcow2', virtualBytes: 1024 ** 3 });
+    await expect(as('admin').vms.imageCreate({ name: 'data', sizeGiB: 1 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/already exists/) });
+    expect(await as('admin').vms.imageOverlay({ base: 'data.qcow2', name: 'data-top' })).toMatchObject({ name: 'data-top.qcow2', backing: expect.stringMatching(/data\.qcow2$/) });
+    const vm = await as('admin').vms.update({ name: 'demo-efi', patch: { cloudInit: { hostname: 'x', password: 'secret-pw' } } });
+    expect(vm.cloudInit?.passwordHash).toBe('set');
+    expect(JSON.stringify(await as('viewer').vms.get({ name: 'demo-efi' }))).not.toMatch(/\$6\$/);
   });
 
   it('start is refused in plain words while the GPU group is not viable, and runs once the sim kernel has bound it', async () => {

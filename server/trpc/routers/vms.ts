@@ -1,5 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { recordAudit } from '../../db/audit';
+import { createSchema, ImageStore, imageDir, importSchema, overlaySchema, resizeSchema } from '../../vm/disks';
+import type { VmDefinition } from '../../vm/types';
 import { VmConflictError, VmNotFoundError } from '../../vm/repo';
 import { vmCreateSchema, VmInputError, vmNameSchema, vmUpdateSchema } from '../../vm/schema';
 import { StartRefusedError, type Supervisor } from '../../vm/supervisor';
@@ -30,11 +33,50 @@ async function call<T>(fn: () => T | Promise<T>): Promise<T> {
   }
 }
 
+/** What leaves the server: the cloud-init password hash stays inside (true = a password is set). */
+function shown(vm: VmDefinition): VmDefinition {
+  return vm.cloudInit?.passwordHash ? { ...vm, cloudInit: { ...vm.cloudInit, passwordHash: 'set' } } : vm;
+}
+
+function images(ctx: Context): ImageStore {
+  return new ImageStore(imageDir(ctx.services.config.dataDir));
+}
+
+/** Image changes: audited, errors as tRPC codes. */
+function imageChange<I>(schema: z.ZodType<I>, action: string, fn: (store: ImageStore, input: I, ctx: Context) => Promise<unknown>) {
+  return adminProcedure.input(schema).mutation(({ ctx, input }) =>
+    call(async () => {
+      const target = (input as { name: string }).name;
+      try {
+        const info = await fn(images(ctx), input as I, ctx);
+        recordAudit(ctx.services.db, { ...actorOf(ctx), action, target, result: 'ok', detail: { input, info } });
+        return info;
+      } catch (err) {
+        recordAudit(ctx.services.db, { ...actorOf(ctx), action, target, result: 'error', detail: { input, error: (err as Error).message } });
+        throw err;
+      }
+    }),
+  );
+}
 
 export const vmsRouter = router({
   list: viewerProcedure.query(({ ctx }) => {
     const s = vms(ctx);
-    return s.repo.list().map((vm) => ({ vm, status: s.status(vm.name) }));
+    return s.repo.list().map((vm) => ({ vm: shown(vm), status: s.status(vm.name), autostart: s.autostartOutcomes.get(vm.name) ?? null }));
+  }),
+
+  /** The image directory and what is in it (format, sizes, the base of an overlay). */
+  images: viewerProcedure.query(async ({ ctx }) => {
+    const store = images(ctx);
+    return { dir: store.dir, images: await store.list() };
+  }),
+  imageImport: imageChange(importSchema, 'image.import', (store, input) => store.import(input)),
+  imageOverlay: imageChange(overlaySchema, 'image.overlay', (store, input) => store.overlay(input)),
+  imageCreate: imageChange(createSchema, 'image.create', (store, input) => store.create(input)),
+  imageResize: imageChange(resizeSchema, 'image.resize', (store, input, ctx) => {
+    const s = vms(ctx);
+    const holder = (file: string) => s.list().find((st) => st.pid && s.repo.get(st.name)?.disks.some((d) => d.path === file))?.name ?? null;
+    return store.resize(input, holder);
   }),
 
   /** One VM with its status, the checks a start would run now, and both argvs (run here / on the Jetson). */
@@ -43,19 +85,22 @@ export const vmsRouter = router({
       const s = vms(ctx);
       const vm = s.repo.require(input.name);
       const snapshot = ctx.services.host.scan();
-      return { vm, status: s.status(vm.name), checks: s.checks(vm.name, snapshot), plan: s.plan(vm.name, snapshot) };
+      return {
+        vm: shown(vm), status: s.status(vm.name), checks: s.checks(vm.name, snapshot), plan: s.plan(vm.name, snapshot),
+        autostart: s.autostartOutcomes.get(vm.name) ?? null,
+      };
     }),
   ),
 
-  create: adminProcedure.input(vmCreateSchema).mutation(({ ctx, input }) => call(() => vms(ctx).repo.create(input))),
+  create: adminProcedure.input(vmCreateSchema).mutation(({ ctx, input }) => call(() => shown(vms(ctx).repo.create(input)))),
 
   update: adminProcedure
     .input(z.object({ name: vmNameSchema, patch: vmUpdateSchema }))
-    .mutation(({ ctx, input }) => call(() => vms(ctx).repo.update(input.name, input.patch))),
+    .mutation(({ ctx, input }) => call(() => shown(vms(ctx).repo.update(input.name, input.patch)))),
 
   clone: adminProcedure
     .input(z.object({ name: vmNameSchema, newName: vmNameSchema }))
-    .mutation(({ ctx, input }) => call(() => vms(ctx).repo.clone(input.name, input.newName))),
+    .mutation(({ ctx, input }) => call(() => shown(vms(ctx).repo.clone(input.name, input.newName)))),
 
   delete: adminProcedure.input(byName).mutation(({ ctx, input }) => call(() => vms(ctx).repo.delete(input.name))),
 
