@@ -126,9 +126,9 @@ test.describe.serial('VM definitions in the UI', () => {
     await expect(row).toContainText('512 MiB / 2');
     await expect(row).toContainText(GPU);
 
-    // nothing half-made from the refused tries: exactly demo and web1 after a reload
+    // nothing half-made from the refused tries: exactly demo, demo-efi and web1 after a reload
     await page.reload();
-    await expect(page.locator('[data-testid^="vm-row-"]')).toHaveCount(2);
+    await expect(page.locator('[data-testid^="vm-row-"]')).toHaveCount(3);
 
     await row.getByRole('link', { name: 'web1' }).click();
     await expect(page).toHaveURL(/\/vms\/web1$/);

@@ -1,7 +1,8 @@
 // The server's refusals of a VM definition, as "field: plain words" lines the form can place next to its fields.
 
 /** Field keys of the form; an issue's path ("patch.disks.0.path") is mapped onto one of them. */
-export type FieldKey = 'name' | 'kernel' | 'initrd' | 'disks' | 'memoryMiB' | 'vcpus' | 'cmdline' | 'devices' | 'pciNomsi' | 'accel' | 'machineOptions' | 'onStop' | 'form';
+export type FieldKey = 'name' | 'kernel' | 'initrd' | 'disks' | 'memoryMiB' | 'vcpus' | 'cmdline' | 'devices' | 'pciNomsi' | 'accel' | 'machineOptions' | 'onStop'
+  | 'firmware' | 'cdroms' | 'boot' | 'network' | 'cloudInit' | 'autostart' | 'form';
 
 export const FIELD_LABEL: Record<FieldKey, string> = {
   name: 'Name',
@@ -16,6 +17,12 @@ export const FIELD_LABEL: Record<FieldKey, string> = {
   accel: 'Accelerator',
   machineOptions: 'Machine options',
   onStop: 'On stop',
+  firmware: 'Boot',
+  cdroms: 'CD-ROM images',
+  boot: 'Boot first from',
+  network: 'Network',
+  cloudInit: 'cloud-init',
+  autostart: 'Autostart',
   form: 'Definition',
 };
 
@@ -50,7 +57,7 @@ export function parseIssue(line: string): FormIssue {
   const head = parts[0] ?? 'input';
   if (!KNOWN.has(head)) return { field: 'form', item: null, message: plain(m[2]) };
   const index = parts[1] !== undefined && /^\d+$/.test(parts[1]) ? Number(parts[1]) + 1 : null;
-  const noun = head === 'disks' ? 'disk' : head === 'machineOptions' ? 'option' : head === 'devices' ? 'device' : null;
+  const noun = head === 'disks' ? 'disk' : head === 'cdroms' ? 'CD-ROM' : head === 'machineOptions' ? 'option' : head === 'devices' ? 'device' : null;
   return { field: head as FieldKey, item: noun && index ? `${noun} ${index}` : null, message: plain(m[2]) };
 }
 

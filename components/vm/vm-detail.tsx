@@ -9,6 +9,7 @@ import { Facts, Mono } from '@/components/ui/facts';
 import { Notice } from '@/components/ui/notice';
 import { Loading, PageTitle } from '@/components/ui/page-state';
 import { ArgvBlock } from './argv-block';
+import { autostartText, bootText, cloudInitText, networkText } from './guest-facts';
 import { VmActions } from './vm-actions';
 import { VmChecks } from './vm-checks';
 import { VmDefinitionActions } from './vm-definition-actions';
@@ -34,7 +35,7 @@ export function VmDetail({ name }: { name: string }) {
   const [editing, setEditing] = useState(false);
   if (q.isLoading) return <Loading what={`VM ${name}`} />;
   if (q.error || !q.data) return <Notice tone="bad" alert title={`Could not read VM "${name}"`}>{q.error?.message}</Notice>;
-  const { vm, status, checks, plan } = q.data;
+  const { vm, status, checks, plan, autostart } = q.data;
   const admin = me.data?.role === 'admin';
   return (
     <div className="space-y-4">
@@ -56,10 +57,15 @@ export function VmDetail({ name }: { name: string }) {
                 ['Devices', vm.devices.length ? <MonoList key="d" items={vm.devices} /> : 'none'],
                 ['Memory', `${vm.memoryMiB} MiB`],
                 ['vCPUs', String(vm.vcpus)],
-                ['Kernel', <Mono key="k">{vm.kernel}</Mono>],
-                ['Initrd', vm.initrd ? <Mono key="i">{vm.initrd}</Mono> : 'none'],
+                ['Boot', bootText(vm)],
+                vm.firmware !== 'uefi' && ['Kernel', <Mono key="k">{vm.kernel}</Mono>],
+                vm.firmware !== 'uefi' && ['Initrd', vm.initrd ? <Mono key="i">{vm.initrd}</Mono> : 'none'],
                 ['Disks', vm.disks.length ? <MonoList key="di" items={vm.disks.map((d) => `${d.path} (${d.format})`)} /> : 'none'],
-                ['Command line', <Mono key="c">{vm.cmdline || '(none)'}</Mono>],
+                Boolean(vm.cdroms?.length) && ['CD-ROMs', <MonoList key="cd" items={vm.cdroms ?? []} />],
+                vm.firmware !== 'uefi' && ['Command line', <Mono key="c">{vm.cmdline || '(none)'}</Mono>],
+                ['Network', <span key="n" data-testid="vm-network-fact">{networkText(vm)}</span>],
+                ['cloud-init', cloudInitText(vm)],
+                ['Autostart', <span key="a" data-testid="vm-autostart-fact">{autostartText(vm, autostart)}</span>],
                 ['Accelerator', vm.accel],
                 ['pci=nomsi', vm.pciNomsi ? 'on' : 'off'],
                 ['Machine options', vm.machineOptions.length ? <MonoList key="m" items={vm.machineOptions} /> : 'none'],

@@ -1,10 +1,12 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import type { Accel, DiskFormat, StopPolicy, VmDefinition } from '@/server/vm/types';
 import { MACHINE_OPTIONS, machineOptionChoices } from '@/server/vm/machine-options';
 import { useTRPC } from '@/lib/trpc';
 import { DevicePicker } from './device-picker';
+import { AutostartSection, BootSection, CloudInitSection, GUEST_EMPTY, guestDraftOf, guestFieldsOf, ImageChoices, NetworkSection, type GuestDraft } from './guest-sections';
+import { Field, INPUT, inputTone, SMALL_BTN } from './form-field';
 import { issuesOf, issueText, type FieldKey, type FormIssue } from './form-errors';
 
 interface Draft {
@@ -54,30 +56,6 @@ function fieldsOf(d: Draft) {
   };
 }
 
-const INPUT = 'w-full rounded border px-2 py-1 text-sm disabled:bg-slate-100';
-const inputTone = (bad: boolean) => (bad ? 'border-red-400 bg-red-50/40' : 'border-slate-300');
-const SMALL_BTN = 'rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100';
-
-/** `list`: the field is a list of rows, so its hint goes above them rather than after the last one. */
-function Field({ label, hint, issues, children, htmlFor, list }: { label: string; hint?: ReactNode; issues: FormIssue[]; children: ReactNode; htmlFor?: string; list?: boolean }) {
-  return (
-    <div className="space-y-1">
-      <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      {list && hint && <p className="text-xs text-slate-500">{hint}</p>}
-      {children}
-      {!list && hint && <p className="text-xs text-slate-500">{hint}</p>}
-      {issues.map((i, n) => (
-        <p key={n} className="text-xs text-red-700" data-testid="field-error">
-          {i.item ? `${i.item}: ` : ''}
-          {i.message}
-        </p>
-      ))}
-    </div>
-  );
-}
-
 /**
  * Every field of a VM definition. `vm` given: edits it (the name stays), else creates a new one.
  * The server validates (paths exist and are readable, formats, limits, allowed machine options); its
@@ -87,8 +65,11 @@ export function VmForm({ vm, onDone, onCancel }: { vm?: VmDefinition; onDone: (v
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [d, setD] = useState<Draft>(() => (vm ? draftOf(vm) : EMPTY));
+  const [g, setG] = useState<GuestDraft>(() => (vm ? guestDraftOf(vm) : GUEST_EMPTY));
   const [issues, setIssues] = useState<FormIssue[]>([]);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((prev) => ({ ...prev, [k]: v }));
+  const setGuest = <K extends keyof GuestDraft>(k: K, v: GuestDraft[K]) => setG((prev) => ({ ...prev, [k]: v }));
+  const uefi = g.firmware === 'uefi';
   const handlers = {
     onSuccess: (saved: VmDefinition) => {
       setIssues([]);
@@ -105,8 +86,9 @@ export function VmForm({ vm, onDone, onCancel }: { vm?: VmDefinition; onDone: (v
 
   const submit = () => {
     setIssues([]);
-    if (vm) update.mutate({ name: vm.name, patch: fieldsOf(d) });
-    else create.mutate({ name: d.name.trim(), ...fieldsOf(d) });
+    const fields = { ...fieldsOf(d), ...guestFieldsOf(g), ...(uefi ? { kernel: null, initrd: null } : {}) };
+    if (vm) update.mutate({ name: vm.name, patch: fields });
+    else create.mutate({ name: d.name.trim(), ...fields });
   };
 
   const id = (f: string) => `vm-${f}`;
@@ -132,6 +114,8 @@ export function VmForm({ vm, onDone, onCancel }: { vm?: VmDefinition; onDone: (v
             <input id={id('vcpus')} type="number" inputMode="numeric" className={`${INPUT} ${inputTone(bad('vcpus'))}`} value={d.vcpus} onChange={(e) => set('vcpus', e.target.value)} />
           </Field>
         </div>
+        {!uefi && (
+          <>
         <Field label="Kernel" htmlFor={id('kernel')} issues={of('kernel')} hint="absolute path of an arm64 Image on this host">
           <input id={id('kernel')} className={`${INPUT} font-mono ${inputTone(bad('kernel'))}`} value={d.kernel} onChange={(e) => set('kernel', e.target.value)} placeholder="/var/lib/jetvm/guest/Image" />
         </Field>
@@ -143,11 +127,16 @@ export function VmForm({ vm, onDone, onCancel }: { vm?: VmDefinition; onDone: (v
             <input id={id('cmdline')} className={`${INPUT} font-mono ${inputTone(bad('cmdline'))}`} value={d.cmdline} onChange={(e) => set('cmdline', e.target.value)} />
           </Field>
         </div>
+          </>
+        )}
       </div>
+
+      <BootSection g={g} set={setGuest} of={of} />
 
       <Field label="Disk images" list issues={of('disks')} hint="raw or qcow2 files; each becomes a virtio disk, in this order">
         <div className="space-y-1.5" data-testid="vm-disks">
-          {d.disks.length === 0 && <p className="text-sm text-slate-500">No disks: the guest runs from its initrd.</p>}
+          <ImageChoices />
+          {d.disks.length === 0 && <p className="text-sm text-slate-500">{uefi ? 'No disks yet: add one (a cloud image, an overlay from the Images list) or a CD-ROM.' : 'No disks: the guest runs from its initrd.'}</p>}
           {d.disks.map((disk, n) => (
             <div key={n} className="flex items-center gap-2">
               <span className="w-12 text-xs text-slate-500">disk {n + 1}</span>
@@ -155,6 +144,7 @@ export function VmForm({ vm, onDone, onCancel }: { vm?: VmDefinition; onDone: (v
                 aria-label={`disk ${n + 1} path`}
                 className={`${INPUT} flex-1 font-mono ${inputTone(bad('disks'))}`}
                 value={disk.path}
+                list="vm-image-choices"
                 placeholder="/var/lib/jetvm/images/root.qcow2"
                 onChange={(e) => set('disks', d.disks.map((x, i) => (i === n ? { ...x, path: e.target.value } : x)))}
               />
@@ -177,6 +167,8 @@ export function VmForm({ vm, onDone, onCancel }: { vm?: VmDefinition; onDone: (v
           </button>
         </div>
       </Field>
+
+      <NetworkSection g={g} set={setGuest} of={of} />
 
       <Field label="Passed-through devices" list issues={of('devices')} hint="pick endpoints; the whole IOMMU group goes to the guest with them (bridges stay with the host)">
         <DevicePicker value={d.devices} onChange={(v) => set('devices', v)} invalid={bad('devices')} />
@@ -247,6 +239,9 @@ export function VmForm({ vm, onDone, onCancel }: { vm?: VmDefinition; onDone: (v
           </button>
         </div>
       </Field>
+
+      <CloudInitSection g={g} set={setGuest} of={of} />
+      <AutostartSection g={g} set={setGuest} of={of} />
 
       {issues.length > 0 && (
         <div role="alert" className="rounded-md border border-red-500 bg-red-50 px-3 py-2 text-sm text-red-900" data-testid="vm-form-errors">

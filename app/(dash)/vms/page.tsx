@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc';
 import { VmList } from '@/components/vm/vm-list';
 import { VmForm } from '@/components/vm/vm-form';
+import { ImageList } from '@/components/vm/image-list';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
 import { PageTitle } from '@/components/ui/page-state';
@@ -55,6 +56,7 @@ export default function VmsPage() {
         </Card>
       )}
       <VmList />
+      <ImageList admin={admin} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
-import { createSchema, ImageStore, imageDir, importSchema, overlaySchema, resizeSchema } from '../../vm/disks';
+import { createSchema, ImageStore, imageDir, type ImageInfo, importSchema, overlaySchema, resizeSchema } from '../../vm/disks';
 import type { VmDefinition } from '../../vm/types';
 import { VmConflictError, VmNotFoundError } from '../../vm/repo';
 import { vmCreateSchema, VmInputError, vmNameSchema, vmUpdateSchema } from '../../vm/schema';
@@ -43,12 +43,12 @@ function images(ctx: Context): ImageStore {
 }
 
 /** Image changes: audited, errors as tRPC codes. */
-function imageChange<I>(schema: z.ZodType<I>, action: string, fn: (store: ImageStore, input: I, ctx: Context) => Promise<unknown>) {
+function imageChange<S extends z.ZodType>(schema: S, action: string, fn: (store: ImageStore, input: z.output<S>, ctx: Context) => Promise<ImageInfo>) {
   return adminProcedure.input(schema).mutation(({ ctx, input }) =>
     call(async () => {
       const target = (input as { name: string }).name;
       try {
-        const info = await fn(images(ctx), input as I, ctx);
+        const info = await fn(images(ctx), input as z.output<S>, ctx);
         recordAudit(ctx.services.db, { ...actorOf(ctx), action, target, result: 'ok', detail: { input, info } });
         return info;
       } catch (err) {
