@@ -6,10 +6,11 @@ import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
 import type { AppRouter } from '@/server/trpc/root';
 import { TRPCProvider, useTRPC } from '@/lib/trpc';
+import { errorDataOf } from '@/shared/errors';
 
 function makeClients() {
   const queryClient = new QueryClient({
-    defaultOptions: { queries: { staleTime: 2_000, retry: (n, err) => n < 2 && !String((err as Error).message).includes('log in') } },
+    defaultOptions: { queries: { staleTime: 2_000, retry: (n, err) => n < 2 && errorDataOf(err)?.code !== 'UNAUTHORIZED' } },
   });
   const trpcClient = createTRPCClient<AppRouter>({
     links: [

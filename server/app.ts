@@ -75,7 +75,8 @@ export async function startApp(
     basePath: '/api/trpc/',
     maxBodySize: 1024 * 1024,
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'tRPC procedure failed');
+      // a bug (or QEMU failing to start): logged with the original error's stack; the client only gets a plain message
+      if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause instanceof Error ? error.cause : error, path }, 'tRPC procedure failed');
     },
   });
 

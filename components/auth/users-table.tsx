@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '@/lib/trpc';
 import { Badge } from '@/components/ui/badge';
-import { errorText } from './error-text';
+import { errorText } from '@/shared/errors';
 
 type Role = 'viewer' | 'admin';
 

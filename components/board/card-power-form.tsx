@@ -2,6 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '@/lib/trpc';
+import { errorText } from '@/shared/errors';
 
 /** Admin only: store the card's maximum board power (it overrides the built-in table for this vendor:device). */
 export function CardPowerForm({ vendorDevice, initialWatts, onDone }: { vendorDevice: string; initialWatts: number | null; onDone?: () => void }) {
@@ -21,7 +22,6 @@ export function CardPowerForm({ vendorDevice, initialWatts, onDone }: { vendorDe
     e.preventDefault();
     save.mutate({ vendorDevice, watts: Number(watts), note });
   };
-  const issues = (save.error?.data as { issues?: string[] | null } | undefined)?.issues;
   return (
     <form onSubmit={submit} className="flex flex-wrap items-end gap-2" aria-label={`maximum power of ${vendorDevice}`}>
       <label className="text-sm">
@@ -53,7 +53,7 @@ export function CardPowerForm({ vendorDevice, initialWatts, onDone }: { vendorDe
       </button>
       {save.error && (
         <p role="alert" className="w-full text-sm text-red-700">
-          {issues?.length ? issues.join('; ') : save.error.message}
+          {errorText(save.error)}
         </p>
       )}
     </form>

@@ -14,6 +14,7 @@ import { RefusalList } from './refusal-list';
 import { useHostChange } from './use-host-change';
 import { useIsAdmin } from './use-is-admin';
 import { WriteList } from './write-list';
+import { errorDataOf } from '@/shared/errors';
 
 export const VERB: Record<PlanKind, string> = { bind: 'Pass through', release: 'Return to host' };
 
@@ -29,7 +30,7 @@ export function ChangeDialog({ kind, address, onClose }: { kind: PlanKind; addre
   const change = useHostChange(kind);
   const plan = change.confirmed ?? live.data;
   const started = change.confirmed !== null;
-  const stale = (change.error?.data as { code?: string } | undefined)?.code === 'CONFLICT';
+  const stale = errorDataOf(change.error)?.reason === 'stale-plan';
 
   const title = `${VERB[kind]}: ${plan?.group != null ? `IOMMU group ${plan.group}` : address}`;
   const canConfirm = admin && !started && plan && plan.refusals.length === 0 && plan.writes.length > 0;

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { VmDefinition, VmState } from '@/server/vm/types';
 import { useTRPC } from '@/lib/trpc';
-import { issuesOf, issueText } from './form-errors';
+import { errorDataOf, errorText } from '@/shared/errors';
 import { isUp } from './vm-state';
 
 const BTN = 'rounded border px-2.5 py-1 text-sm disabled:cursor-not-allowed disabled:opacity-40';
@@ -21,8 +21,8 @@ export function VmDefinitionActions({ vm, state, onEdit, editing }: { vm: VmDefi
   const [mode, setMode] = useState<Mode>('idle');
   const [newName, setNewName] = useState(`${vm.name}-copy`.slice(0, 32));
   const [error, setError] = useState<string | null>(null);
-  const onError = (err: { message: string; data?: { code?: string; issues?: string[] | null } | null }) =>
-    setError(issuesOf(err).map((i) => (i.field === 'name' && !i.message.includes('"') ? `New name: ${i.message}` : issueText(i))).join('; '));
+  // the clone's only input is the new name: its issues are about that name
+  const onError = (err: unknown) => setError(errorDataOf(err)?.issues?.map((i) => `New name: ${i.message}`).join('; ') ?? errorText(err));
   const clone = useMutation(
     trpc.vms.clone.mutationOptions({
       onSuccess: (copy) => {

@@ -76,7 +76,7 @@ export function VmForm({ vm, onDone, onCancel }: { vm?: VmDefinition; onDone: (v
       void queryClient.invalidateQueries();
       onDone(saved);
     },
-    onError: (err: { message: string; data?: { code?: string; issues?: string[] | null } | null }) => setIssues(issuesOf(err)),
+    onError: (err: unknown) => setIssues(issuesOf(err)),
   };
   const create = useMutation(trpc.vms.create.mutationOptions(handlers));
   const update = useMutation(trpc.vms.update.mutationOptions(handlers));

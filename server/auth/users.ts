@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../db';
 import { generatePassword, hashPassword, verifyPassword } from './passwords';
+import { DomainError } from '../errors';
 
 export type Role = 'viewer' | 'admin';
 export interface User {
@@ -15,7 +16,8 @@ export const passwordSchema = z.string().min(8, 'a password has at least 8 chara
 export const roleSchema = z.enum(['viewer', 'admin']);
 
 /** A rule about users was broken (unknown user, duplicate name, last admin, …); the message says which. */
-export class UserRuleError extends Error {
+export class UserRuleError extends DomainError {
+  readonly code = 'user-rule';
   constructor(
     readonly kind: 'not-found' | 'conflict' | 'forbidden',
     message: string,

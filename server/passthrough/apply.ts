@@ -5,6 +5,7 @@ import type { PciAddress, WriteResult } from '../host/types';
 import { planRebind, planRollback } from './rollback';
 import type { Plan, SysfsWrite } from './types';
 import { verifyOriginals, verifyPlan, type Verification } from './verify';
+import { PassthroughRefusedError } from './errors';
 
 export interface StepRecord {
   step: number;
@@ -88,13 +89,13 @@ export async function rollBack(host: Host, plan: Plan, touched: PciAddress[], em
 
 /** Applies a plan that has no refusals, after any other change to the host. Never throws for a kernel error: the outcome says what happened. */
 export function applyPlan(host: Host, plan: Plan, onEvent: ApplyListener = () => {}): Promise<ApplyOutcome> {
-  if (plan.refusals.length) return Promise.reject(new Error(`the plan is refused: ${plan.refusals.map((r) => r.message).join(' ')}`));
+  if (plan.refusals.length) return Promise.reject(new PassthroughRefusedError(plan.refusals));
   return serialised(host, () => executePlan(host, plan, onEvent));
 }
 
 /** applyPlan without taking the host lock: for callers already inside serialised(). */
 export async function executePlan(host: Host, plan: Plan, onEvent: ApplyListener = () => {}): Promise<ApplyOutcome> {
-  if (plan.refusals.length) throw new Error(`the plan is refused: ${plan.refusals.map((r) => r.message).join(' ')}`);
+  if (plan.refusals.length) throw new PassthroughRefusedError(plan.refusals);
   {
     const outcome: ApplyOutcome = { ok: false, kind: plan.kind, target: plan.target, group: plan.group, steps: [], verification: null, failure: null, rollback: null };
     const emit: ApplyListener = (e) => {

@@ -13,6 +13,7 @@ import { planPassthrough } from './plan';
 import type { Actor } from './service';
 import { loadBootDevices, loadBootFiles, loadOriginals, saveBootDevices, saveBootFiles } from './store';
 import { emptyContext } from './types';
+import { KnownError } from '../errors';
 
 export interface BootDeps {
   host: Host;
@@ -31,7 +32,7 @@ export class BootConfigService {
 
   /** Where files go: the data directory, or "/" on a real Jetson when explicitly asked for. */
   root(writeToSystem = false): string {
-    if (writeToSystem && this.deps.host.mode !== 'real') throw new Error('writing to the system\'s /etc is only possible on a real Jetson (real mode)');
+    if (writeToSystem && this.deps.host.mode !== 'real') throw new KnownError('refused', 'real-mode-only', 'writing to the system\'s /etc is only possible on a real Jetson (real mode)');
     return writeToSystem ? '/' : path.join(path.resolve(this.deps.dataDir), 'boot');
   }
 
@@ -94,7 +95,7 @@ export class BootConfigService {
     if (removal.keptModified.length) {
       saveBootFiles(db, previous.filter((f) => !removal.removed.includes(f.path)));
       recordAudit(db, { ...actor, action, target, detail: { reason: 'edited by hand', files: removal.keptModified }, result: 'refused' });
-      throw new Error(`${removal.keptModified.join(', ')} changed since jetvm wrote it; move your edits elsewhere or delete the file, then try again`);
+      throw new KnownError('conflict', 'boot-file-edited', `${removal.keptModified.join(', ')} changed since jetvm wrote it; move your edits elsewhere or delete the file, then try again`);
     }
     const written = writeBootFiles(root, config.files);
     saveBootFiles(db, written);

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PciAddress } from '../host/types';
+import { KnownError } from '../errors';
 
 export interface BootDevice {
   address: PciAddress;
@@ -77,7 +78,7 @@ function modprobeFiles(devices: BootDevice[]): BootFile[] {
 }
 
 export function planBootConfig(devices: BootDevice[], method: BootMethod = 'udev'): BootConfig {
-  if (devices.length === 0) throw new Error('bind at boot needs at least one device');
+  if (devices.length === 0) throw new KnownError('bad-input', 'no-devices', 'bind at boot needs at least one device');
   const udev = udevFiles(devices);
   const modprobe = modprobeFiles(devices);
   const ids = [...new Set(devices.map((d) => `${d.vendor}:${d.device}`))].join(',');

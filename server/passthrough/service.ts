@@ -16,6 +16,7 @@ import { forgetOriginals, loadOriginals, recordOriginals } from './store';
 import type { Plan, PlanContext, SysfsWrite, VmClaim } from './types';
 
 import type { Actor } from '../db/audit';
+import { KnownError } from '../errors';
 
 export type { Actor };
 
@@ -126,7 +127,7 @@ export class PassthroughService {
     const list = labels.length ? normaliseLabels(labels) : [];
     const refuse = (message: string): never => {
       this.audit(actor, 'passthrough.overlay-reboot', list.join(','), 'refused', { labels: list, reason: message });
-      throw new Error(message);
+      throw new KnownError('refused', 'overlay-reboot-refused', message);
     };
     if (!host.sim) refuse('On a real Jetson install the overlay yourself (see the steps) and reboot; jetvm does not reboot the machine.');
     const running = this.deps.vmClaims().filter((c) => c.devices.length > 0);

@@ -1,12 +1,14 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import superjson from 'superjson';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
+import { ERROR_KINDS, INTERNAL_ERROR_MESSAGE, inputIssues, plainIssueMessage, type ErrorData, type InputIssue } from '../../shared/errors';
 import { isSameOrigin, requestInfo, type RequestInfo } from '../auth/request';
 import { userForSession } from '../auth/sessions';
 import type { User } from '../auth/users';
 import type { Services } from '../services';
 import type { Actor } from '../db/audit';
+import { DomainError } from '../errors';
 
 export interface Context {
   services: Services;
@@ -38,24 +40,45 @@ export function contextFactory(services: Services) {
   };
 }
 
+// zod's stock wording ("Too small: expected number to be >=64") said in plain words, for every schema without its own
+z.config({ customError: plainIssueMessage });
+
+/** The issues an error carries: input parsing's (a ZodError) or a domain error's. */
+function issuesOf(cause: unknown): InputIssue[] | null {
+  if (cause instanceof ZodError) return inputIssues(cause);
+  if (cause instanceof DomainError) return cause.issues;
+  return null;
+}
+
+/** A bug, not a domain failure: something thrown that no one meant to send (TypeError, a failed assertion, …). */
+export function isInternal(error: TRPCError): boolean {
+  return error.code === 'INTERNAL_SERVER_ERROR' && error.cause !== undefined && !(error.cause instanceof DomainError);
+}
+
 const t = initTRPC
   .context<Context>()
   .meta<Meta>()
   .create({
     transformer: superjson,
     errorFormatter({ shape, error }) {
-      // no stack traces to LAN clients, even from a dev server; server/app.ts logs internal errors
+      // no stack traces to LAN clients, even from a dev server; server/app.ts logs internal errors with theirs
       const { stack: _stack, ...data } = shape.data;
-      return {
-        ...shape,
-        data: {
-          ...data,
-          // a readable list of what was wrong with the input, for forms and for API users
-          issues: error.cause instanceof ZodError ? error.cause.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`) : null,
-        },
-      };
+      const cause = error.cause;
+      const extra: Pick<ErrorData, 'reason' | 'issues'> = { reason: cause instanceof DomainError ? cause.code : null, issues: issuesOf(cause) };
+      return { ...shape, message: isInternal(error) ? INTERNAL_ERROR_MESSAGE : shape.message, data: { ...data, ...extra } };
     },
   });
+
+/** Domain errors become their kind's tRPC code; a ZodError thrown by a service is bad input like the router's own. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof DomainError) throw new TRPCError({ code: ERROR_KINDS[cause.kind], message: cause.message, cause });
+  if (cause instanceof ZodError) throw new TRPCError({ code: 'BAD_REQUEST', message: inputIssues(cause).map((i) => i.message).join('; '), cause });
+  return result;
+});
+const base = t.procedure.use(domainErrors);
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -85,16 +108,16 @@ function guard(minimum: AccessLevel) {
 }
 
 /** No session needed: only auth.login and auth.me use this. */
-export const publicProcedure = t.procedure.meta({ role: 'public' }).use(guard('public'));
+export const publicProcedure = base.meta({ role: 'public' }).use(guard('public'));
 
 /** Any logged-in user (viewer or admin). Mutations built on this are open to viewers: keep them to one's own account. */
-export const viewerProcedure = t.procedure
+export const viewerProcedure = base
   .meta({ role: 'viewer' })
   .use(guard('viewer'))
   .use(({ ctx, next }) => next({ ctx: { ...ctx, user: ctx.user as User } }));
 
 /** Admins only: everything that changes the host, VMs, consoles or users. */
-export const adminProcedure = t.procedure
+export const adminProcedure = base
   .meta({ role: 'admin' })
   .use(guard('admin'))
   .use(({ ctx, next }) => next({ ctx: { ...ctx, user: ctx.user as User } }));

@@ -38,7 +38,7 @@ export interface ImageInfo {
 export async function imageInfo(file: string): Promise<ImageInfo> {
   const { stdout } = await run('qemu-img', ['info', '--output=json', '-U', file]);
   const j = JSON.parse(stdout) as { format: string; 'virtual-size': number; 'actual-size': number; 'full-backing-filename'?: string };
-  if (j.format !== 'raw' && j.format !== 'qcow2') throw new VmInputError([`${file}: ${j.format} images are not supported (raw or qcow2)`]);
+  if (j.format !== 'raw' && j.format !== 'qcow2') throw new VmInputError([{ path: [], message: `${file}: ${j.format} images are not supported (raw or qcow2)` }]);
   return { name: path.basename(file), path: file, format: j.format, virtualBytes: j['virtual-size'], fileBytes: j['actual-size'], backing: j['full-backing-filename'] ?? null };
 }
 
@@ -47,13 +47,13 @@ export class ImageStore {
 
   private target(name: string, format?: DiskFormat): string {
     const file = path.join(this.dir, format && !name.includes('.') ? `${name}.${format === 'qcow2' ? 'qcow2' : 'img'}` : name);
-    if (fs.existsSync(file)) throw new VmInputError([`name: an image ${path.basename(file)} already exists in ${this.dir}`]);
+    if (fs.existsSync(file)) throw new VmInputError([{ path: ['name'], message: `an image ${path.basename(file)} already exists in ${this.dir}` }]);
     return file;
   }
 
   private existing(name: string): string {
     const file = path.join(this.dir, imageNameSchema.parse(name));
-    if (!fs.existsSync(file)) throw new VmInputError([`there is no image ${name} in ${this.dir}`]);
+    if (!fs.existsSync(file)) throw new VmInputError([{ path: [], message: `there is no image ${name} in ${this.dir}` }]);
     return file;
   }
 
@@ -69,7 +69,7 @@ export class ImageStore {
   async import(input: unknown): Promise<ImageInfo> {
     const { source, name } = importSchema.parse(input);
     const src = await imageInfo(source).catch((e: Error) => {
-      throw new VmInputError([`source: ${source} is not a readable disk image (${e.message.split('\n').pop()})`]);
+      throw new VmInputError([{ path: ['source'], message: `${source} is not a readable disk image (${e.message.split('\n').pop()})` }]);
     });
     const file = this.target(name, src.format);
     fs.mkdirSync(this.dir, { recursive: true });
@@ -106,8 +106,8 @@ export class ImageStore {
     const { name, sizeGiB } = resizeSchema.parse(input);
     const info = await imageInfo(this.existing(name));
     const holder = inUse(info.path);
-    if (holder) throw new VmInputError([`${name} is used by the running VM "${holder}": stop it first`]);
-    if (sizeGiB * GiB < info.virtualBytes) throw new VmInputError([`sizeGiB: ${name} is ${(info.virtualBytes / GiB).toFixed(1)} GiB; shrinking is refused`]);
+    if (holder) throw new VmInputError([{ path: [], message: `${name} is used by the running VM "${holder}": stop it first` }]);
+    if (sizeGiB * GiB < info.virtualBytes) throw new VmInputError([{ path: ['sizeGiB'], message: `${name} is ${(info.virtualBytes / GiB).toFixed(1)} GiB; shrinking is refused` }]);
     await run('qemu-img', ['resize', '-q', '-f', info.format, info.path, String(sizeGiB * GiB)]);
     return imageInfo(info.path);
   }

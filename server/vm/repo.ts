@@ -6,6 +6,8 @@ import { toCloudInitConfig, type CloudInitInput } from './cloud-init';
 import { macFor, withMac, type NetworkInput } from './network';
 import { fileIssues, parseOrThrow, shapeIssues, vmCreateSchema, vmNameSchema, vmUpdateSchema, VmInputError } from './schema';
 import type { Autostart, VmDefinition, VmNetwork } from './types';
+import { DomainError } from '../errors';
+import { issueLine } from '../../shared/errors';
 
 interface VmRow {
   name: string;
@@ -53,15 +55,22 @@ function toParams(v: VmDefinition) {
   };
 }
 
-export class VmNotFoundError extends Error {
+export class VmNotFoundError extends DomainError {
+  readonly kind = 'not-found';
+  readonly code = 'vm-not-found';
   constructor(name: string) {
     super(`there is no VM named "${name}"`);
     this.name = 'VmNotFoundError';
   }
 }
 
-export class VmConflictError extends Error {
-  constructor(message: string) {
+export class VmConflictError extends DomainError {
+  readonly kind = 'conflict';
+  /** "vm-exists" when the name is taken, else "vm-conflict" (running, busy, held elsewhere) */
+  constructor(
+    message: string,
+    readonly code: 'vm-conflict' | 'vm-exists' = 'vm-conflict',
+  ) {
     super(message);
     this.name = 'VmConflictError';
   }
@@ -147,7 +156,7 @@ export class VmRepo {
         )
         .run(toParams(vm));
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new VmConflictError(`a VM named "${vm.name}" already exists`);
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new VmConflictError(`a VM named "${vm.name}" already exists`, 'vm-exists');
       throw err;
     }
   }
@@ -177,7 +186,7 @@ export function ensureDemoVm(db: Db, snapshot: HostSnapshot, guest: Pick<GuestPa
   const existing = repo.get(DEMO_VM);
   if (existing) return { vm: existing, created: false, message: 'the demo VM exists' };
   const issues = fileIssues({ kernel: guest.kernel, initrd: guest.initrd, disks: [] });
-  if (issues.length) return { vm: null, created: false, message: `demo guest not built (npm run guest:build): ${issues.join('; ')}` };
+  if (issues.length) return { vm: null, created: false, message: `demo guest not built (npm run guest:build): ${issues.map(issueLine).join('; ')}` };
   const vm = repo.create({
     name: DEMO_VM, kernel: guest.kernel, initrd: guest.initrd, memoryMiB: 256, vcpus: 1,
     cmdline: 'console=ttyAMA0 panic=-1', devices: x8SlotEndpoints(snapshot), onStop: 'keep',

@@ -7,6 +7,8 @@ import { autostartSchema } from './autostart-schema';
 import { cloudInitSchema } from './cloud-init';
 import { networkSchema } from './network';
 import { machineOptionError } from './machine-options';
+import { inputIssues, issueLine, type InputIssue } from '../../shared/errors';
+import { DomainError } from '../errors';
 
 export const VM_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 export const LIMITS = {
@@ -77,20 +79,18 @@ export const vmUpdateSchema = z
 export type VmCreateInput = z.input<typeof vmCreateSchema>;
 export type VmUpdateInput = z.input<typeof vmUpdateSchema>;
 
-export class VmInputError extends Error {
-  constructor(readonly issues: string[]) {
-    super(issues.join('; '));
+export class VmInputError extends DomainError {
+  readonly kind = 'bad-input';
+  readonly code = 'vm-input';
+  constructor(readonly issues: InputIssue[]) {
+    super(issues.map(issueLine).join('; '));
     this.name = 'VmInputError';
   }
 }
 
-export function issuesOf(err: z.ZodError): string[] {
-  return err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
-}
-
 export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const r = schema.safeParse(input);
-  if (!r.success) throw new VmInputError(issuesOf(r.error));
+  if (!r.success) throw new VmInputError(inputIssues(r.error));
   return r.data;
 }
 
@@ -125,28 +125,28 @@ export function fileProblem(file: string, format?: 'raw' | 'qcow2'): string | nu
 }
 
 /** Rules across fields: what each way of booting needs. */
-export function shapeIssues(def: { firmware?: 'kernel' | 'uefi'; kernel: string | null; disks: unknown[]; cdroms?: string[] }): string[] {
+export function shapeIssues(def: { firmware?: 'kernel' | 'uefi'; kernel: string | null; disks: unknown[]; cdroms?: string[] }): InputIssue[] {
   if (def.firmware === 'uefi') {
-    return def.disks.length || def.cdroms?.length ? [] : ['disks: UEFI boots from a disk or a CD-ROM: add one'];
+    return def.disks.length || def.cdroms?.length ? [] : [{ path: ['disks'], message: 'UEFI boots from a disk or a CD-ROM: add one' }];
   }
-  return def.kernel ? [] : ['kernel: a kernel image is needed to boot with -kernel (or choose UEFI firmware)'];
+  return def.kernel ? [] : [{ path: ['kernel'], message: 'a kernel image is needed to boot with -kernel (or choose UEFI firmware)' }];
 }
 
 /** Every path of a parsed definition checked on disk; the issues, empty when all are usable. */
-export function fileIssues(def: { kernel: string | null; initrd: string | null; disks: Array<{ path: string; format: 'raw' | 'qcow2' }>; cdroms?: string[] }): string[] {
-  const issues: string[] = [];
+export function fileIssues(def: { kernel: string | null; initrd: string | null; disks: Array<{ path: string; format: 'raw' | 'qcow2' }>; cdroms?: string[] }): InputIssue[] {
+  const issues: InputIssue[] = [];
   const k = def.kernel ? fileProblem(def.kernel) : null;
-  if (k) issues.push(`kernel: ${k}`);
+  if (k) issues.push({ path: ['kernel'], message: k });
   const i = def.initrd ? fileProblem(def.initrd) : null;
-  if (i) issues.push(`initrd: ${i}`);
+  if (i) issues.push({ path: ['initrd'], message: i });
   def.disks.forEach((d, n) => {
     const p = fileProblem(d.path, d.format);
-    if (p) issues.push(`disks.${n}: ${p}`);
+    if (p) issues.push({ path: ['disks', n], message: p });
   });
   (def.cdroms ?? []).forEach((c, n) => {
     const p = fileProblem(c);
-    if (p) issues.push(`cdroms.${n}: ${p}`);
+    if (p) issues.push({ path: ['cdroms', n], message: p });
   });
-  if (new Set(def.disks.map((d) => d.path)).size !== def.disks.length) issues.push('disks: the same image is listed twice');
+  if (new Set(def.disks.map((d) => d.path)).size !== def.disks.length) issues.push({ path: ['disks'], message: 'the same image is listed twice' });
   return issues;
 }

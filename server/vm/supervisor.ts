@@ -17,10 +17,12 @@ import { jetsonCaps, launchPlan, type LaunchPlan } from './plan';
 import { isOurQemu, launchDaemon, pidAlive, processIdentity, readPidFile, waitForExit } from './proc';
 import { VmConflictError, VmRepo } from './repo';
 import { fileIssues } from './schema';
+import { issueLine } from '../../shared/errors';
 import type { CheckResult, QemuCaps, StopPolicy, VmDefinition, VmState } from './types';
 import { WatchedQemu, type ExitKind } from './watch';
 
 import type { Actor } from '../db/audit';
+import { DomainError } from '../errors';
 
 export type { Actor };
 const SYSTEM: Actor = { actor: 'system', remote: null };
@@ -60,14 +62,18 @@ export interface StopOptions {
 }
 
 /** QEMU was run and did not come up; everything the start set up has been undone. */
-export class VmLaunchError extends Error {
+export class VmLaunchError extends DomainError {
+  readonly kind = 'failed';
+  readonly code = 'launch-failed';
   constructor(message: string) {
     super(message);
     this.name = 'VmLaunchError';
   }
 }
 
-export class StartRefusedError extends Error {
+export class StartRefusedError extends DomainError {
+  readonly kind = 'refused';
+  readonly code = 'start-refused';
   constructor(readonly vm: string, readonly checks: CheckResult[]) {
     super(`VM "${vm}" was not started: ${blocking(checks).map((c) => c.message).join('; ')}`);
     this.name = 'StartRefusedError';
@@ -109,7 +115,7 @@ export class Supervisor {
 
   checks(name: string, snapshot = this.o.scan()): CheckResult[] {
     const vm = this.repo.require(name);
-    const files = fileIssues(vm).map((message) => ({ id: 'file', severity: 'error' as const, message }));
+    const files = fileIssues(vm).map((i) => ({ id: 'file', severity: 'error' as const, message: issueLine(i) }));
     const running = [...this.running.keys()].map((n) => this.repo.get(n)).filter((v): v is VmDefinition => v !== null);
     return [...files, ...guestChecks(vm, running), ...checkStart(vm, snapshot, this.o.caps, { claims: currentClaims(this.o.db), sim: this.o.sim })];
   }

@@ -38,7 +38,7 @@ describe('login over HTTP', () => {
     expect([bad.status, bad.body.error.json.message]).toEqual([400, 'the current password is wrong']);
     const short = await server.mutate('auth.changePassword', { current: ADMIN_PASSWORD, next: 'short' }, { cookie: here });
     expect(short.status).toBe(400);
-    expect(short.body.error.json.data.issues).toEqual(['next: a password has at least 8 characters']);
+    expect(short.body.error.json.data.issues).toEqual([{ path: ['next'], message: 'a password has at least 8 characters' }]);
     const ok = await server.mutate('auth.changePassword', { current: ADMIN_PASSWORD, next: 'new-admin-password' }, { cookie: here });
     expect(ok.status).toBe(200);
     expect((await server.query('auth.me', undefined, { cookie: here })).body.result.data.json?.name).toBe('admin');

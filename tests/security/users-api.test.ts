@@ -60,7 +60,8 @@ describe('users over HTTP (admin)', () => {
       const r = await server.mutate(proc, input, as(admin));
       expect(r.status, `${proc} ${JSON.stringify(input).slice(0, 80)}`).toBe(status);
       const err = r.body.error.json;
-      expect(err.data.issues?.[0] ?? err.message).toMatch(message);
+      const first = err.data.issues?.[0];
+      expect(first ? `${first.path.join(".")}: ${first.message}` : err.message).toMatch(message);
     }
     expect(users()).toEqual(before);
   });

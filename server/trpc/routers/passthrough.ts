@@ -1,9 +1,7 @@
 // Passing a device through: plans (the exact writes), apply/release with progress, the DT overlay,
 // bind at boot, preflight. Thin: validate, call the passthrough services, map their errors.
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { BOOT_METHODS } from '../../passthrough/boot';
-import { PassthroughRefusedError, StalePlanError } from '../../passthrough/errors';
 import { overlayLabelsSchema } from '../../passthrough/overlay';
 import { pciAddressSchema } from '../../../shared/pci-address';
 import { dtLabelSchema } from '../../passthrough/validate';
@@ -19,13 +17,6 @@ const changeInput = z.object({
   operationId: operationId.optional(),
 });
 
-function mapError(e: unknown): never {
-  if (e instanceof PassthroughRefusedError) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
-  if (e instanceof StalePlanError) throw new TRPCError({ code: 'CONFLICT', message: e.message, cause: e });
-  if (e instanceof z.ZodError) throw new TRPCError({ code: 'BAD_REQUEST', message: e.issues.map((i) => i.message).join('; '), cause: e });
-  if (e instanceof Error) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
-  throw e;
-}
 
 
 export const passthroughRouter = router({
@@ -39,14 +30,14 @@ export const passthroughRouter = router({
   bind: adminProcedure.input(changeInput).mutation(async ({ ctx, input }) => {
     const s = ctx.services.passthrough;
     const onEvent = input.operationId ? s.progress.reporter(input.operationId) : undefined;
-    return s.passthrough.apply(actorOf(ctx), input.address, { confirmedWrites: input.confirmedWrites, onEvent }).catch(mapError);
+    return s.passthrough.apply(actorOf(ctx), input.address, { confirmedWrites: input.confirmedWrites, onEvent });
   }),
 
   /** Give the group back to the host drivers (refused while a running VM uses it). */
   release: adminProcedure.input(changeInput).mutation(async ({ ctx, input }) => {
     const s = ctx.services.passthrough;
     const onEvent = input.operationId ? s.progress.reporter(input.operationId) : undefined;
-    return s.passthrough.release(actorOf(ctx), input.address, { confirmedWrites: input.confirmedWrites, onEvent }).catch(mapError);
+    return s.passthrough.release(actorOf(ctx), input.address, { confirmedWrites: input.confirmedWrites, onEvent });
   }),
 
   /** Every step of an apply/release as it happens (subscribe before calling the mutation with the same id). */
@@ -70,38 +61,24 @@ export const passthroughRouter = router({
   /** Sim mode: reboot the simulated Orin with exactly these overlay labels applied ([] removes the overlay). */
   applyOverlayAndReboot: adminProcedure
     .input(z.object({ labels: z.array(dtLabelSchema).max(16) }))
-    .mutation(async ({ ctx, input }) => ctx.services.passthrough.passthrough.simulateOverlayReboot(actorOf(ctx), input.labels).catch(mapError)),
+    .mutation(async ({ ctx, input }) => ctx.services.passthrough.passthrough.simulateOverlayReboot(actorOf(ctx), input.labels)),
 
   /** Devices bound at boot and the files jetvm wrote for them. */
   bootConfig: viewerProcedure.query(({ ctx }) => ctx.services.passthrough.boot.current()),
 
   bootPreview: viewerProcedure
     .input(z.object({ address: pciAddressSchema, method: z.enum(BOOT_METHODS).default('udev') }))
-    .query(({ ctx, input }) => {
-      try {
-        return ctx.services.passthrough.boot.preview(input.address, input.method);
-      } catch (e) {
-        return mapError(e);
-      }
-    }),
+    .query(({ ctx, input }) => ctx.services.passthrough.boot.preview(input.address, input.method)),
 
   bootAdd: adminProcedure
     .input(z.object({ address: pciAddressSchema, method: z.enum(BOOT_METHODS).default('udev'), writeToSystem: z.boolean().default(false) }))
-    .mutation(({ ctx, input }) => {
-      try {
-        return ctx.services.passthrough.boot.add(actorOf(ctx), input.address, { method: input.method, writeToSystem: input.writeToSystem });
-      } catch (e) {
-        return mapError(e);
-      }
-    }),
+    .mutation(({ ctx, input }) =>
+      ctx.services.passthrough.boot.add(actorOf(ctx), input.address, { method: input.method, writeToSystem: input.writeToSystem }),
+    ),
 
-  bootRemove: adminProcedure.input(z.object({ address: pciAddressSchema.optional() })).mutation(({ ctx, input }) => {
-    try {
-      return ctx.services.passthrough.boot.remove(actorOf(ctx), input.address);
-    } catch (e) {
-      return mapError(e);
-    }
-  }),
+  bootRemove: adminProcedure
+    .input(z.object({ address: pciAddressSchema.optional() }))
+    .mutation(({ ctx, input }) => ctx.services.passthrough.boot.remove(actorOf(ctx), input.address)),
 
   /** Is this machine ready to pass devices through? One verdict per item, with why and how to fix. */
   preflight: viewerProcedure

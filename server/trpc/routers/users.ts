@@ -6,9 +6,7 @@ import { createUser, deleteUser, listUsers, passwordSchema, roleSchema, setPassw
 import { closeUserSockets } from '../../ws/upgrade';
 import { adminProcedure, router, type Context } from '../trpc';
 
-const CODE = { 'not-found': 'NOT_FOUND', conflict: 'CONFLICT', forbidden: 'FORBIDDEN' } as const;
-
-/** Runs a user change, audits it (ok or error) and turns broken rules into clear tRPC errors. */
+/** Runs a user change and audits it (ok or refused); a broken rule's UserRuleError reaches the caller as its kind's code. */
 function audited<T>(ctx: Context, action: string, target: string, detail: unknown, change: () => T): T {
   const entry = { actor: ctx.user?.name ?? null, remote: ctx.req.remote, action, target, detail };
   try {
@@ -18,7 +16,7 @@ function audited<T>(ctx: Context, action: string, target: string, detail: unknow
   } catch (err) {
     if (!(err instanceof UserRuleError)) throw err;
     recordAudit(ctx.services.db, { ...entry, detail: { ...(detail as object), reason: err.message }, result: 'refused' });
-    throw new TRPCError({ code: CODE[err.kind], message: err.message });
+    throw err;
   }
 }
 

@@ -3,9 +3,8 @@ import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
 import { createSchema, ImageStore, imageDir, type ImageInfo, importSchema, overlaySchema, resizeSchema } from '../../vm/disks';
 import type { VmDefinition } from '../../vm/types';
-import { VmConflictError, VmNotFoundError } from '../../vm/repo';
-import { vmCreateSchema, VmInputError, vmNameSchema, vmUpdateSchema } from '../../vm/schema';
-import { StartRefusedError, type Supervisor } from '../../vm/supervisor';
+import { vmCreateSchema, vmNameSchema, vmUpdateSchema } from '../../vm/schema';
+import type { Supervisor } from '../../vm/supervisor';
 import '../../vm/service';
 import { actorOf, adminProcedure, router, viewerProcedure } from '../trpc';
 import type { Context } from '../trpc';
@@ -20,18 +19,6 @@ function vms(ctx: Context): Supervisor {
   return s;
 }
 
-/** The VM layer's errors as tRPC codes, with their plain-words messages. */
-async function call<T>(fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof VmInputError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message, cause: err });
-    if (err instanceof VmNotFoundError) throw new TRPCError({ code: 'NOT_FOUND', message: err.message });
-    if (err instanceof VmConflictError) throw new TRPCError({ code: 'CONFLICT', message: err.message });
-    if (err instanceof StartRefusedError) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: err.message });
-    throw err;
-  }
-}
 
 /** What leaves the server: the cloud-init password hash stays inside (true = a password is set). */
 function shown(vm: VmDefinition): VmDefinition {
@@ -42,21 +29,19 @@ function images(ctx: Context): ImageStore {
   return new ImageStore(imageDir(ctx.services.config.dataDir));
 }
 
-/** Image changes: audited, errors as tRPC codes. */
+/** Image changes, audited (ok or error). */
 function imageChange<S extends z.ZodType>(schema: S, action: string, fn: (store: ImageStore, input: z.output<S>, ctx: Context) => Promise<ImageInfo>) {
-  return adminProcedure.input(schema).mutation(({ ctx, input }) =>
-    call(async () => {
-      const target = (input as { name: string }).name;
-      try {
-        const info = await fn(images(ctx), input as z.output<S>, ctx);
-        recordAudit(ctx.services.db, { ...actorOf(ctx), action, target, result: 'ok', detail: { input, info } });
-        return info;
-      } catch (err) {
-        recordAudit(ctx.services.db, { ...actorOf(ctx), action, target, result: 'error', detail: { input, error: (err as Error).message } });
-        throw err;
-      }
-    }),
-  );
+  return adminProcedure.input(schema).mutation(async ({ ctx, input }) => {
+    const target = (input as { name: string }).name;
+    try {
+      const info = await fn(images(ctx), input as z.output<S>, ctx);
+      recordAudit(ctx.services.db, { ...actorOf(ctx), action, target, result: 'ok', detail: { input, info } });
+      return info;
+    } catch (err) {
+      recordAudit(ctx.services.db, { ...actorOf(ctx), action, target, result: 'error', detail: { input, error: (err as Error).message } });
+      throw err;
+    }
+  });
 }
 
 export const vmsRouter = router({
@@ -80,47 +65,45 @@ export const vmsRouter = router({
   }),
 
   /** One VM with its status, the checks a start would run now, and both argvs (run here / on the Jetson). */
-  get: viewerProcedure.input(byName).query(({ ctx, input }) =>
-    call(() => {
-      const s = vms(ctx);
-      const vm = s.repo.require(input.name);
-      const snapshot = ctx.services.host.scan();
-      return {
-        vm: shown(vm), status: s.status(vm.name), checks: s.checks(vm.name, snapshot), plan: s.plan(vm.name, snapshot),
-        autostart: s.autostartOutcomes.get(vm.name) ?? null,
-      };
-    }),
-  ),
+  get: viewerProcedure.input(byName).query(({ ctx, input }) => {
+    const s = vms(ctx);
+    const vm = s.repo.require(input.name);
+    const snapshot = ctx.services.host.scan();
+    return {
+      vm: shown(vm), status: s.status(vm.name), checks: s.checks(vm.name, snapshot), plan: s.plan(vm.name, snapshot),
+      autostart: s.autostartOutcomes.get(vm.name) ?? null,
+    };
+  }),
 
-  create: adminProcedure.input(vmCreateSchema).mutation(({ ctx, input }) => call(() => shown(vms(ctx).repo.create(input)))),
+  create: adminProcedure.input(vmCreateSchema).mutation(({ ctx, input }) => shown(vms(ctx).repo.create(input))),
 
   update: adminProcedure
     .input(z.object({ name: vmNameSchema, patch: vmUpdateSchema }))
-    .mutation(({ ctx, input }) => call(() => shown(vms(ctx).repo.update(input.name, input.patch)))),
+    .mutation(({ ctx, input }) => shown(vms(ctx).repo.update(input.name, input.patch))),
 
   clone: adminProcedure
     .input(z.object({ name: vmNameSchema, newName: vmNameSchema }))
-    .mutation(({ ctx, input }) => call(() => shown(vms(ctx).repo.clone(input.name, input.newName)))),
+    .mutation(({ ctx, input }) => shown(vms(ctx).repo.clone(input.name, input.newName))),
 
-  delete: adminProcedure.input(byName).mutation(({ ctx, input }) => call(() => vms(ctx).repo.delete(input.name))),
+  delete: adminProcedure.input(byName).mutation(({ ctx, input }) => vms(ctx).repo.delete(input.name)),
 
-  start: adminProcedure.input(byName).mutation(({ ctx, input }) => call(() => vms(ctx).start(input.name, actorOf(ctx)))),
+  start: adminProcedure.input(byName).mutation(({ ctx, input }) => vms(ctx).start(input.name, actorOf(ctx))),
 
   stop: adminProcedure
     .input(stopInput)
-    .mutation(({ ctx, input }) => call(() => vms(ctx).stop(input.name, actorOf(ctx), { timeoutMs: input.timeoutSec * 1000 }))),
+    .mutation(({ ctx, input }) => vms(ctx).stop(input.name, actorOf(ctx), { timeoutMs: input.timeoutSec * 1000 })),
 
-  forceStop: adminProcedure.input(byName).mutation(({ ctx, input }) => call(() => vms(ctx).forceStop(input.name, actorOf(ctx)))),
+  forceStop: adminProcedure.input(byName).mutation(({ ctx, input }) => vms(ctx).forceStop(input.name, actorOf(ctx))),
 
   restart: adminProcedure
     .input(stopInput)
-    .mutation(({ ctx, input }) => call(() => vms(ctx).restart(input.name, actorOf(ctx), { timeoutMs: input.timeoutSec * 1000 }))),
+    .mutation(({ ctx, input }) => vms(ctx).restart(input.name, actorOf(ctx), { timeoutMs: input.timeoutSec * 1000 })),
 
-  argv: viewerProcedure.input(byName).query(({ ctx, input }) => call(() => vms(ctx).plan(input.name))),
+  argv: viewerProcedure.input(byName).query(({ ctx, input }) => vms(ctx).plan(input.name)),
 
-  checks: viewerProcedure.input(byName).query(({ ctx, input }) => call(() => vms(ctx).checks(input.name))),
+  checks: viewerProcedure.input(byName).query(({ ctx, input }) => vms(ctx).checks(input.name)),
 
-  exportScript: viewerProcedure.input(byName).query(({ ctx, input }) => call(() => vms(ctx).exportScript(input.name))),
+  exportScript: viewerProcedure.input(byName).query(({ ctx, input }) => vms(ctx).exportScript(input.name)),
 
-  exportXml: viewerProcedure.input(byName).query(({ ctx, input }) => call(() => vms(ctx).exportXml(input.name))),
+  exportXml: viewerProcedure.input(byName).query(({ ctx, input }) => vms(ctx).exportXml(input.name)),
 });

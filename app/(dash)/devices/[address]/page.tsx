@@ -6,6 +6,7 @@ import { useTRPC } from '@/lib/trpc';
 import { DeviceDetails } from '@/components/device/device-details';
 import { Notice } from '@/components/ui/notice';
 import { Loading } from '@/components/ui/page-state';
+import { errorDataOf } from '@/shared/errors';
 
 export default function DevicePage() {
   const trpc = useTRPC();
@@ -14,13 +15,13 @@ export default function DevicePage() {
   const device = useQuery({ ...trpc.host.device.queryOptions({ address }), retry: false });
   if (device.isLoading) return <Loading what={`device ${address}`} />;
   if (device.error || !device.data) {
-    const data = device.error?.data as { code?: string; issues?: string[] | null } | undefined;
+    const data = errorDataOf(device.error);
     const gone = data?.code === 'NOT_FOUND' || data?.code === 'BAD_REQUEST';
     return (
       <Notice tone={gone ? 'unknown' : 'bad'} alert title={gone ? 'No such device' : 'Could not read the device'} testId="no-such-device">
         <p>
           {data?.code === 'BAD_REQUEST'
-            ? `"${address}" is not a PCI address: ${data.issues?.join('; ') ?? 'give it as DDDD:BB:DD.F'}.`
+            ? `"${address}" ${data.issues?.map((i) => i.message).join('; ') ?? 'is not a PCI address'}.`
             : (device.error?.message ?? `There is no PCI device ${address} on this host.`)}
         </p>
         <p className="mt-1">
