@@ -10,13 +10,14 @@
 #   --root DIR           install into a staging root instead of / (nothing is started; for packaging and tests)
 #   --no-deps            do not apt-get install the build tools and QEMU
 #   --no-build           copy the program without npm ci / next build (the copy must already be built)
+#   --in-place           run the program from this clone as it is (built already): nothing is copied to --prefix
 #   --no-start           write everything but do not enable or (re)start the service
 #   --allow-non-jetson   go on without /etc/nv_tegra_release (a generic arm64 or x86-64 Linux box)
 # Running it again is safe: the program is replaced, /etc/jetvm/jetvm.env and the data directory are kept,
 # and the database is migrated when the new version starts.
 set -euo pipefail
 
-prefix=/opt/jetvm root="" deps=1 build=1 start=1 jetson_only=1 uninstall=0
+prefix=/opt/jetvm root="" deps=1 build=1 start=1 jetson_only=1 uninstall=0 in_place=0
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "install-jetson: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
@@ -26,6 +27,7 @@ while [ $# -gt 0 ]; do
     --no-deps) deps=0; shift ;;
     --no-build) build=0; shift ;;
     --no-start) start=0; shift ;;
+    --in-place) in_place=1; shift ;;
     --allow-non-jetson) jetson_only=0; shift ;;
     --uninstall) uninstall=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -41,6 +43,7 @@ elif [ "$(id -u)" -ne 0 ]; then
 fi
 src=$(cd "$(dirname "$0")/.." && pwd)
 pkg="$src/packaging/jetson"
+[ "$in_place" -eq 0 ] || prefix=$src
 dest="$root$prefix"
 unit="$root/etc/systemd/system/jetvm.service"
 rules="$root/etc/udev/rules.d/70-jetvm-vfio.rules"
@@ -54,7 +57,8 @@ if [ "$uninstall" -eq 1 ]; then
     systemctl disable --now jetvm.service 2>/dev/null || true
   fi
   rm -f "$unit" "$rules" "$modules"
-  rm -rf "$dest" "$dest.new" "$dest.old"
+  if [ -f "$dest/.jetvm-installed" ]; then rm -rf "$dest"; fi
+  rm -rf "$dest.new" "$dest.old"
   if systemd_up; then systemctl daemon-reload; udevadm control --reload || true; fi
   echo "jetvm removed. Kept: /var/lib/jetvm (database, console logs, guests' disks) and /etc/jetvm."
   echo "Guests that were running keep running until you stop them (kill the qemu-system-aarch64 processes)."
@@ -88,20 +92,31 @@ if [ "$deps" -eq 1 ]; then
     qemu-system-arm qemu-utils pciutils device-tree-compiler ca-certificates
 fi
 
-# --- the program: a fresh copy beside the old one, built, then swapped in
-rm -rf "$dest.new"
-mkdir -p "$dest.new"
-if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  (cd "$src" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -xf - -C "$dest.new"
+# --- the program: a fresh copy beside the old one, built, then swapped in (or the clone itself, --in-place)
+copy_program() {
+  rm -rf "$dest.new"
+  mkdir -p "$dest.new"
+  if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    (cd "$src" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -xf - -C "$dest.new"
+  else
+    tar -C "$src" --exclude=./node_modules --exclude=./.next --exclude=./data -cf - . | tar -xf - -C "$dest.new"
+  fi
+  if [ "$build" -eq 1 ]; then
+    (cd "$dest.new" && npm ci --no-audit --no-fund && npm run build)
+  fi
+  # marks a directory this installer made, so --uninstall never removes a clone used --in-place
+  touch "$dest.new/.jetvm-installed"
+  if [ -d "$dest" ]; then rm -rf "$dest.old"; mv "$dest" "$dest.old"; fi
+  mv "$dest.new" "$dest"
+  rm -rf "$dest.old"
+}
+if [ "$in_place" -eq 0 ]; then
+  copy_program
+elif [ -d "$src/node_modules" ] && [ -d "$src/.next" ]; then
+  echo "running from the clone in $src"
 else
-  tar -C "$src" --exclude=./node_modules --exclude=./.next --exclude=./data -cf - . | tar -xf - -C "$dest.new"
+  die "--in-place needs a built clone (npm ci && npm run build in $src)"
 fi
-if [ "$build" -eq 1 ]; then
-  (cd "$dest.new" && npm ci --no-audit --no-fund && npm run build)
-fi
-if [ -d "$dest" ]; then rm -rf "$dest.old"; mv "$dest" "$dest.old"; fi
-mv "$dest.new" "$dest"
-rm -rf "$dest.old"
 
 # --- configuration (written once), the unit, udev and module rules
 mkdir -p "$root/etc/jetvm" "$root/var/lib/jetvm" "$(dirname "$unit")" "$(dirname "$rules")" "$(dirname "$modules")"
