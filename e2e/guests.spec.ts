@@ -4,41 +4,17 @@
 // AAVMF and GRUB under TCG and its web page answers on the forwarded port with the seed's host name and
 // key. Force-stop it and restart the dashboard: it starts by itself and answers again.
 import fs from 'node:fs';
-import net from 'node:net';
 import { expect, test } from '@playwright/test';
 import { guestPaths } from '../server/vm/guest';
 import { vmPaths } from '../server/vm/paths';
-import { demoGuest } from '../server/vm/testing/harness';
+import { freePort } from '../server/free-port';
+import { demoGuest, guestHttpAnswer } from '../server/vm/testing/harness';
 import { logIn } from './login';
 import { startServer, type TestServer } from './server';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGUyZS1ndWVzdHMtc3BlYy1rZXk e2e@jetvm';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-/** GET / on the forwarded port until the guest answers (QEMU accepts and drops until the guest listens). */
-async function guestPage(port: number, timeoutMs = 150_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return await r.text();
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > until) throw new Error(`nothing answered on 127.0.0.1:${port}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const guestPage = (port: number) => guestHttpAnswer(port, 150_000);
 
 function killQemu(dataDir: string, vm: string): void {
   try {

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../server/free-port';
 
 export const ADMIN_PASSWORD = 'e2e-admin-password';
 const projectDir = path.resolve(import.meta.dirname, '..');
@@ -14,17 +14,6 @@ export interface TestServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** start a second server process on the same data directory and port (dashboard restart) */
   restart(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 /**

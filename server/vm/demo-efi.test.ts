@@ -7,7 +7,7 @@ import { runAutostart } from './autostart';
 import { DEMO_EFI_VM, ensureDemoEfiVm } from './demo-efi';
 import { vmPaths } from './paths';
 import type { Supervisor } from './supervisor';
-import { makeHarness, waitForText, type Harness } from './testing/harness';
+import { guestHttpAnswer, makeHarness, waitForText, type Harness } from './testing/harness';
 
 const actor = { actor: 'tester', remote: '127.0.0.1' };
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHJldHZtLWRlbW8ta2V5LWZvci10aGUtdGVzdA tester@jetvm';
@@ -15,20 +15,7 @@ let h: Harness;
 let sups: Supervisor[] = [];
 let port = 0;
 
-/** GET / on the forwarded port until the guest answers. */
-async function answer(timeoutMs: number): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return await r.text();
-    } catch {
-      /* not up yet (QEMU accepts and drops until the guest listens) */
-    }
-    if (Date.now() > until) throw new Error(`nothing answered on 127.0.0.1:${port} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const answer = (timeoutMs: number) => guestHttpAnswer(port, timeoutMs);
 
 beforeAll(async () => {
   h = makeHarness();

@@ -2,9 +2,9 @@
 // on the ESP image scripts/build-demo-guest.sh makes), user-mode NAT with a forwarded port, a cloud-init seed.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Db } from '../db';
+import { freePort } from '../free-port';
 import { imageDir } from './disks';
 import type { GuestPaths } from './guest';
 import { VmRepo } from './repo';
@@ -13,17 +13,6 @@ import type { VmDefinition } from './types';
 export const DEMO_EFI_VM = 'demo-efi';
 /** the guest's busybox httpd */
 export const DEMO_GUEST_HTTP_PORT = 80;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A thin qcow2 overlay in the image directory on the cached ESP image, so the cache is never written. */
 export function demoEfiDisk(dataDir: string, guest: GuestPaths): string {

@@ -193,12 +193,16 @@ describe('images', () => {
 });
 
 describe('checks autostart obeys', () => {
-  it('a missing bridge and a port another running VM forwards are errors', () => {
-    const sys = path.join(tmp, 'sys-class-net');
-    fs.mkdirSync(path.join(sys, 'br0', 'bridge'), { recursive: true });
-    fs.mkdirSync(path.join(sys, 'eth0'), { recursive: true });
-    expect(networkChecks({ ...nat, mode: 'bridge', bridge: 'br0', forwards: [] }, new Map(), sys)).toEqual([]);
-    expect(networkChecks({ ...nat, mode: 'bridge', bridge: 'eth0', forwards: [] }, new Map(), sys)[0].message).toMatch(/no host bridge eth0/);
+  it('a missing bridge, one the bridge helper may not use, and a port another running VM forwards are errors', () => {
+    const host = { sysClassNet: path.join(tmp, 'sys-class-net'), bridgeConf: path.join(tmp, 'bridge.conf') };
+    fs.mkdirSync(path.join(host.sysClassNet, 'br0', 'bridge'), { recursive: true });
+    fs.mkdirSync(path.join(host.sysClassNet, 'br1', 'bridge'), { recursive: true });
+    fs.mkdirSync(path.join(host.sysClassNet, 'eth0'), { recursive: true });
+    fs.writeFileSync(host.bridgeConf, '# qemu-bridge-helper\nallow br0\n');
+    const bridged = (bridge: string) => networkChecks({ ...nat, mode: 'bridge', bridge, forwards: [] }, new Map(), host);
+    expect(bridged('br0')).toEqual([]);
+    expect(bridged('eth0')[0].message).toMatch(/no host bridge eth0/);
+    expect(bridged('br1')[0].message).toBe(`QEMU's bridge helper may not use br1: add the line "allow br1" to ${host.bridgeConf}`);
     expect(guestChecks(uefiVm, [{ ...uefiVm, name: 'other', disks: [] }]).map((c) => c.message)).toContain('host port 2222 is already forwarded to the running VM "other"');
   });
 

@@ -68,12 +68,31 @@ export function networkXml(n: VmNetwork | undefined): string[] {
   return [...head, `      <mac address='${n.mac}'/>`, "      <model type='virtio'/>", ...fwd, '    </interface>'];
 }
 
-/** Before a start: the bridge exists; forwarded host ports are not held by another running VM. */
-export function networkChecks(n: VmNetwork | undefined, otherForwards: ReadonlyMap<number, string>, sysClassNet = '/sys/class/net'): CheckResult[] {
+/** qemu-bridge-helper (Debian: /etc/qemu/bridge.conf) lets QEMU attach only to bridges listed with "allow". */
+export function bridgeAllowed(bridge: string, conf: string): boolean {
+  let text = '';
+  try {
+    text = fs.readFileSync(conf, 'utf8');
+  } catch {
+    return false;
+  }
+  return text.split('\n').some((l) => /^\s*allow\s+(\S+)\s*$/.test(l) && [bridge, 'all'].includes(l.trim().split(/\s+/)[1]));
+}
+
+export interface NetworkHost {
+  sysClassNet: string;
+  bridgeConf: string;
+}
+const HOST: NetworkHost = { sysClassNet: '/sys/class/net', bridgeConf: '/etc/qemu/bridge.conf' };
+
+/** Before a start: the bridge exists and QEMU may use it; forwarded host ports are not held by another running VM. */
+export function networkChecks(n: VmNetwork | undefined, otherForwards: ReadonlyMap<number, string>, host: NetworkHost = HOST): CheckResult[] {
   if (!n || n.mode === 'none') return [];
   const out: CheckResult[] = [];
-  if (n.mode === 'bridge' && n.bridge && !fs.existsSync(`${sysClassNet}/${n.bridge}/bridge`)) {
+  if (n.mode === 'bridge' && n.bridge && !fs.existsSync(`${host.sysClassNet}/${n.bridge}/bridge`)) {
     out.push({ id: 'no-bridge', severity: 'error', message: `there is no host bridge ${n.bridge}: create it (with the LAN interface in it) in the host's network configuration; jetvm does not touch the interface that carries its own traffic` });
+  } else if (n.mode === 'bridge' && n.bridge && !bridgeAllowed(n.bridge, host.bridgeConf)) {
+    out.push({ id: 'bridge-acl', severity: 'error', message: `QEMU's bridge helper may not use ${n.bridge}: add the line "allow ${n.bridge}" to ${host.bridgeConf}` });
   }
   for (const f of n.mode === 'user' ? n.forwards : []) {
     const holder = otherForwards.get(f.hostPort);

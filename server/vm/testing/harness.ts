@@ -75,3 +75,18 @@ export function typeOnSerial(socketPath: string, line: string, until: RegExp, wa
     s.on('error', reject);
   });
 }
+
+/** GET / on 127.0.0.1:port until a guest answers (QEMU's user-mode NAT accepts and drops until the guest listens). */
+export async function guestHttpAnswer(port: number, timeoutMs: number): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+      if (r.ok) return await r.text();
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > until) throw new Error(`nothing answered on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
