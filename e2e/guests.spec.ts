@@ -1,9 +1,11 @@
 // A guest that is a real machine, made in the browser on the simulated Orin: import the UEFI demo disk
 // into the image directory, put a thin overlay on it, create a VM with UEFI boot from that disk, NAT with
-// a forwarded port, a cloud-init seed (host name + SSH key) and autostart; start it: it boots through
-// AAVMF and GRUB under TCG and its web page answers on the forwarded port with the seed's host name and
-// key. Force-stop it and restart the dashboard: it starts by itself and answers again.
+// forwarded ports, a cloud-init seed (host name + SSH key) and autostart; start it: it boots through
+// AAVMF and GRUB under TCG, its web page answers on the forwarded port with the seed's host name and
+// key, and SSH with that key logs in. Force-stop it and restart the dashboard: it starts by itself and answers again.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { guestPaths } from '../server/vm/guest';
 import { vmPaths } from '../server/vm/paths';
@@ -12,7 +14,6 @@ import { demoGuest, guestHttpAnswer } from '../server/vm/testing/harness';
 import { logIn } from './login';
 import { startServer, type TestServer } from './server';
 
-const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGUyZS1ndWVzdHMtc3BlYy1rZXk e2e@jetvm';
 
 const guestPage = (port: number) => guestHttpAnswer(port, 150_000);
 
@@ -28,10 +29,17 @@ test.describe.serial('a VM from a disk image with UEFI, cloud-init, NAT and auto
   test.setTimeout(300_000);
   let server: TestServer;
   let port = 0;
+  let sshPort = 0;
+  let keyFile = '';
+  let KEY = '';
   test.beforeAll(async () => {
     demoGuest(); // the project script builds the UEFI demo disk if it is missing
     server = await startServer({ JETVM_SIM_CARD: 't600' });
     port = await freePort();
+    sshPort = await freePort();
+    keyFile = path.join(server.dataDir, 'e2e_ed25519');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e@jetvm', '-f', keyFile]);
+    KEY = fs.readFileSync(`${keyFile}.pub`, 'utf8').trim();
   });
   test.afterAll(async () => {
     if (server) killQemu(server.dataDir, 'web');
@@ -71,6 +79,9 @@ test.describe.serial('a VM from a disk image with UEFI, cloud-init, NAT and auto
     await form.getByRole('button', { name: 'Add port forward' }).click();
     await form.getByLabel('forward 1 host port').fill(String(port));
     await form.getByLabel('forward 1 guest port').fill('80');
+    await form.getByRole('button', { name: 'Add port forward' }).click();
+    await form.getByLabel('forward 2 host port').fill(String(sshPort));
+    await form.getByLabel('forward 2 guest port').fill('22');
     const ci = form.getByTestId('vm-cloud-init');
     await ci.locator('summary').click();
     await ci.getByLabel('attach a cloud-init seed').check();
@@ -80,6 +91,7 @@ test.describe.serial('a VM from a disk image with UEFI, cloud-init, NAT and auto
     await auto.locator('summary').click();
     await auto.getByLabel('start this VM when the dashboard starts').check();
     await auto.getByLabel('Order').fill('1');
+    await page.screenshot({ path: 'e2e-artifacts/guests-form.png', fullPage: true });
     await form.getByRole('button', { name: 'Create VM' }).click();
     await expect(page.getByTestId('vm-created')).toContainText('Created VM web');
 
@@ -93,6 +105,12 @@ test.describe.serial('a VM from a disk image with UEFI, cloud-init, NAT and auto
     expect(answer).toContain('jetvm guest web-guest');
     expect(answer).toContain('eth0 address 10.0.2.15');
     expect(answer).toContain(KEY);
+    // and SSH with the key given in the form (dropbear in the guest, OpenSSH's client here)
+    const ssh = execFileSync('ssh', [
+      '-i', keyFile, '-p', String(sshPort), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
+      '-o', 'ConnectTimeout=30', '-o', 'LogLevel=ERROR', 'root@127.0.0.1', 'hostname',
+    ], { timeout: 60_000 }).toString();
+    expect(ssh.trim()).toBe('web-guest');
     await page.screenshot({ path: 'e2e-artifacts/guests-running.png', fullPage: true });
   });
 

@@ -72,6 +72,9 @@ if [ "$(basename "$(readlink /sys/class/net/eth0/device/driver 2>/dev/null)")" =
   udhcpc -i eth0 -s /etc/udhcpc.script -q -n -t 3 -T 1 >/dev/null 2>&1 && cat /tmp/address
   { echo "jetvm guest $(hostname)"; cat /tmp/address 2>/dev/null; echo "authorized keys:"; cat /root/.ssh/authorized_keys; } > /www/index.html
   httpd -p 80 -h /www && echo "http server on port 80"
+  # SSH for root with the seed's keys (dropbear from Debian; host keys made on the first connection)
+  chmod 700 /root /root/.ssh; chmod 600 /root/.ssh/authorized_keys 2>/dev/null
+  mkdir -p /etc/dropbear && dropbear -R -p 22 && echo "ssh server on port 22 (dropbear)"
 fi
 echo "PCI devices (address vendor:device class driver):"
 for d in /sys/bus/pci/devices/*; do
@@ -82,7 +85,7 @@ for d in /sys/bus/pci/devices/*; do
   echo "  ${d##*/} ${v#0x}:${p#0x} ${c#0x} $drv"
 done
 export HOME=/root TERM=vt100 PATH=/bin
-echo "PS1='root@\h:\w# '" > /etc/profile
+echo "PS1='root@\h:\w# '; export PATH=/bin:/sbin" > /etc/profile
 cd /
 # PID 1 must never exit: respawn the login shell on the console (ttyAMA0) with it as controlling tty.
 while true; do setsid cttyhack sh -l; sleep 1; done
@@ -124,14 +127,17 @@ need mkfs.fat "apt-get install dosfstools"; need mcopy "apt-get install mtools"
 mkdir -p "$cache"
 # one build at a time per cache (test files may ask for the guest in parallel)
 if command -v flock >/dev/null; then exec 9>"$cache/.lock"; flock 9; fi
-stamp_want="$({ init_script; declare -f build_efi_disk; } | sha256sum | cut -c1-16) $modules_wanted"
+stamp_want="$({ init_script; declare -f build_efi_disk; echo dropbear; } | sha256sum | cut -c1-16) $modules_wanted"
 if [ $force = 0 ] && [ -s "$cache/Image" ] && [ -s "$cache/initrd.gz" ] && [ -s "$cache/efi-disk.img" ] && [ "$(cat "$cache/stamp" 2>/dev/null)" = "$stamp_want" ]; then
   echo "demo guest (cached): $cache/Image $cache/initrd.gz $cache/efi-disk.img"
   exit 0
 fi
 
-# --- fetch the three packages (arm64), with apt pointed at our own sources, lists and cache ---
-DK_MIRROR=$mirror DK_SUITE=$suite DK_KEYRING=$keyring dk_fetch arm64 "$cache" linux-image busybox-static grub-efi-arm64-bin || die "could not fetch the packages"
+# --- fetch the packages (arm64), with apt pointed at our own sources, lists and cache ---
+# dropbear-bin and the shared libraries it links (the guest has no other libc)
+ssh_pkgs="dropbear-bin libc6 libcrypt1 libtomcrypt1 libtommath1 libgmp10 zlib1g"
+# shellcheck disable=SC2086 # a list of package names
+DK_MIRROR=$mirror DK_SUITE=$suite DK_KEYRING=$keyring dk_fetch arm64 "$cache" linux-image busybox-static grub-efi-arm64-bin $ssh_pkgs || die "could not fetch the packages"
 kdeb=$(dk_deb "$cache" linux-image)
 bdeb=$(dk_deb "$cache" busybox-static)
 gdeb=$(dk_deb "$cache" grub-efi-arm64-bin)
@@ -144,6 +150,15 @@ dpkg-deb -x "$gdeb" "$work/grub"
 kver=$(dk_kernel_release "$work/k")
 ir="$work/ir"; mkdir -p "$ir"/{bin,proc,sys,dev,tmp,root,etc,lib/modules}
 cp "$work/bb/bin/busybox" "$ir/bin/busybox"
+for p in $ssh_pkgs; do dpkg-deb -x "$(dk_deb "$cache" "$p")" "$work/ssh"; done
+cp "$work/ssh/usr/sbin/dropbear" "$ir/bin/dropbear"
+mkdir -p "$ir/lib/aarch64-linux-gnu"
+for so in ld-linux-aarch64.so.1 libc.so.6 libcrypt.so.1 libtomcrypt.so.1 libtommath.so.1 libgmp.so.10 libz.so.1; do
+  f=$(find "$work/ssh" -name "$so" | head -1); [ -n "$f" ] || die "no $so in the dropbear packages"
+  cp -L "$f" "$ir/lib/aarch64-linux-gnu/$so"
+done
+ln -s aarch64-linux-gnu/ld-linux-aarch64.so.1 "$ir/lib/ld-linux-aarch64.so.1"
+printf 'root:x:0:0:root:/root:/bin/sh\n' > "$ir/etc/passwd"
 # the drivers and what they depend on, in load order (no depmod/kmod in the guest)
 # shellcheck disable=SC2086 # a list of module names
 dk_install_modules "$work/k/lib/modules/$kver" "$ir/lib/modules" $modules_wanted > "$ir/lib/modules/load-order"
