@@ -1,7 +1,9 @@
 import type { ReactNode } from 'react';
 import type { FormIssue } from './form-errors';
 
-export const INPUT = 'w-full rounded border px-2 py-1 text-sm disabled:bg-slate-100';
+/** a text box of its own width (add a w-… class) */
+export const INPUT_BASE = 'rounded border px-2 py-1 text-sm disabled:bg-slate-100';
+export const INPUT = `w-full ${INPUT_BASE}`;
 export const inputTone = (bad: boolean) => (bad ? 'border-red-400 bg-red-50/40' : 'border-slate-300');
 export const SMALL_BTN = 'rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100';
 

@@ -4,7 +4,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { BootDevice, Firmware, VmDefinition } from '@/server/vm/types';
 import { useTRPC } from '@/lib/trpc';
-import { Field, INPUT, inputTone, SMALL_BTN } from './form-field';
+import { Field, INPUT, INPUT_BASE, inputTone, SMALL_BTN } from './form-field';
 import type { FieldKey, FormIssue } from './form-errors';
 
 export interface GuestDraft {
@@ -140,9 +140,9 @@ export function NetworkSection({ g, set, of }: Props) {
                   <option value="tcp">tcp</option>
                   <option value="udp">udp</option>
                 </select>
-                <input aria-label={`forward ${n + 1} host port`} inputMode="numeric" className={`${INPUT} w-24 border-slate-300`} value={f.hostPort} placeholder="2222" onChange={(e) => setFwd(n, { hostPort: e.target.value })} />
+                <input aria-label={`forward ${n + 1} host port`} inputMode="numeric" className={`${INPUT_BASE} w-24 border-slate-300`} value={f.hostPort} placeholder="2222" onChange={(e) => setFwd(n, { hostPort: e.target.value })} />
                 <span className="text-slate-400">→</span>
-                <input aria-label={`forward ${n + 1} guest port`} inputMode="numeric" className={`${INPUT} w-24 border-slate-300`} value={f.guestPort} placeholder="22" onChange={(e) => setFwd(n, { guestPort: e.target.value })} />
+                <input aria-label={`forward ${n + 1} guest port`} inputMode="numeric" className={`${INPUT_BASE} w-24 border-slate-300`} value={f.guestPort} placeholder="22" onChange={(e) => setFwd(n, { guestPort: e.target.value })} />
                 <button type="button" className={SMALL_BTN} onClick={() => set('forwards', g.forwards.filter((_, i) => i !== n))}>Remove</button>
               </div>
             ))}
@@ -152,14 +152,14 @@ export function NetworkSection({ g, set, of }: Props) {
       )}
       {g.netMode === 'bridge' && (
         <Field label="Host bridge" htmlFor="vm-bridge" issues={[]} hint="must exist already (e.g. br0 holding the LAN port); jetvm never reconfigures the interface that carries its own traffic">
-          <input id="vm-bridge" className={`${INPUT} w-40 font-mono border-slate-300`} value={g.bridge} placeholder="br0" onChange={(e) => set('bridge', e.target.value)} />
+          <input id="vm-bridge" className={`${INPUT_BASE} w-40 font-mono border-slate-300`} value={g.bridge} placeholder="br0" onChange={(e) => set('bridge', e.target.value)} />
         </Field>
       )}
       {g.netMode !== 'none' && (
         <details>
           <summary className={SUMMARY}>MAC address</summary>
           <Field label="MAC" htmlFor="vm-mac" issues={[]} hint="empty: a stable address made from the VM's name (52:54:00:…), so DHCP leases survive restarts">
-            <input id="vm-mac" className={`${INPUT} w-48 font-mono border-slate-300`} value={g.mac} placeholder="52:54:00:xx:xx:xx" onChange={(e) => set('mac', e.target.value)} />
+            <input id="vm-mac" className={`${INPUT_BASE} w-48 font-mono border-slate-300`} value={g.mac} placeholder="52:54:00:xx:xx:xx" onChange={(e) => set('mac', e.target.value)} />
           </Field>
         </details>
       )}
@@ -215,10 +215,10 @@ export function AutostartSection({ g, set, of }: Props) {
       {g.autoOn && (
         <div className="grid gap-3 md:grid-cols-2">
           <Field label="Order" htmlFor="vm-auto-order" issues={of('autostart')} hint="lower starts first (0 – 999)">
-            <input id="vm-auto-order" inputMode="numeric" className={`${INPUT} w-24 border-slate-300`} value={g.autoOrder} onChange={(e) => set('autoOrder', e.target.value)} />
+            <input id="vm-auto-order" inputMode="numeric" className={`${INPUT_BASE} w-24 border-slate-300`} value={g.autoOrder} onChange={(e) => set('autoOrder', e.target.value)} />
           </Field>
           <Field label="Delay (seconds)" htmlFor="vm-auto-delay" issues={[]} hint="wait before starting it: PCI enumeration on the Orin takes seconds; a VM whose devices are not ready is skipped and the reason logged">
-            <input id="vm-auto-delay" inputMode="numeric" className={`${INPUT} w-24 border-slate-300`} value={g.autoDelay} onChange={(e) => set('autoDelay', e.target.value)} />
+            <input id="vm-auto-delay" inputMode="numeric" className={`${INPUT_BASE} w-24 border-slate-300`} value={g.autoDelay} onChange={(e) => set('autoDelay', e.target.value)} />
           </Field>
         </div>
       )}

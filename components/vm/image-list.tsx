@@ -6,10 +6,10 @@ import { useState } from 'react';
 import { useTRPC } from '@/lib/trpc';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Mono } from '@/components/ui/facts';
-import { INPUT, SMALL_BTN } from './form-field';
+import { INPUT_BASE, SMALL_BTN } from './form-field';
 
 const GiB = 1024 ** 3;
-const gib = (b: number) => `${(b / GiB).toFixed(1)} GiB`;
+const gib = (b: number) => (b < GiB ? `${Math.round(b / 1024 ** 2)} MiB` : `${(b / GiB).toFixed(1)} GiB`);
 type Action = 'import' | 'overlay' | 'create' | 'resize';
 
 export function ImageList({ admin }: { admin: boolean }) {
@@ -74,8 +74,8 @@ export function ImageList({ admin }: { admin: boolean }) {
               <option value="create">New disk</option>
               <option value="resize">Grow</option>
             </select>
-            <input aria-label={labels[action][0]} placeholder={labels[action][0]} className={`${INPUT} w-72 border-slate-300 font-mono`} value={a} onChange={(e) => setA(e.target.value)} />
-            <input aria-label={labels[action][1]} placeholder={labels[action][1]} className={`${INPUT} w-40 border-slate-300`} value={b} onChange={(e) => setB(e.target.value)} />
+            <input aria-label={labels[action][0]} placeholder={labels[action][0]} className={`${INPUT_BASE} w-72 border-slate-300 font-mono`} value={a} onChange={(e) => setA(e.target.value)} />
+            <input aria-label={labels[action][1]} placeholder={labels[action][1]} className={`${INPUT_BASE} w-40 border-slate-300`} value={b} onChange={(e) => setB(e.target.value)} />
             <button type="button" className={SMALL_BTN} disabled={busy} onClick={run}>{busy ? 'working…' : 'Go'}</button>
             <p className="w-full text-xs text-slate-500">{labels[action][2]}</p>
           </div>
