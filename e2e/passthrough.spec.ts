@@ -300,15 +300,15 @@ test('the preflight page: every item with its state, why it matters and how to f
   await page.getByRole('link', { name: 'Preflight' }).click();
   await expect(page).toHaveURL(`${server.url}/preflight`);
   const unsafe = page.getByTestId('preflight-unsafe-interrupts');
-  await expect(unsafe).toHaveAttribute('data-state', 'fail');
+  await expect(unsafe).toHaveAttribute('data-severity', 'error');
   await expect(unsafe).toContainText("Why it matters: The Orin's PCIe MSIs do not go through an ITS");
   await expect(unsafe).toContainText('How to fix it: Add vfio_iommu_type1.allow_unsafe_interrupts=1 to the APPEND line');
-  await expect(page.getByTestId('preflight-vfio-pci')).toHaveAttribute('data-state', 'ok');
-  await expect(page.getByTestId('preflight-iommu-groups')).toHaveAttribute('data-state', 'ok');
-  await expect(page.getByTestId('preflight-dtc')).toHaveAttribute('data-state', 'ok');
-  await expect(page.getByTestId('preflight-summary')).toContainText('fail: not ready');
+  await expect(page.getByTestId('preflight-vfio-pci')).toHaveAttribute('data-severity', 'ok');
+  await expect(page.getByTestId('preflight-iommu-groups')).toHaveAttribute('data-severity', 'ok');
+  await expect(page.getByTestId('preflight-dtc')).toHaveAttribute('data-severity', 'ok');
+  await expect(page.getByTestId('preflight-summary')).toContainText('error: not ready');
   for (const item of await page.getByTestId('preflight-items').locator('> li').all()) {
-    await expect(item).toHaveAttribute('data-state', /^(ok|warn|fail)$/);
+    await expect(item).toHaveAttribute('data-severity', /^(ok|warning|error)$/);
     await expect(item).toContainText('Why it matters:');
   }
   await shot(page, 'preflight');

@@ -42,14 +42,14 @@ export function groupVerdict(snapshot: HostSnapshot, group: IommuGroup, ctx: Pla
   const found: Array<{ kind: VerdictKind; text: string }> = [];
 
   for (const r of hostCritical(scope, snapshot, ctx)) {
-    const device = snapshot.devices.find((d) => d.address === r.subjects[0]);
+    const device = snapshot.devices.find((d) => d.address === r.subject);
     const root = snapshot.mounts.find((m) => m.target === '/' && device?.blockDevices.some((b) => m.source.startsWith(`/dev/${b}`)));
     const text = root ? `host-critical: holds the root filesystem (${root.source})` : `host-critical: ${r.message}${r.fix ? ` ${r.fix}` : ''}`;
     found.push({ kind: 'host-critical', text });
   }
 
   for (const r of platformInGroup(scope, opts.controllers)) {
-    const name = r.subjects[0];
+    const name = r.subject;
     const driver = group.members.find((m) => m.name === name)?.driver;
     const label = r.overlay?.dtLabel;
     const fix = label ? `apply the device-tree overlay (${label})` : 'remove `iommus` from its device-tree node with an overlay';

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { scanHost } from '../host/scan';
 import { unpackFixture } from '../host/scan/fixtures';
 import { gatherPreflightFacts, parseMemlock } from './preflight-gather';
-import { preflightRules, preflightSummary, type PreflightFacts } from './preflight';
+import { worstSeverity } from '../../shared/finding';
+import { preflightRules, type PreflightFacts } from './preflight';
 
 const GiB = 1024 ** 3;
 const good: PreflightFacts = {
@@ -26,37 +27,37 @@ const good: PreflightFacts = {
 describe('preflight rules', () => {
   it('all ok on a ready Orin', () => {
     const items = preflightRules(good);
-    expect(items.map((i) => [i.id, i.state])).toEqual([
+    expect(items.map((i) => [i.code, i.severity])).toEqual([
       ['iommu-groups', 'ok'], ['vfio-pci', 'ok'], ['vfio-container', 'ok'], ['unsafe-interrupts', 'ok'], ['memlock', 'ok'], ['kvm', 'ok'], ['qemu', 'ok'], ['dtc', 'ok'],
     ]);
-    expect(items.every((i) => i.fix === null && i.why.length > 10)).toBe(true);
-    expect(preflightSummary(items)).toBe('ok');
+    expect(items.every((i) => i.fix === null && (i.why ?? "").length > 10)).toBe(true);
+    expect(worstSeverity(items)).toBe('ok');
   });
 
-  const cases: Array<[string, Partial<PreflightFacts>, string, 'warn' | 'fail', RegExp]> = [
-    ['no IOMMU groups', { iommuGroups: 0 }, 'iommu-groups', 'fail', /IOMMU enabled/],
-    ['vfio-pci missing', { vfioPciDriver: false }, 'vfio-pci', 'fail', /modprobe vfio-pci/],
-    ['no container node', { vfioContainerNode: false }, 'vfio-container', 'fail', /modprobe vfio/],
-    ['Orin with allow_unsafe_interrupts=N', { allowUnsafeInterrupts: false }, 'unsafe-interrupts', 'fail', /vfio_iommu_type1\.allow_unsafe_interrupts=1/],
-    ['another machine with N', { isOrin: false, allowUnsafeInterrupts: false }, 'unsafe-interrupts', 'warn', /allow_unsafe_interrupts=1/],
-    ['memlock 8 MiB for a 2 GiB guest', { memlockBytes: 8 * 1024 * 1024 }, 'memlock', 'fail', /LimitMEMLOCK/],
-    ['limits unreadable', { memlockBytes: undefined }, 'memlock', 'warn', /LimitMEMLOCK/],
-    ['no /dev/kvm', { kvm: 'missing' }, 'kvm', 'warn', /KVM/],
-    ['/dev/kvm not accessible', { kvm: 'no-access' }, 'kvm', 'warn', /kvm group/],
-    ['no qemu', { qemu: { binary: 'qemu-system-aarch64', version: null } }, 'qemu', 'fail', /apt-get install qemu-system-arm/],
-    ['no dtc', { dtcVersion: null }, 'dtc', 'warn', /device-tree-compiler/],
+  const cases: Array<[string, Partial<PreflightFacts>, string, 'warning' | 'error', RegExp]> = [
+    ['no IOMMU groups', { iommuGroups: 0 }, 'iommu-groups', 'error', /IOMMU enabled/],
+    ['vfio-pci missing', { vfioPciDriver: false }, 'vfio-pci', 'error', /modprobe vfio-pci/],
+    ['no container node', { vfioContainerNode: false }, 'vfio-container', 'error', /modprobe vfio/],
+    ['Orin with allow_unsafe_interrupts=N', { allowUnsafeInterrupts: false }, 'unsafe-interrupts', 'error', /vfio_iommu_type1\.allow_unsafe_interrupts=1/],
+    ['another machine with N', { isOrin: false, allowUnsafeInterrupts: false }, 'unsafe-interrupts', 'warning', /allow_unsafe_interrupts=1/],
+    ['memlock 8 MiB for a 2 GiB guest', { memlockBytes: 8 * 1024 * 1024 }, 'memlock', 'error', /LimitMEMLOCK/],
+    ['limits unreadable', { memlockBytes: undefined }, 'memlock', 'warning', /LimitMEMLOCK/],
+    ['no /dev/kvm', { kvm: 'missing' }, 'kvm', 'warning', /KVM/],
+    ['/dev/kvm not accessible', { kvm: 'no-access' }, 'kvm', 'warning', /kvm group/],
+    ['no qemu', { qemu: { binary: 'qemu-system-aarch64', version: null } }, 'qemu', 'error', /apt-get install qemu-system-arm/],
+    ['no dtc', { dtcVersion: null }, 'dtc', 'warning', /device-tree-compiler/],
   ];
   it.each(cases)('%s', (_name, change, id, state, fix) => {
     const items = preflightRules({ ...good, ...change });
-    const item = items.find((i) => i.id === id)!;
-    expect(item.state).toBe(state);
+    const item = items.find((i) => i.code === id)!;
+    expect(item.severity).toBe(state);
     expect(item.fix).toMatch(fix);
-    expect(items.filter((i) => i.id !== id).every((i) => i.state === 'ok')).toBe(true);
-    expect(preflightSummary(items)).toBe(state);
+    expect(items.filter((i) => i.code !== id).every((i) => i.severity === 'ok')).toBe(true);
+    expect(worstSeverity(items)).toBe(state);
   });
 
   it('root is not held back by the memlock limit', () => {
-    expect(preflightRules({ ...good, memlockBytes: 65536, privileged: true }).find((i) => i.id === 'memlock')!.state).toBe('ok');
+    expect(preflightRules({ ...good, memlockBytes: 65536, privileged: true }).find((i) => i.code === 'memlock')!.severity).toBe('ok');
   });
 });
 

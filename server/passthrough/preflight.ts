@@ -1,18 +1,8 @@
 // Pure preflight rules: facts in (gathered by preflight-gather.ts), one verdict per item out.
+// Each item is a Finding: code, severity ('ok' when it passed), subject (the facility), message (what was found),
+// why it matters, and the fix (null when there is nothing to do).
+import type { Finding } from '../../shared/finding';
 import type { HostMode } from '../host/types';
-
-export type PreflightState = 'ok' | 'warn' | 'fail';
-
-export interface PreflightItem {
-  id: string;
-  title: string;
-  state: PreflightState;
-  /** what was found */
-  detail: string;
-  why: string;
-  /** null when there is nothing to do */
-  fix: string | null;
-}
 
 export interface PreflightFacts {
   mode: HostMode;
@@ -36,41 +26,41 @@ export interface PreflightFacts {
 const MiB = 1024 * 1024;
 const fmt = (n: number) => (n >= 1024 * MiB ? `${(n / 1024 / MiB).toFixed(1)} GiB` : `${Math.round(n / MiB)} MiB`);
 
-export function preflightRules(f: PreflightFacts): PreflightItem[] {
-  const items: PreflightItem[] = [];
-  const add = (i: PreflightItem) => items.push(i);
+export function preflightRules(f: PreflightFacts): Finding[] {
+  const items: Finding[] = [];
+  const add = (i: Finding & { subject: string; why: string }) => items.push(i);
 
   add({
-    id: 'iommu-groups',
-    title: 'IOMMU groups',
-    state: f.iommuGroups > 0 ? 'ok' : 'fail',
-    detail: f.iommuGroups > 0 ? `${f.iommuGroups} group(s) in /sys/kernel/iommu_groups` : 'no IOMMU groups',
+    code: 'iommu-groups',
+    subject: 'IOMMU groups',
+    severity: f.iommuGroups > 0 ? 'ok' : 'error',
+    message: f.iommuGroups > 0 ? `${f.iommuGroups} group(s) in /sys/kernel/iommu_groups` : 'no IOMMU groups',
     why: 'vfio isolates devices by IOMMU group; without groups nothing can be passed through.',
     fix: f.iommuGroups > 0 ? null : 'Boot with the IOMMU enabled (the Orin\'s SMMU is on in the stock device tree; check `dmesg | grep -i smmu`).',
   });
   add({
-    id: 'vfio-pci',
-    title: 'vfio-pci driver',
-    state: f.vfioPciDriver ? 'ok' : 'fail',
-    detail: f.vfioPciDriver ? 'the vfio-pci driver is registered on the PCI bus' : 'vfio-pci is not loaded',
+    code: 'vfio-pci',
+    subject: 'vfio-pci driver',
+    severity: f.vfioPciDriver ? 'ok' : 'error',
+    message: f.vfioPciDriver ? 'the vfio-pci driver is registered on the PCI bus' : 'vfio-pci is not loaded',
     why: 'vfio-pci is the driver that holds a device for a guest.',
     fix: f.vfioPciDriver ? null : '`sudo modprobe vfio-pci` (JetPack 6 has it built in; on JetPack 5 add it to /etc/modules-load.d/).',
   });
   add({
-    id: 'vfio-container',
-    title: '/dev/vfio/vfio',
-    state: f.vfioContainerNode ? 'ok' : 'fail',
-    detail: f.vfioContainerNode ? 'present' : 'missing',
+    code: 'vfio-container',
+    subject: '/dev/vfio/vfio',
+    severity: f.vfioContainerNode ? 'ok' : 'error',
+    message: f.vfioContainerNode ? 'present' : 'missing',
     why: 'QEMU opens /dev/vfio/vfio (the container) before it can attach a group.',
     fix: f.vfioContainerNode ? null : 'Load vfio (`sudo modprobe vfio vfio_iommu_type1`).',
   });
 
   const unsafe = f.allowUnsafeInterrupts;
   add({
-    id: 'unsafe-interrupts',
-    title: 'allow_unsafe_interrupts',
-    state: unsafe === true ? 'ok' : f.isOrin ? 'fail' : 'warn',
-    detail: unsafe === null ? 'vfio_iommu_type1 parameter not found' : unsafe ? 'Y' : 'N',
+    code: 'unsafe-interrupts',
+    subject: 'allow_unsafe_interrupts',
+    severity: unsafe === true ? 'ok' : f.isOrin ? 'error' : 'warning',
+    message: unsafe === null ? 'vfio_iommu_type1 parameter not found' : unsafe ? 'Y' : 'N',
     why: f.isOrin
       ? 'The Orin\'s PCIe MSIs do not go through an ITS, so there is no interrupt remapping: with N the kernel refuses to attach the group ("No interrupt remapping support").'
       : 'Without interrupt remapping (e.g. GICv2) the kernel refuses to attach a group unless this is Y; with a GICv3 ITS it is not needed.',
@@ -80,42 +70,39 @@ export function preflightRules(f: PreflightFacts): PreflightItem[] {
   const limit = f.memlockBytes;
   const memOk = f.privileged || limit === null || (typeof limit === 'number' && limit >= f.guestRamBytes);
   add({
-    id: 'memlock',
-    title: 'Locked-memory limit (RLIMIT_MEMLOCK)',
-    state: limit === undefined && !f.privileged ? 'warn' : memOk ? 'ok' : 'fail',
-    detail:
+    code: 'memlock',
+    subject: 'Locked-memory limit (RLIMIT_MEMLOCK)',
+    severity: limit === undefined && !f.privileged ? 'warning' : memOk ? 'ok' : 'error',
+    message:
       limit === undefined ? 'could not read /proc/self/limits' : `${limit === null ? 'unlimited' : fmt(limit)}${f.privileged ? ' (running as root: CAP_IPC_LOCK)' : ''}; guest RAM ${fmt(f.guestRamBytes)}`,
     why: 'vfio pins all of the guest\'s RAM; QEMU fails to map it when the locked-memory limit is smaller.',
     fix: memOk ? null : `Raise it to at least the guest RAM: "LimitMEMLOCK=infinity" in the jetvm systemd unit, or a memlock line in /etc/security/limits.d/ for the user running jetvm.`,
   });
 
   add({
-    id: 'kvm',
-    title: '/dev/kvm',
-    state: f.kvm === 'usable' ? 'ok' : 'warn',
-    detail: f.kvm === 'usable' ? 'usable' : f.kvm === 'missing' ? 'missing' : 'present but not readable and writable by this user',
+    code: 'kvm',
+    subject: '/dev/kvm',
+    severity: f.kvm === 'usable' ? 'ok' : 'warning',
+    message: f.kvm === 'usable' ? 'usable' : f.kvm === 'missing' ? 'missing' : 'present but not readable and writable by this user',
     why: 'With KVM the guest runs at native speed; without it QEMU emulates the CPU (TCG), many times slower, and vfio devices still need a real host.',
     fix: f.kvm === 'usable' ? null : f.kvm === 'missing' ? 'Use a kernel with KVM (L4T has it) and boot at EL2.' : 'Add the user running jetvm to the kvm group.',
   });
   add({
-    id: 'qemu',
-    title: 'QEMU',
-    state: f.qemu.version ? 'ok' : 'fail',
-    detail: f.qemu.version ? `${f.qemu.binary}: ${f.qemu.version}` : `${f.qemu.binary} not found`,
+    code: 'qemu',
+    subject: 'QEMU',
+    severity: f.qemu.version ? 'ok' : 'error',
+    message: f.qemu.version ? `${f.qemu.binary}: ${f.qemu.version}` : `${f.qemu.binary} not found`,
     why: 'jetvm starts guests with qemu-system-aarch64.',
     fix: f.qemu.version ? null : '`sudo apt-get install qemu-system-arm` (or set JETVM_QEMU to its path).',
   });
   add({
-    id: 'dtc',
-    title: 'Device-tree compiler (dtc)',
-    state: f.dtcVersion ? 'ok' : 'warn',
-    detail: f.dtcVersion ?? 'not found',
+    code: 'dtc',
+    subject: 'Device-tree compiler (dtc)',
+    severity: f.dtcVersion ? 'ok' : 'warning',
+    message: f.dtcVersion ?? 'not found',
     why: 'jetvm compiles and checks the device-tree overlay with dtc before you install it.',
     fix: f.dtcVersion ? null : '`sudo apt-get install device-tree-compiler`.',
   });
   return items;
 }
 
-export function preflightSummary(items: PreflightItem[]): PreflightState {
-  return items.some((i) => i.state === 'fail') ? 'fail' : items.some((i) => i.state === 'warn') ? 'warn' : 'ok';
-}

@@ -8,36 +8,40 @@ import type { PlanContext, Refusal } from './types';
 export function badAddress(input: string): Refusal {
   return {
     code: 'bad-address',
+    severity: 'error',
     message: `${JSON.stringify(input)} is not a PCI address.`,
     fix: 'Give the address as DDDD:BB:DD.F, e.g. 0005:01:00.0.',
-    subjects: [input],
+    subject: input,
   };
 }
 
 export function unknownDevice(address: string): Refusal {
   return {
     code: 'unknown-device',
+    severity: 'error',
     message: `There is no PCI device ${address} on this host.`,
     fix: 'Re-scan and pick a device from the list; a card may need a reboot after it was plugged in.',
-    subjects: [address],
+    subject: address,
   };
 }
 
 export function targetIsBridge(d: PciDevice): Refusal {
   return {
     code: 'target-is-bridge',
+    severity: 'error',
     message: `${d.address} is a bridge (${d.class.subclassName ?? 'class ' + d.class.code}); bridges stay with the host on ${d.driver ?? 'their driver'}.`,
     fix: 'Pick the card below the bridge instead: the whole IOMMU group is passed, the bridge is left alone.',
-    subjects: [d.address],
+    subject: d.address,
   };
 }
 
 export function noIommuGroup(d: PciDevice): Refusal {
   return {
     code: 'no-iommu-group',
+    severity: 'error',
     message: `${d.address} is in no IOMMU group, and neither is the port above it: without an IOMMU the device cannot be isolated.`,
     fix: 'Boot with the IOMMU enabled (on a Jetson the SMMU is on in the stock device tree; check `dmesg | grep -i iommu`).',
-    subjects: [d.address],
+    subject: d.address,
   };
 }
 
@@ -49,11 +53,12 @@ export function platformInGroup(scope: GroupScope, controllers?: ControllerDef[]
     const who = c ? `the PCIe controller ${c.id} (${name})` : `the platform device ${name}`;
     return {
       code: 'platform-in-group',
+      severity: 'error',
       message: `IOMMU group ${scope.groupId} also holds ${who}. It cannot be given to vfio-pci, so the group can never be viable as it is.`,
       fix: label
         ? `Install the device-tree overlay that removes \`iommus\` from &${label}, then reboot: the root port and the card get a group of their own.`
         : `Remove the \`iommus\` property from this controller's device-tree node with an overlay (find its label with \`dtc -I fs /proc/device-tree\`), then reboot.`,
-      subjects: [name],
+      subject: name,
       overlay: { platformDevice: name, controller: c?.id ?? null, dtLabel: label },
     };
   });
@@ -66,9 +71,10 @@ export function inUseByVm(scope: GroupScope, ctx: PlanContext): Refusal[] {
     .filter((c) => c.held.length > 0)
     .map(({ vm, held }) => ({
       code: 'in-use-by-vm' as const,
+      severity: 'error',
       message: `The running VM "${vm}" uses ${held.join(', ')} from this group.`,
       fix: `Stop "${vm}" first.`,
-      subjects: held,
+      subject: held.join(', '),
     }));
 }
 
@@ -87,11 +93,12 @@ export function hostCritical(scope: GroupScope, snapshot: HostSnapshot, ctx: Pla
     if (mounts.length > 0) {
       out.push({
         code: 'host-critical-mount',
+        severity: 'error',
         message: `${d.address} holds ${mounts.map((m) => `${m.source} mounted on ${m.target}`).join(', ')}; the host would lose that filesystem.`,
         fix: mounts.some((m) => m.target === '/')
           ? 'This is the host\'s own root disk: it cannot be passed through.'
           : `Unmount ${mounts.map((m) => m.target).join(', ')} (and remove it from /etc/fstab) first.`,
-        subjects: [d.address],
+        subject: d.address,
       });
     }
     const nets = d.netInterfaces.filter((n) => routed.has(n) || dashboard.has(n));
@@ -99,9 +106,10 @@ export function hostCritical(scope: GroupScope, snapshot: HostSnapshot, ctx: Pla
       const why = nets.map((n) => `${n} (${[routed.has(n) && 'default route', dashboard.has(n) && 'this dashboard'].filter(Boolean).join(', ')})`);
       out.push({
         code: 'host-critical-network',
+        severity: 'error',
         message: `${d.address} carries ${why.join(', ')}; binding it would cut the host off the network.`,
         fix: 'Move the default route and the dashboard to another interface (e.g. the on-board Ethernet) first.',
-        subjects: [d.address],
+        subject: d.address,
       });
     }
   }
@@ -113,9 +121,10 @@ export function vfioPciMissing(snapshot: HostSnapshot): Refusal[] {
   return [
     {
       code: 'vfio-pci-missing',
+      severity: 'error',
       message: 'The vfio-pci driver is not loaded, so nothing can take the devices.',
       fix: 'Load it: `modprobe vfio-pci` (JetPack 6 has it built in; on JetPack 5 add vfio-pci to /etc/modules-load.d/).',
-      subjects: [],
+      subject: 'vfio-pci',
     },
   ];
 }

@@ -129,8 +129,8 @@ describe('passthrough service on the simulated Orin', () => {
 
   it('preflight on the simulated Orin flags allow_unsafe_interrupts', () => {
     const pf = svc.preflight(1024 ** 3);
-    expect(pf.items.find((i) => i.id === 'unsafe-interrupts')).toMatchObject({ state: 'fail' });
-    expect(pf.summary).toBe('fail');
+    expect(pf.items.find((i) => i.code === 'unsafe-interrupts')).toMatchObject({ severity: 'error' });
+    expect(pf.summary).toBe('error');
   });
 });
 

@@ -10,7 +10,8 @@ import { baseTreePatch, installSteps, normaliseLabels, overlaySource, UNSAFE_INT
 import { checkOverlay, type OverlayCheck } from './overlay-dtc';
 import { planPassthrough, planRelease } from './plan';
 import { gatherPreflightFacts } from './preflight-gather';
-import { preflightRules, preflightSummary } from './preflight';
+import { preflightRules } from './preflight';
+import { worstSeverity } from '../../shared/finding';
 import { renderShell } from './shell';
 import { forgetOriginals, loadOriginals, recordOriginals } from './store';
 import type { Plan, PlanContext, SysfsWrite, VmClaim } from './types';
@@ -144,6 +145,6 @@ export class PassthroughService {
 
   preflight(guestRamBytes: number) {
     const items = preflightRules(gatherPreflightFacts(this.deps.host.scan(), { mode: this.deps.host.mode, qemuBinary: this.deps.qemuBinary, guestRamBytes }));
-    return { summary: preflightSummary(items), items };
+    return { summary: worstSeverity(items), items };
   }
 }

@@ -1,5 +1,6 @@
 // Plans are plain data (JSON-serialisable): the UI shows the exact writes before the user confirms.
 import type { PciAddress } from '../host/types';
+import type { Finding } from '../../shared/finding';
 
 /** One write to a sysfs file, path relative to the sysfs root. */
 export interface SysfsWrite {
@@ -38,13 +39,13 @@ export interface OverlayHint {
   dtLabel: string | null;
 }
 
-export interface Refusal {
+/** A finding that stops a host change; always an error, always with a subject and (maybe null) fix. */
+export interface Refusal extends Finding {
   code: RefusalCode;
-  message: string;
-  /** how to make it possible, when there is a way */
+  severity: 'error';
+  /** the device (or platform device, or the devices a VM holds) the refusal is about */
+  subject: string;
   fix: string | null;
-  /** the devices (or platform devices) the refusal is about */
-  subjects: string[];
   overlay?: OverlayHint;
 }
 

@@ -11,30 +11,30 @@ import { passedEndpoints } from './devices';
 import { VmRepo } from './repo';
 import { JETSON_CAPS, X86_CAPS, vmDef } from './testing/fixtures';
 import { orinSnapshot } from './testing/orin-snapshot';
-import type { CheckResult } from './types';
+import type { Finding } from './types';
 import { asPciAddress } from '../../shared/pci-address';
 
 const real: CheckContext = { claims: new Map(), sim: false };
-const ids = (r: CheckResult[], severity?: string) => r.filter((x) => !severity || x.severity === severity).map((x) => x.id);
+const ids = (r: Finding[], severity?: string) => r.filter((x) => !severity || x.severity === severity).map((x) => x.code);
 
 describe('checkStart', () => {
   it('a bound GPU group on the Jetson: nothing blocks, the BAR fit is reported', () => {
     const r = checkStart(vmDef(), orinSnapshot(), JETSON_CAPS, real);
     expect(blocking(r)).toEqual([]);
-    expect(r.find((x) => x.id === 'bar-fit')?.message).toBe('BARs fit: 18 MiB of 751.9 MiB low window, 288 MiB of 512 GiB high window');
+    expect(r.find((x) => x.code === 'bar-fit')?.message).toBe('BARs fit: 18 MiB of 751.9 MiB low window, 288 MiB of 512 GiB high window');
   });
 
   it('audio function left on its host driver: the group is not viable, said in plain words', () => {
     const r = checkStart(vmDef({ devices: ['0005:01:00.0'] }), orinSnapshot({ audioDriver: 'snd_hda_intel' }), JETSON_CAPS, real);
     expect(blocking(r)).toHaveLength(1);
-    expect(blocking(r)[0]).toMatchObject({ id: 'not-on-vfio', device: '0005:01:00.1' });
+    expect(blocking(r)[0]).toMatchObject({ code: 'not-on-vfio', subject: '0005:01:00.1' });
     expect(blocking(r)[0].message).toMatch(/is on snd_hda_intel, not vfio-pci: QEMU would fail with "group 12 is not viable"/);
   });
 
   it('a group shared with the platform PCIe controller (no overlay) is never viable', () => {
     const r = checkStart(vmDef({ devices: ['0001:01:00.0'] }), orinSnapshot(), JETSON_CAPS, real);
     expect(ids(r, 'error')).toEqual(expect.arrayContaining(['group-platform', 'not-on-vfio', 'no-group-node']));
-    expect(r.find((x) => x.id === 'group-platform')?.message).toMatch(/14100000\.pcie.*overlay/);
+    expect(r.find((x) => x.code === 'group-platform')?.message).toMatch(/14100000\.pcie.*overlay/);
   });
 
   it('missing devices and bridges', () => {
@@ -51,7 +51,7 @@ describe('checkStart', () => {
     expect(ids(checkStart(vmDef(), orinSnapshot({ gpuBar1MiB: 1024 * 1024 }), JETSON_CAPS, real), 'error')).toEqual(['bar-high']);
     const off = checkStart(vmDef({ machineOptions: ['highmem=off'] }), orinSnapshot({ gpuBar1MiB: 1024 }), JETSON_CAPS, real);
     expect(ids(off, 'error')).toEqual(['bar-low']);
-    expect(off.find((x) => x.id === 'bar-low')?.message).toContain("need 1074 MiB of 32-bit/non-prefetchable PCIe space, more than the virt machine's 751.9 MiB low window (no high window");
+    expect(off.find((x) => x.code === 'bar-low')?.message).toContain("need 1074 MiB of 32-bit/non-prefetchable PCIe space, more than the virt machine's 751.9 MiB low window (no high window");
   });
 
   it('machine options this QEMU is too old for, or that KVM on the Orin cannot give, block the start', () => {
@@ -96,13 +96,13 @@ describe('checkStart', () => {
     expect(ids(checkStart(vmDef({ accel: 'kvm' }), orinSnapshot(), caps, real), 'error')).toEqual(['kvm-missing']);
     const auto = checkStart(vmDef(), orinSnapshot(), caps, real);
     expect(blocking(auto)).toEqual([]);
-    expect(auto.find((x) => x.id === 'tcg')?.message).toMatch(/TCG software emulation.*arm64 host/);
+    expect(auto.find((x) => x.code === 'tcg')?.message).toMatch(/TCG software emulation.*arm64 host/);
   });
 
   it('a device held by another running VM blocks; its own claim does not', () => {
     const claims = new Map([['0005:01:00.1', 'other']]);
     const r = checkStart(vmDef(), orinSnapshot(), JETSON_CAPS, { claims, sim: false });
-    expect(blocking(r)).toMatchObject([{ id: 'claimed', device: '0005:01:00.1' }]);
+    expect(blocking(r)).toMatchObject([{ code: 'claimed', subject: '0005:01:00.1' }]);
     expect(blocking(checkStart(vmDef({ name: 'other' }), orinSnapshot(), JETSON_CAPS, { claims, sim: false }))).toEqual([]);
   });
 

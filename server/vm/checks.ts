@@ -5,7 +5,7 @@ import { resolveAccel } from './argv';
 import { barFit, formatBytes, HIGH_WINDOW_BYTES, LOW_WINDOW_BYTES, MIN_IPA_BITS_FOR_HIGH_WINDOW } from './bar-fit';
 import { deviceLabel, passedEndpoints, type PassedFunction } from './devices';
 import { machineOptionUnsupported } from './machine-options';
-import type { CheckResult, QemuCaps, VmDefinition } from './types';
+import type { Finding, QemuCaps, VmDefinition } from './types';
 
 export interface CheckContext {
   /** device address → name of the running VM holding it */
@@ -16,22 +16,22 @@ export interface CheckContext {
 
 const MiB = 1024 * 1024;
 
-function groupChecks(fns: PassedFunction[], snapshot: HostSnapshot): CheckResult[] {
-  const out: CheckResult[] = [];
+function groupChecks(fns: PassedFunction[], snapshot: HostSnapshot): Finding[] {
+  const out: Finding[] = [];
   const seen = new Set<number>();
   for (const f of fns) {
     const d = f.device;
     if (!d) {
-      out.push({ id: 'device-missing', severity: 'error', device: f.address, message: `${f.address} is not on this host (removed, or the card is not seated)` });
+      out.push({ code: 'device-missing', severity: 'error', subject: f.address, message: `${f.address} is not on this host (removed, or the card is not seated)` });
       continue;
     }
     if (d.iommuGroup === null) {
-      out.push({ id: 'no-iommu-group', severity: 'error', device: f.address, message: `${deviceLabel(f)} has no IOMMU group: the IOMMU does not cover it, so it cannot be passed through` });
+      out.push({ code: 'no-iommu-group', severity: 'error', subject: f.address, message: `${deviceLabel(f)} has no IOMMU group: the IOMMU does not cover it, so it cannot be passed through` });
       continue;
     }
     if (d.driver !== 'vfio-pci') {
       out.push({
-        id: 'not-on-vfio', severity: 'error', device: f.address,
+        code: 'not-on-vfio', severity: 'error', subject: f.address,
         message: `${deviceLabel(f)} is on ${d.driver ?? 'no driver'}, not vfio-pci: QEMU would fail with "group ${d.iommuGroup} is not viable". Bind its IOMMU group to vfio-pci on the Passthrough page first`,
       });
     }
@@ -41,85 +41,85 @@ function groupChecks(fns: PassedFunction[], snapshot: HostSnapshot): CheckResult
     for (const m of group?.members ?? []) {
       if (m.kind === 'platform') {
         out.push({
-          id: 'group-platform', severity: 'error', device: f.address,
+          code: 'group-platform', severity: 'error', subject: f.address,
           message: `IOMMU group ${d.iommuGroup} also holds the PCIe controller ${m.name} (a platform device with no vfio driver), so it can never be viable. Apply the device-tree overlay from the Passthrough page and reboot`,
         });
       } else if (m.kind === 'other') {
-        out.push({ id: 'group-other', severity: 'warning', device: f.address, message: `IOMMU group ${d.iommuGroup} holds ${m.name}, which is not a PCI device; QEMU may refuse the group` });
+        out.push({ code: 'group-other', severity: 'warning', subject: f.address, message: `IOMMU group ${d.iommuGroup} holds ${m.name}, which is not a PCI device; QEMU may refuse the group` });
       }
     }
     if (!snapshot.vfio.groupNodes.includes(d.iommuGroup)) {
-      out.push({ id: 'no-group-node', severity: 'error', device: f.address, message: `/dev/vfio/${d.iommuGroup} does not exist: the group is not bound to vfio-pci yet` });
+      out.push({ code: 'no-group-node', severity: 'error', subject: f.address, message: `/dev/vfio/${d.iommuGroup} does not exist: the group is not bound to vfio-pci yet` });
     }
   }
   return out;
 }
 
-function barChecks(fns: PassedFunction[], vm: VmDefinition, caps: QemuCaps, accel: 'kvm' | 'tcg'): CheckResult[] {
-  const out: CheckResult[] = [];
+function barChecks(fns: PassedFunction[], vm: VmDefinition, caps: QemuCaps, accel: 'kvm' | 'tcg'): Finding[] {
+  const out: Finding[] = [];
   const highmemOff = vm.machineOptions.some((o) => o === 'highmem=off' || o === 'highmem-mmio=off');
   const ipaTooSmall = accel === 'kvm' && caps.hostIpaBits !== null && caps.hostIpaBits < MIN_IPA_BITS_FOR_HIGH_WINDOW;
   const fit = barFit(fns, !highmemOff && !ipaTooSmall);
   const wants64 = fns.some((f) => f.device?.bars.some((b) => b.is64 && b.prefetchable && b.size > 0));
   if (ipaTooSmall && wants64) {
-    out.push({ id: 'ipa-small', severity: 'warning', message: `the host's IPA size is ${caps.hostIpaBits} bits (< ${MIN_IPA_BITS_FOR_HIGH_WINDOW}): QEMU silently drops the 512 GiB high PCIe window, so 64-bit BARs must fit the low window` });
+    out.push({ code: 'ipa-small', severity: 'warning', message: `the host's IPA size is ${caps.hostIpaBits} bits (< ${MIN_IPA_BITS_FOR_HIGH_WINDOW}): QEMU silently drops the 512 GiB high PCIe window, so 64-bit BARs must fit the low window` });
   }
   if (accel === 'kvm' && caps.hostIpaBits === null && wants64) {
-    out.push({ id: 'ipa-unknown', severity: 'info', message: 'the host IPA size is unknown (dmesg "IPA Size Limit"); the high PCIe window needs ≥ 40 bits' });
+    out.push({ code: 'ipa-unknown', severity: 'info', message: 'the host IPA size is unknown (dmesg "IPA Size Limit"); the high PCIe window needs ≥ 40 bits' });
   }
   if (!fit.lowFits) {
     out.push({
-      id: 'bar-low', severity: 'error',
+      code: 'bar-low', severity: 'error',
       message: `the devices need ${formatBytes(fit.lowUsed)} of 32-bit/non-prefetchable PCIe space, more than the virt machine's ${formatBytes(LOW_WINDOW_BYTES)} low window${fit.highWindow ? '' : ' (no high window: highmem is off or the IPA is too small)'}`,
     });
   }
   if (!fit.highFits) {
-    out.push({ id: 'bar-high', severity: 'error', message: `the devices need ${formatBytes(fit.highUsed)} of 64-bit prefetchable space, more than the ${formatBytes(HIGH_WINDOW_BYTES)} high window (QEMU ≥ 10.0: highmem-mmio-size)` });
+    out.push({ code: 'bar-high', severity: 'error', message: `the devices need ${formatBytes(fit.highUsed)} of 64-bit prefetchable space, more than the ${formatBytes(HIGH_WINDOW_BYTES)} high window (QEMU ≥ 10.0: highmem-mmio-size)` });
   }
   if (fit.lowFits && fit.highFits && fns.length) {
-    out.push({ id: 'bar-fit', severity: 'info', message: `BARs fit: ${formatBytes(fit.lowUsed)} of ${formatBytes(LOW_WINDOW_BYTES)} low window, ${formatBytes(fit.highUsed)} of ${formatBytes(HIGH_WINDOW_BYTES)} high window` });
+    out.push({ code: 'bar-fit', severity: 'info', message: `BARs fit: ${formatBytes(fit.lowUsed)} of ${formatBytes(LOW_WINDOW_BYTES)} low window, ${formatBytes(fit.highUsed)} of ${formatBytes(HIGH_WINDOW_BYTES)} high window` });
   }
   return out;
 }
 
-function hostChecks(vm: VmDefinition, caps: QemuCaps, snapshot: HostSnapshot, fns: PassedFunction[], ctx: CheckContext): CheckResult[] {
-  const out: CheckResult[] = [];
+function hostChecks(vm: VmDefinition, caps: QemuCaps, snapshot: HostSnapshot, fns: PassedFunction[], ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
   const accel = resolveAccel(vm, caps);
-  if (!caps.version) out.push({ id: 'qemu-missing', severity: 'error', message: `QEMU (${caps.binary}) could not be run: install qemu-system-arm` });
+  if (!caps.version) out.push({ code: 'qemu-missing', severity: 'error', message: `QEMU (${caps.binary}) could not be run: install qemu-system-arm` });
   if (vm.accel === 'kvm' && !caps.kvmUsable) {
-    out.push({ id: 'kvm-missing', severity: 'error', message: `this VM asks for KVM, which is not usable here: ${caps.kvmReason ?? 'unknown reason'}. Set the accelerator to auto or tcg` });
+    out.push({ code: 'kvm-missing', severity: 'error', message: `this VM asks for KVM, which is not usable here: ${caps.kvmReason ?? 'unknown reason'}. Set the accelerator to auto or tcg` });
   } else if (accel === 'tcg') {
-    out.push({ id: 'tcg', severity: 'warning', message: `no KVM, running under TCG software emulation (slow)${caps.kvmReason ? `: ${caps.kvmReason}` : ''}` });
+    out.push({ code: 'tcg', severity: 'warning', message: `no KVM, running under TCG software emulation (slow)${caps.kvmReason ? `: ${caps.kvmReason}` : ''}` });
   }
   for (const opt of vm.machineOptions) {
     const why = machineOptionUnsupported(opt, { version: caps.version, accel, devices: vm.devices.length > 0 });
-    if (why) out.push({ id: 'machine-option', severity: 'error', message: `${why}: remove it from the VM` });
+    if (why) out.push({ code: 'machine-option', severity: 'error', message: `${why}: remove it from the VM` });
   }
   if (fns.length === 0) return out;
-  if (!snapshot.vfio.containerNode) out.push({ id: 'no-vfio-container', severity: 'error', message: '/dev/vfio/vfio does not exist: the vfio modules are not loaded' });
+  if (!snapshot.vfio.containerNode) out.push({ code: 'no-vfio-container', severity: 'error', message: '/dev/vfio/vfio does not exist: the vfio modules are not loaded' });
   if (snapshot.vfio.allowUnsafeInterrupts === false) {
-    out.push({ id: 'unsafe-interrupts', severity: 'warning', message: 'vfio_iommu_type1 allow_unsafe_interrupts is N: on the Orin (no interrupt remapping) QEMU cannot attach the group; set it to Y (vfio_iommu_type1.allow_unsafe_interrupts=1)' });
+    out.push({ code: 'unsafe-interrupts', severity: 'warning', message: 'vfio_iommu_type1 allow_unsafe_interrupts is N: on the Orin (no interrupt remapping) QEMU cannot attach the group; set it to Y (vfio_iommu_type1.allow_unsafe_interrupts=1)' });
   }
   const need = vm.memoryMiB * MiB;
   if (ctx.sim) {
-    out.push({ id: 'memlock', severity: 'info', message: `sim: the stand-ins pin no memory; on the Jetson RLIMIT_MEMLOCK must be at least ${vm.memoryMiB} MiB (vfio pins all guest RAM)` });
+    out.push({ code: 'memlock', severity: 'info', message: `sim: the stand-ins pin no memory; on the Jetson RLIMIT_MEMLOCK must be at least ${vm.memoryMiB} MiB (vfio pins all guest RAM)` });
   } else if (!caps.capIpcLock && caps.memlockBytes !== null && caps.memlockBytes < need) {
-    out.push({ id: 'memlock', severity: 'error', message: `RLIMIT_MEMLOCK is ${formatBytes(caps.memlockBytes)}, less than the guest's ${vm.memoryMiB} MiB: vfio pins all guest RAM. Raise it (LimitMEMLOCK= in the service, or limits.conf)` });
+    out.push({ code: 'memlock', severity: 'error', message: `RLIMIT_MEMLOCK is ${formatBytes(caps.memlockBytes)}, less than the guest's ${vm.memoryMiB} MiB: vfio pins all guest RAM. Raise it (LimitMEMLOCK= in the service, or limits.conf)` });
   }
   return out;
 }
 
-function claimChecks(fns: PassedFunction[], vm: VmDefinition, ctx: CheckContext): CheckResult[] {
+function claimChecks(fns: PassedFunction[], vm: VmDefinition, ctx: CheckContext): Finding[] {
   return fns
     .filter((f) => (ctx.claims.get(f.address) ?? vm.name) !== vm.name)
-    .map((f) => ({ id: 'claimed', severity: 'error' as const, device: f.address, message: `${deviceLabel(f)} is in use by the running VM "${ctx.claims.get(f.address)}"` }));
+    .map((f) => ({ code: 'claimed', severity: 'error' as const, subject: f.address, message: `${deviceLabel(f)} is in use by the running VM "${ctx.claims.get(f.address)}"` }));
 }
 
-export function checkStart(vm: VmDefinition, snapshot: HostSnapshot, caps: QemuCaps, ctx: CheckContext): CheckResult[] {
+export function checkStart(vm: VmDefinition, snapshot: HostSnapshot, caps: QemuCaps, ctx: CheckContext): Finding[] {
   const fns = passedEndpoints(vm.devices, snapshot);
   const named = vm.devices.filter((a) => snapshot.devices.find((d) => d.address === a)?.isBridge);
   return [
-    ...named.map((a) => ({ id: 'bridge', severity: 'error' as const, device: a, message: `${a} is a PCI bridge: bridges stay on the host (pass the endpoints behind it)` })),
+    ...named.map((a) => ({ code: 'bridge', severity: 'error' as const, subject: a, message: `${a} is a PCI bridge: bridges stay on the host (pass the endpoints behind it)` })),
     ...hostChecks(vm, caps, snapshot, fns, ctx),
     ...groupChecks(fns, snapshot),
     ...barChecks(fns, vm, caps, resolveAccel(vm, caps)),
@@ -127,6 +127,6 @@ export function checkStart(vm: VmDefinition, snapshot: HostSnapshot, caps: QemuC
   ];
 }
 
-export function blocking(results: CheckResult[]): CheckResult[] {
+export function blocking(results: Finding[]): Finding[] {
   return results.filter((r) => r.severity === 'error');
 }

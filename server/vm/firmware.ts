@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { optList } from './qemu-opts';
 import type { VmPaths } from './paths';
-import type { CheckResult, VmDefinition } from './types';
+import type { Finding, VmDefinition } from './types';
 
 /** Debian 12's qemu-efi-aarch64 */
 export const AAVMF_CODE = '/usr/share/AAVMF/AAVMF_CODE.fd';
@@ -26,11 +26,11 @@ export function ensureVarsStore(paths: VmPaths): void {
   fs.copyFileSync(AAVMF_VARS_TEMPLATE, paths.efiVars);
 }
 
-export function firmwareChecks(vm: VmDefinition): CheckResult[] {
+export function firmwareChecks(vm: VmDefinition): Finding[] {
   if (!isUefi(vm)) return [];
   return [AAVMF_CODE, AAVMF_VARS_TEMPLATE]
     .filter((f) => !fs.existsSync(f))
-    .map((f) => ({ id: 'no-uefi', severity: 'error' as const, message: `UEFI firmware ${f} is missing: apt-get install qemu-efi-aarch64` }));
+    .map((f) => ({ code: 'no-uefi', severity: 'error' as const, message: `UEFI firmware ${f} is missing: apt-get install qemu-efi-aarch64` }));
 }
 
 /**

@@ -5,17 +5,17 @@ import { writerConflicts } from './disks';
 import { ensureVarsStore, firmwareChecks, isUefi } from './firmware';
 import { networkChecks } from './network';
 import type { VmPaths } from './paths';
-import type { CheckResult, VmDefinition } from './types';
+import type { Finding, VmDefinition } from './types';
 
 /** `running`: the definitions of the other VMs running now. */
-export function guestChecks(vm: VmDefinition, running: VmDefinition[]): CheckResult[] {
+export function guestChecks(vm: VmDefinition, running: VmDefinition[]): Finding[] {
   const others = running.filter((r) => r.name !== vm.name);
   const ports = new Map<number, string>();
   for (const o of others) for (const f of o.network?.mode === 'user' ? o.network.forwards : []) ports.set(f.hostPort, o.name);
   return [
     ...firmwareChecks(vm),
     ...networkChecks(vm.network, ports),
-    ...writerConflicts(vm, others).map((message) => ({ id: 'image-in-use', severity: 'error' as const, message })),
+    ...writerConflicts(vm, others).map((message) => ({ code: 'image-in-use', severity: 'error' as const, message })),
   ];
 }
 

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
 import { optList } from './qemu-opts';
-import type { CheckResult, PortForward, VmNetwork } from './types';
+import type { Finding, PortForward, VmNetwork } from './types';
 
 export const MAC = /^52:54:00(:[0-9a-f]{2}){3}$/;
 const BRIDGE = /^[A-Za-z0-9_.-]{1,15}$/;
@@ -86,17 +86,17 @@ export interface NetworkHost {
 const HOST: NetworkHost = { sysClassNet: '/sys/class/net', bridgeConf: '/etc/qemu/bridge.conf' };
 
 /** Before a start: the bridge exists and QEMU may use it; forwarded host ports are not held by another running VM. */
-export function networkChecks(n: VmNetwork | undefined, otherForwards: ReadonlyMap<number, string>, host: NetworkHost = HOST): CheckResult[] {
+export function networkChecks(n: VmNetwork | undefined, otherForwards: ReadonlyMap<number, string>, host: NetworkHost = HOST): Finding[] {
   if (!n || n.mode === 'none') return [];
-  const out: CheckResult[] = [];
+  const out: Finding[] = [];
   if (n.mode === 'bridge' && n.bridge && !fs.existsSync(`${host.sysClassNet}/${n.bridge}/bridge`)) {
-    out.push({ id: 'no-bridge', severity: 'error', message: `there is no host bridge ${n.bridge}: create it (with the LAN interface in it) in the host's network configuration; jetvm does not touch the interface that carries its own traffic` });
+    out.push({ code: 'no-bridge', severity: 'error', message: `there is no host bridge ${n.bridge}: create it (with the LAN interface in it) in the host's network configuration; jetvm does not touch the interface that carries its own traffic` });
   } else if (n.mode === 'bridge' && n.bridge && !bridgeAllowed(n.bridge, host.bridgeConf)) {
-    out.push({ id: 'bridge-acl', severity: 'error', message: `QEMU's bridge helper may not use ${n.bridge}: add the line "allow ${n.bridge}" to ${host.bridgeConf}` });
+    out.push({ code: 'bridge-acl', severity: 'error', message: `QEMU's bridge helper may not use ${n.bridge}: add the line "allow ${n.bridge}" to ${host.bridgeConf}` });
   }
   for (const f of n.mode === 'user' ? n.forwards : []) {
     const holder = otherForwards.get(f.hostPort);
-    if (holder) out.push({ id: 'port-taken', severity: 'error', message: `host port ${f.hostPort} is already forwarded to the running VM "${holder}"` });
+    if (holder) out.push({ code: 'port-taken', severity: 'error', message: `host port ${f.hostPort} is already forwarded to the running VM "${holder}"` });
   }
   return out;
 }

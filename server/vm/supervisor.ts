@@ -18,7 +18,7 @@ import { isOurQemu, launchDaemon, pidAlive, processIdentity, readPidFile, waitFo
 import { VmConflictError, VmRepo } from './repo';
 import { fileIssues } from './schema';
 import { issueLine } from '../../shared/errors';
-import type { CheckResult, QemuCaps, StopPolicy, VmDefinition, VmState } from './types';
+import type { Finding, QemuCaps, StopPolicy, VmDefinition, VmState } from './types';
 import { WatchedQemu, type ExitKind } from './watch';
 
 import type { Actor } from '../db/audit';
@@ -74,7 +74,7 @@ export class VmLaunchError extends DomainError {
 export class StartRefusedError extends DomainError {
   readonly kind = 'refused';
   readonly code = 'start-refused';
-  constructor(readonly vm: string, readonly checks: CheckResult[]) {
+  constructor(readonly vm: string, readonly checks: Finding[]) {
     super(`VM "${vm}" was not started: ${blocking(checks).map((c) => c.message).join('; ')}`);
     this.name = 'StartRefusedError';
   }
@@ -113,9 +113,9 @@ export class Supervisor {
     return launchPlan(this.repo.require(name), snapshot, this.o.caps, this.paths(name), this.o.sim);
   }
 
-  checks(name: string, snapshot = this.o.scan()): CheckResult[] {
+  checks(name: string, snapshot = this.o.scan()): Finding[] {
     const vm = this.repo.require(name);
-    const files = fileIssues(vm).map((i) => ({ id: 'file', severity: 'error' as const, message: issueLine(i) }));
+    const files = fileIssues(vm).map((i) => ({ code: 'file', severity: 'error' as const, message: issueLine(i) }));
     const running = [...this.running.keys()].map((n) => this.repo.get(n)).filter((v): v is VmDefinition => v !== null);
     return [...files, ...guestChecks(vm, running), ...checkStart(vm, snapshot, this.o.caps, { claims: currentClaims(this.o.db), sim: this.o.sim })];
   }

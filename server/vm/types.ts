@@ -97,13 +97,7 @@ export interface QemuCaps {
   capIpcLock: boolean;
 }
 
-export type Severity = 'error' | 'warning' | 'info';
-
-export interface CheckResult {
-  id: string;
-  severity: Severity;
-  message: string;
-  device?: PciAddress;
-}
+/** What a start would check, as findings: code, severity, subject (the device, when one), message. */
+export type { Finding, Severity } from '../../shared/finding';
 
 export type VmState = 'stopped' | 'starting' | 'running' | 'paused' | 'stopping' | 'shutdown' | 'crashed';

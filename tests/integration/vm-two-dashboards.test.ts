@@ -164,7 +164,7 @@ describe('two dashboard processes on one data directory', () => {
     expect(entry!.detail.argv).toEqual(expect.arrayContaining(['-initrd', initrd, '-m', '64']));
 
     // nothing holds the GPU: the other dashboard's checks see no claim, and it can be given back to the host
-    expect((await b.ok('query', 'vms.checks', { name: 'demo' })).map((c: { id: string }) => c.id)).not.toContain('claimed');
+    expect((await b.ok('query', 'vms.checks', { name: 'demo' })).map((c: { code: string }) => c.code)).not.toContain('claimed');
     expect((await b.ok('mutate', 'passthrough.release', { address: GPU[0] })).ok).toBe(true);
     expect(GPU.map(sysfsDriver)).toEqual(['nouveau', 'snd_hda_intel']);
   });

@@ -2,13 +2,18 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '@/lib/trpc';
-import { PREFLIGHT_TONE, PreflightList } from '@/components/passthrough/preflight-list';
+import { FindingList, SEVERITY_TONE } from '@/components/ui/finding-list';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
 import { Loading, PageTitle } from '@/components/ui/page-state';
 
-const SUMMARY = { ok: 'ready to pass devices through', warn: 'works, with the warnings below', fail: 'not ready: fix the failed items first' } as const;
+const SUMMARY = {
+  ok: 'ready to pass devices through',
+  info: 'ready to pass devices through',
+  warning: 'works, with the warnings below',
+  error: 'not ready: fix the failed items first',
+} as const;
 
 export default function PreflightPage() {
   const trpc = useTRPC();
@@ -44,13 +49,13 @@ export default function PreflightPage() {
           <CardHeader
             title="Checks"
             aside={
-              <Badge tone={PREFLIGHT_TONE[preflight.data.summary]} testId="preflight-summary">
+              <Badge tone={SEVERITY_TONE[preflight.data.summary]} testId="preflight-summary">
                 {preflight.data.summary}: {SUMMARY[preflight.data.summary]}
               </Badge>
             }
           />
           <CardBody>
-            <PreflightList items={preflight.data.items} />
+            <FindingList findings={preflight.data.items} testIdPrefix="preflight" testId="preflight-items" titled />
           </CardBody>
         </Card>
       )}

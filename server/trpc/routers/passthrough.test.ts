@@ -60,6 +60,6 @@ describe('passthrough router', () => {
     expect((await as('admin').bootRemove({})).removal.removed).toHaveLength(2);
 
     const pf = await as('viewer').preflight();
-    expect(pf.items.map((i) => i.id)).toContain('unsafe-interrupts');
+    expect(pf.items.map((i) => i.code)).toContain('unsafe-interrupts');
   });
 });
