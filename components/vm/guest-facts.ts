@@ -1,5 +1,6 @@
 // The VM page's lines for the guest features: how it boots, its network, seed and autostart, in words.
 import type { AutostartOutcome } from '@/server/vm/autostart';
+import { listenAddress } from '@/server/vm/forward';
 import type { VmDefinition } from '@/server/vm/types';
 
 export function bootText(vm: VmDefinition): string {
@@ -11,7 +12,7 @@ export function networkText(vm: VmDefinition): string {
   const n = vm.network;
   if (!n || n.mode === 'none') return 'none';
   if (n.mode === 'bridge') return `bridge ${n.bridge}, MAC ${n.mac}`;
-  const fwd = n.forwards.map((f) => `127.0.0.1:${f.hostPort} → ${f.guestPort}/${f.proto}`);
+  const fwd = n.forwards.map((f) => `${listenAddress(f)}:${f.hostPort} → ${f.guestPort}/${f.proto}`);
   return `NAT (10.0.2.15), MAC ${n.mac}${fwd.length ? `; ${fwd.join(', ')}` : ''}`;
 }
 

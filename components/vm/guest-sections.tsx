@@ -14,7 +14,7 @@ export interface GuestDraft {
   netMode: 'none' | 'user' | 'bridge';
   bridge: string;
   mac: string;
-  forwards: Array<{ proto: 'tcp' | 'udp'; hostPort: string; guestPort: string }>;
+  forwards: Array<{ proto: 'tcp' | 'udp'; hostPort: string; guestPort: string; lan: boolean }>;
   ciOn: boolean;
   ciHostname: string;
   ciUser: string;
@@ -39,7 +39,7 @@ export function guestDraftOf(vm: VmDefinition): GuestDraft {
   return {
     firmware: vm.firmware ?? 'kernel', cdroms: [...(vm.cdroms ?? [])], boot: vm.boot ?? 'disk',
     netMode: vm.network?.mode ?? 'none', bridge: vm.network?.bridge ?? '', mac: vm.network?.mac ?? '',
-    forwards: (vm.network?.forwards ?? []).map((f) => ({ proto: f.proto, hostPort: String(f.hostPort), guestPort: String(f.guestPort) })),
+    forwards: (vm.network?.forwards ?? []).map((f) => ({ proto: f.proto, hostPort: String(f.hostPort), guestPort: String(f.guestPort), lan: Boolean(f.lan) })),
     ciOn: Boolean(ci), ciHostname: ci?.hostname ?? '', ciUser: ci?.user ?? 'jetvm', ciPassword: '', ciPasswordSet: Boolean(ci?.passwordHash),
     ciKeys: (ci?.sshKeys ?? []).join('\n'), ciUserData: ci?.userData ?? '',
     autoOn: vm.autostart?.enabled ?? false, autoOrder: String(vm.autostart?.order ?? 0), autoDelay: String(vm.autostart?.delaySeconds ?? 0),
@@ -57,7 +57,7 @@ export function guestFieldsOf(g: GuestDraft) {
       mode: g.netMode,
       bridge: g.netMode === 'bridge' ? g.bridge.trim() : null,
       mac: g.mac.trim() === '' ? null : g.mac.trim(),
-      forwards: g.netMode === 'user' ? g.forwards.map((f) => ({ proto: f.proto, hostPort: num(f.hostPort), guestPort: num(f.guestPort) })) : [],
+      forwards: g.netMode === 'user' ? g.forwards.map((f) => ({ proto: f.proto, hostPort: num(f.hostPort), guestPort: num(f.guestPort), lan: f.lan })) : [],
     },
     cloudInit: g.ciOn
       ? {
@@ -132,7 +132,7 @@ export function NetworkSection({ g, set, of }: Props) {
         </select>
       </Field>
       {g.netMode === 'user' && (
-        <Field label="Port forwards" list issues={[]} hint="host port on 127.0.0.1 → guest port">
+        <Field label="Port forwards" list issues={[]} hint="host port → guest port; on 127.0.0.1 only, unless opened to the LAN (anyone who reaches the board reaches that guest port)">
           <div className="space-y-1.5" data-testid="vm-forwards">
             {g.forwards.map((f, n) => (
               <div key={n} className="flex items-center gap-2 text-sm">
@@ -143,10 +143,14 @@ export function NetworkSection({ g, set, of }: Props) {
                 <input aria-label={`forward ${n + 1} host port`} inputMode="numeric" className={`${INPUT_BASE} w-24 border-slate-300`} value={f.hostPort} placeholder="2222" onChange={(e) => setFwd(n, { hostPort: e.target.value })} />
                 <span className="text-slate-400">→</span>
                 <input aria-label={`forward ${n + 1} guest port`} inputMode="numeric" className={`${INPUT_BASE} w-24 border-slate-300`} value={f.guestPort} placeholder="22" onChange={(e) => setFwd(n, { guestPort: e.target.value })} />
+                <label className="flex items-center gap-1 text-xs">
+                  <input type="checkbox" aria-label={`forward ${n + 1} from the LAN`} checked={f.lan} onChange={(e) => setFwd(n, { lan: e.target.checked })} />
+                  from the LAN
+                </label>
                 <button type="button" className={SMALL_BTN} onClick={() => set('forwards', g.forwards.filter((_, i) => i !== n))}>Remove</button>
               </div>
             ))}
-            <button type="button" className={SMALL_BTN} onClick={() => set('forwards', [...g.forwards, { proto: 'tcp', hostPort: '', guestPort: '' }])}>Add port forward</button>
+            <button type="button" className={SMALL_BTN} onClick={() => set('forwards', [...g.forwards, { proto: 'tcp', hostPort: '', guestPort: '', lan: false }])}>Add port forward</button>
           </div>
         </Field>
       )}

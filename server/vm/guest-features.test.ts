@@ -63,7 +63,15 @@ describe('argv and exports', () => {
     expect(a).toContain('scsi-cd,bus=scsi0.0,drive=cidata');
     expect(a).toContain('user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22');
     expect(a).toContain('virtio-net-pci,netdev=net0,mac=52:54:00:aa:bb:cc,romfile=');
-    expect(b.notes.join('\n')).toMatch(/forwards on 127\.0\.0\.1: host 2222 → guest 22\/tcp/);
+    expect(b.notes.join('\n')).toMatch(/forwards host 127\.0\.0\.1:2222 → guest 22\/tcp/);
+  });
+
+  it('a forward opened to the LAN listens on every host address, in the argv and the libvirt XML', () => {
+    const vm = { ...uefiVm, network: { ...nat, forwards: [{ proto: 'tcp' as const, hostPort: 2222, guestPort: 22, lan: true }] } };
+    expect(buildQemuArgv(vm, orinSnapshot(), X86_CAPS, paths).argv).toContain('user,id=net0,hostfwd=tcp:0.0.0.0:2222-:22');
+    const xml = toLibvirtXml(vm, orinSnapshot(), CAPS, paths);
+    expect(xml).toContain("<portForward proto='tcp' address='0.0.0.0'>");
+    validateXml(xml);
   });
 
   it('CD-ROM first for an installer; a bridge instead of NAT', () => {

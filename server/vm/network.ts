@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
+import { listenAddress } from './forward';
 import { optList } from './qemu-opts';
 import type { Finding, PortForward, VmNetwork } from './types';
 
@@ -16,7 +17,7 @@ export function macFor(vmName: string): string {
 }
 
 const portSchema = z.int().min(1).max(65535);
-export const forwardSchema = z.strictObject({ proto: z.enum(['tcp', 'udp']).default('tcp'), hostPort: portSchema, guestPort: portSchema });
+export const forwardSchema = z.strictObject({ proto: z.enum(['tcp', 'udp']).default('tcp'), hostPort: portSchema, guestPort: portSchema, lan: z.boolean().default(false) });
 
 export const networkSchema = z
   .strictObject({
@@ -39,7 +40,7 @@ export function withMac(n: NetworkInput, vmName: string): VmNetwork {
 }
 
 function hostfwd(f: PortForward): string {
-  return `${f.proto}:127.0.0.1:${f.hostPort}-:${f.guestPort}`;
+  return `${f.proto}:${listenAddress(f)}:${f.hostPort}-:${f.guestPort}`;
 }
 
 /** -netdev/-device arguments; romfile= keeps iPXE out, so UEFI does not try a network boot first. */
@@ -50,8 +51,8 @@ export function networkArgs(n: VmNetwork | undefined, notes: string[]): string[]
     notes.push(`network: bridged to the host bridge ${n.bridge} (MAC ${n.mac}); the LAN's DHCP server gives the address`);
     return ['-netdev', optList('bridge', [['id', 'net0'], ['br', n.bridge]]), '-device', device];
   }
-  const fwd = n.forwards.map((f) => `host ${f.hostPort} → guest ${f.guestPort}/${f.proto}`);
-  notes.push(`network: user-mode NAT, guest 10.0.2.15 (MAC ${n.mac})${fwd.length ? `; forwards on 127.0.0.1: ${fwd.join(', ')}` : ''}`);
+  const fwd = n.forwards.map((f) => `host ${listenAddress(f)}:${f.hostPort} → guest ${f.guestPort}/${f.proto}`);
+  notes.push(`network: user-mode NAT, guest 10.0.2.15 (MAC ${n.mac})${fwd.length ? `; forwards ${fwd.join(', ')}` : ''}`);
   const netdev = ['user', 'id=net0', ...n.forwards.map((f) => `hostfwd=${hostfwd(f)}`)].join(',');
   return ['-netdev', netdev, '-device', device];
 }
@@ -63,7 +64,7 @@ export function networkXml(n: VmNetwork | undefined): string[] {
   const head = n.mode === 'bridge' ? ["    <interface type='bridge'>", `      <source bridge='${n.bridge}'/>`] : ["    <interface type='user'>"];
   if (passt) head.push("      <backend type='passt'/>");
   const fwd = n.mode === 'user'
-    ? n.forwards.map((f) => `      <portForward proto='${f.proto}' address='127.0.0.1'>\n        <range start='${f.hostPort}' to='${f.guestPort}'/>\n      </portForward>`)
+    ? n.forwards.map((f) => `      <portForward proto='${f.proto}' address='${listenAddress(f)}'>\n        <range start='${f.hostPort}' to='${f.guestPort}'/>\n      </portForward>`)
     : [];
   return [...head, `      <mac address='${n.mac}'/>`, "      <model type='virtio'/>", ...fwd, '    </interface>'];
 }

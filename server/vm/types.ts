@@ -19,6 +19,8 @@ export interface PortForward {
   proto: 'tcp' | 'udp';
   hostPort: number;
   guestPort: number;
+  /** listen on every host address (reachable from the LAN), not only 127.0.0.1 */
+  lan?: boolean;
 }
 
 /** user: QEMU's user-mode NAT (guest 10.0.2.15, host ports forwarded); bridge: a tap on an existing host bridge */
