@@ -28,6 +28,7 @@ export async function runAutostart(o: { supervisor: Supervisor; db: Db; sleep?: 
   };
   for (const vm of autostartQueue(s.repo.list())) {
     if (vm.autostart!.delaySeconds) await sleep(vm.autostart!.delaySeconds * 1000);
+    if (s.detached) break; // the dashboard is shutting down
     if (!ENDED.has(s.status(vm.name).state)) {
       note(vm.name, 'running', 'already running (adopted after the restart)');
       continue;

@@ -220,7 +220,7 @@ describe('checks autostart obeys', () => {
     const kernel = path.join(tmp, 'Image');
     fs.writeFileSync(kernel, 'k');
     const mk = (name: string, order: number, enabled = true) =>
-      sup.repo.create({ name, kernel, memoryMiB: 256, vcpus: 1, devices: ['0009:01:00.0'], autostart: { enabled, order, delaySeconds: 0 } });
+      sup.repo.create({ name, kernel, memoryMiB: 256, vcpus: 1, devices: ['0009:01:00.0'], autostart: { enabled, order, delaySeconds: order } });
     mk('second', 2);
     mk('first', 1);
     mk('never', 0, false);
@@ -231,6 +231,11 @@ describe('checks autostart obeys', () => {
     const audit = listAudit(db).filter((e) => e.action === 'vm.autostart');
     expect(audit.map((e) => [e.target, e.result, e.actor])).toEqual([['second', 'refused', 'autostart'], ['first', 'refused', 'autostart']]);
     expect(sup.status('first').state).toBe('stopped');
+
+    // a dashboard shutting down (detachAll) during a delay starts nothing more
+    sup.autostartOutcomes.clear();
+    const late = await runAutostart({ supervisor: sup, db, sleep: async () => sup.detachAll() });
+    expect(late.size).toBe(0);
     db.close();
   });
 });

@@ -92,6 +92,8 @@ export class Supervisor {
   readonly repo: VmRepo;
   /** what autostart did with each VM at this dashboard start (autostart.ts) */
   readonly autostartOutcomes = new Map<string, AutostartOutcome>();
+  /** set by detachAll (dashboard shutdown): autostart starts nothing more */
+  detached = false;
   private readonly running = new Map<string, Entry>();
   private readonly ended = new Map<string, { state: VmState; at: string; error?: string }>();
   private readonly busy = new Set<string>();
@@ -314,6 +316,7 @@ export class Supervisor {
 
   /** Stop watching every QEMU, leaving them running (dashboard shutdown). */
   detachAll(): void {
+    this.detached = true;
     for (const e of this.running.values()) {
       e.watch.removeAllListeners('exit');
       e.watch.detach();
