@@ -1,16 +1,15 @@
 'use client';
 import { useState } from 'react';
 import { copyText } from '@/components/console/terminal';
+import { shellQuote } from '@/shared/shell-quote';
 
-const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
-const quote = (a: string) => (SAFE.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
 /** A QEMU argv as a copy-pasteable shell command, one option and its value per line. */
 export function formatArgv(argv: string[]): string {
   const lines: string[] = [];
   for (const arg of argv) {
-    if (lines.length === 0 || arg.startsWith('-')) lines.push(quote(arg));
-    else lines[lines.length - 1] += ` ${quote(arg)}`;
+    if (lines.length === 0 || arg.startsWith('-')) lines.push(shellQuote(arg));
+    else lines[lines.length - 1] += ` ${shellQuote(arg)}`;
   }
   return lines.join(' \\\n  ');
 }
@@ -24,7 +23,7 @@ export function ArgvBlock({ title, argv, notes, testId }: { title: string; argv:
         <h3 className="text-sm font-semibold text-slate-800">{title}</h3>
         <button
           className="rounded border border-slate-300 px-1.5 py-0.5 text-xs hover:bg-slate-100"
-          onClick={() => void copyText(argv.map(quote).join(' ')).then(() => setCopied(true))}
+          onClick={() => void copyText(argv.map(shellQuote).join(' ')).then(() => setCopied(true))}
         >
           {copied ? 'Copied' : 'Copy'}
         </button>

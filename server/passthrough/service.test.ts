@@ -65,7 +65,7 @@ describe('passthrough service on the simulated Orin', () => {
   it('applies the confirmed plan with progress, records the originals and audits the writes; release restores', async () => {
     await svc.simulateOverlayReboot(admin, ['pcie_c5_rp']);
     const plan = svc.plan(GPU);
-    expect(plan.script).toContain("echo 'vfio-pci' > '/sys/bus/pci/devices/0005:01:00.0/driver_override'");
+    expect(plan.script).toContain('echo vfio-pci > /sys/bus/pci/devices/0005:01:00.0/driver_override');
 
     const hub = new ProgressHub();
     const seen: ApplyEvent[] = [];

@@ -1,10 +1,7 @@
 // A plan's writes as a shell script: what the UI shows ("these are the exact writes") and what the
 // kernel-rig test replays inside a real kernel.
+import { shellQuote } from '../../shared/shell-quote';
 import type { SysfsWrite } from './types';
-
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** `echo` writes value + "\n", exactly what the host writer does (an empty value clears an override). */
 export function renderShell(writes: SysfsWrite[], root = '/'): string {

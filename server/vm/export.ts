@@ -7,7 +7,7 @@ import { cardsOf, isDisplay, passedEndpoints } from './devices';
 import { cdromXml, firmwareXml, isUefi } from './firmware';
 import { networkXml } from './network';
 import type { VmPaths } from './paths';
-import { shellQuote } from './qemu-opts';
+import { shellQuote } from '../../shared/shell-quote';
 import type { QemuCaps, VmDefinition } from './types';
 
 /** A POSIX sh script running argv; every word quoted, one option (with its value) per line. */

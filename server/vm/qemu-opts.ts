@@ -19,9 +19,3 @@ export function optList(head: string | null, pairs: Array<[string, string | numb
 export function idForAddress(prefix: string, address: string): string {
   return `${prefix}-${address.replaceAll(':', '-')}`;
 }
-
-/** POSIX shell single-quoting; plain words stay unquoted for readability. */
-export function shellQuote(arg: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
-  return `'${arg.replaceAll("'", `'\\''`)}'`;
-}
