@@ -1,15 +1,14 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import type { GroupView } from '@/server/overview/groups';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Mono } from '@/components/ui/facts';
 import { StateBadge } from '@/components/device/state-badge';
-import { ChangeButtons } from '@/components/passthrough/change-buttons';
 import { VerdictLine } from './verdict-line';
 
-/** `actions: false` leaves out the pass-through buttons (e.g. inside the pass-through dialog itself). */
-export function GroupCard({ group, actions = true }: { group: GroupView; actions?: boolean }) {
-  const endpoints = group.members.filter((m) => m.kind === 'pci' && !m.isBridge && m.state);
+/** `actions`: what can be done with the group (the pass-through buttons), shown under the verdict. */
+export function GroupCard({ group, actions }: { group: GroupView; actions?: ReactNode }) {
   return (
     <Card id={`group-${group.id}`} testId={`group-${group.id}`}>
       <CardHeader
@@ -19,11 +18,7 @@ export function GroupCard({ group, actions = true }: { group: GroupView; actions
       />
       <CardBody>
         <VerdictLine verdict={group.verdict} />
-        {actions && endpoints.length > 0 && (
-          <div className="flex flex-wrap gap-2">
-            <ChangeButtons address={endpoints[0].name} states={endpoints.map((m) => m.state!)} />
-          </div>
-        )}
+        {actions}
         <table className="w-full text-left text-sm">
           <thead className="text-xs text-slate-500">
             <tr>

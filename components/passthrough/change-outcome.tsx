@@ -11,7 +11,7 @@ function GroupNow({ id }: { id: number }) {
   const trpc = useTRPC();
   const groups = useQuery(trpc.host.groups.queryOptions());
   const group = groups.data?.groups.find((g) => g.id === id);
-  return group ? <GroupCard group={group} actions={false} /> : null;
+  return group ? <GroupCard group={group} /> : null;
 }
 
 export function ChangeOutcome({ outcome }: { outcome: ApplyOutcome }) {

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useTRPC } from '@/lib/trpc';
 import { GroupCard } from '@/components/groups/group-card';
+import { GroupChangeButtons } from './group-change-buttons';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Mono } from '@/components/ui/facts';
 import { Notice } from '@/components/ui/notice';
@@ -77,7 +78,7 @@ export function OverlayForDevice({ address }: { address: string }) {
           </p>
         </Notice>
       )}
-      {group && <GroupCard group={group} />}
+      {group && <GroupCard group={group} actions={<GroupChangeButtons group={group} />} />}
       {overlay.data && (
         <>
           <OverlayDetails overlay={overlay.data} />

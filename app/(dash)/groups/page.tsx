@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc';
 import { GroupCard } from '@/components/groups/group-card';
+import { GroupChangeButtons } from '@/components/passthrough/group-change-buttons';
 import { GrouplessList } from '@/components/groups/groupless-list';
 import { Notice } from '@/components/ui/notice';
 import { Loading, PageTitle } from '@/components/ui/page-state';
@@ -18,7 +19,7 @@ export default function GroupsPage() {
       {view.groups.length === 0 && <Notice tone="warn">No IOMMU groups: the IOMMU is off, or no device has been probed yet.</Notice>}
       <div className="grid gap-4 xl:grid-cols-2">
         {view.groups.map((g) => (
-          <GroupCard key={g.id} group={g} />
+          <GroupCard key={g.id} group={g} actions={<GroupChangeButtons group={g} />} />
         ))}
       </div>
       <GrouplessList devices={view.groupless} />

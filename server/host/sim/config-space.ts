@@ -1,6 +1,6 @@
 // A device's 4 KiB configuration space, consistent with its sysfs attributes, so that
 // `lspci -A linux-sysfs` decodes IDs, class, header type, BARs, bus numbers and the PCIe link.
-import type { SimBar, SimPciDevice } from './pci-device';
+import type { SimBar, SimPciDevice } from './pci-model';
 
 const SPEED_CODE: Record<string, number> = { '2.5': 1, '5.0': 2, '8.0': 3, '16.0': 4, '32.0': 5 };
 const PCIE_CAP = 0x40;
