@@ -86,10 +86,12 @@ major=$("$node" -p 'process.versions.node.split(".")[0]')
 [ "$major" -ge 20 ] || die "Node.js $("$node" --version) is too old: jetvm needs 20 or newer ($node)"
 echo "Node.js $("$node" --version) at $node"
 
-# --- build tools for the native modules (node-pty, better-sqlite3), QEMU, lspci, dtc
+# --- build tools for the native modules (node-pty, better-sqlite3), QEMU, lspci, dtc; UEFI firmware
+# (AAVMF) and genisoimage for guests that boot a distribution's image with a cloud-init seed
 if [ "$deps" -eq 1 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q build-essential python3 pkg-config \
-    qemu-system-arm qemu-utils pciutils device-tree-compiler ca-certificates
+    qemu-system-arm qemu-utils pciutils device-tree-compiler ca-certificates \
+    qemu-efi-aarch64 genisoimage openssl
 fi
 
 # --- the program: a fresh copy beside the old one, built, then swapped in (or the clone itself, --in-place)
