@@ -7,6 +7,8 @@ import superjson from 'superjson';
 import type { AppRouter } from '@/server/trpc/root';
 import { TRPCProvider, useTRPC } from '@/lib/trpc';
 import { errorDataOf } from '@/shared/errors';
+import { TRPC_MAX_BATCH } from '@/lib/limits';
+import type { ChangeEvent } from '@/server/events';
 
 function makeClients() {
   const queryClient = new QueryClient({
@@ -17,20 +19,29 @@ function makeClients() {
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url: '/api/trpc', transformer: superjson }),
-        false: httpBatchLink({ url: '/api/trpc', transformer: superjson }),
+        // the server refuses bigger batches (server/app.ts)
+        false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: TRPC_MAX_BATCH }),
       }),
     ],
   });
   return { queryClient, trpcClient };
 }
 
-/** Refetches whatever is on screen when the host, a VM or the audit log changes. */
+/** Refetches, of what is on screen, only what the change touches: a new audit row reloads the audit log, nothing else. */
 export function LiveUpdates() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   useSubscription(
     trpc.events.onChange.subscriptionOptions(undefined, {
-      onData: () => void queryClient.invalidateQueries(),
+      onData: (event: ChangeEvent) => {
+        const touched =
+          event.kind === 'audit'
+            ? [trpc.audit.pathKey()]
+            : event.kind === 'vm'
+              ? [trpc.vms.pathKey(), trpc.host.pathKey(), trpc.passthrough.pathKey()]
+              : [trpc.host.pathKey(), trpc.passthrough.pathKey(), trpc.power.pathKey(), trpc.vms.pathKey()];
+        for (const queryKey of touched) void queryClient.invalidateQueries({ queryKey });
+      },
     }),
   );
   return null;

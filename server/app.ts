@@ -17,6 +17,7 @@ import { loadTls } from './http/tls';
 import { createUpgradeHandler, type WsRoute } from './ws/upgrade';
 import { wsRoutes as defaultWsRoutes } from './ws/routes';
 import type { Services } from './services';
+import { TRPC_MAX_BATCH } from '../lib/limits';
 import { ConsoleService } from './console/service';
 import { serveConsoleLog } from './console/log-download';
 import { closeAllShells } from './shell/shell-session';
@@ -74,6 +75,7 @@ export async function startApp(
     createContext: contextFactory(services),
     basePath: '/api/trpc/',
     maxBodySize: 1024 * 1024,
+    maxBatchSize: TRPC_MAX_BATCH,
     onError: ({ error, path }) => {
       // a bug (or QEMU failing to start): logged with the original error's stack; the client only gets a plain message
       if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause instanceof Error ? error.cause : error, path }, 'tRPC procedure failed');

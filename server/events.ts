@@ -9,8 +9,29 @@ export type ChangeEvent =
 const bus = new EventEmitter();
 bus.setMaxListeners(0);
 
+/** Identical events within this window are sent once more at its end instead of once each. */
+export const COALESCE_MS = 500;
+const quiet = new Map<string, { repeated: ChangeEvent | null }>();
+
+/**
+ * Publishes a change to every open page. The first of a kind goes out at once; repeats of the same
+ * event during the next COALESCE_MS are folded into one (a flood of audited requests becomes one
+ * "audit changed" per window, not one refetch per row in every open tab).
+ */
 export function publishChange(event: ChangeEvent): void {
+  const key = JSON.stringify(event);
+  const window = quiet.get(key);
+  if (window) {
+    window.repeated = event;
+    return;
+  }
+  const entry: { repeated: ChangeEvent | null } = { repeated: null };
+  quiet.set(key, entry);
   bus.emit('change', event);
+  setTimeout(() => {
+    quiet.delete(key);
+    if (entry.repeated) publishChange(entry.repeated);
+  }, COALESCE_MS).unref();
 }
 
 /** Async iterator of changes, ended by the signal (used by tRPC subscriptions). */

@@ -27,8 +27,8 @@ describe('overlay source', () => {
 });
 
 describe('overlay checked with the real dtc and fdtoverlay', () => {
-  it('compiles, and applied to a tree it empties iommus on every labelled controller', () => {
-    const r = checkOverlay(overlaySource(['pcie_c1_rp', 'pcie_c5_rp']), ['pcie_c1_rp', 'pcie_c5_rp']);
+  it('compiles, and applied to a tree it empties iommus on every labelled controller', async () => {
+    const r = await checkOverlay(overlaySource(['pcie_c1_rp', 'pcie_c5_rp']), ['pcie_c1_rp', 'pcie_c5_rp']);
     expect(r.stderr).toBe('');
     expect(r.dtcVersion).toMatch(/^DTC \d/);
     expect(r.effectChecked).toBe(true);
@@ -36,29 +36,29 @@ describe('overlay checked with the real dtc and fdtoverlay', () => {
     expect(r.dtbo!.readUInt32BE(0)).toBe(0xd00dfeed);
   });
 
-  it("catches the seed's /delete-property/ form: it compiles but deletes nothing as an overlay", () => {
+  it("catches the seed's /delete-property/ form: it compiles but deletes nothing as an overlay", async () => {
     const seed = `/dts-v1/;\n/plugin/;\n${baseTreePatch(['pcie_c5_rp'])}`;
-    const r = checkOverlay(seed, ['pcie_c5_rp']);
+    const r = await checkOverlay(seed, ['pcie_c5_rp']);
     expect(r.dtbo).not.toBeNull();
     expect(r.ok).toBe(false);
     expect(r.notEmptied).toEqual(['pcie_c5_rp']);
     expect(r.stderr).toMatch(/leaves `iommus` set on &pcie_c5_rp/);
   });
 
-  it("reports dtc's own error text for a broken source", () => {
-    const r = checkOverlay('/dts-v1/;\n/plugin/;\n&pcie_c5_rp { iommus = <> };\n', ['pcie_c5_rp']);
+  it("reports dtc's own error text for a broken source", async () => {
+    const r = await checkOverlay('/dts-v1/;\n/plugin/;\n&pcie_c5_rp { iommus = <> };\n', ['pcie_c5_rp']);
     expect(r.ok).toBe(false);
     expect(r.stderr).toMatch(/syntax error/);
   });
 
-  it('reports a label the tree does not have', () => {
-    const r = checkOverlay(overlaySource(['pcie_c9_rp']).replace('&pcie_c9_rp', '&pcie_zz'), ['pcie_c9_rp']);
+  it('reports a label the tree does not have', async () => {
+    const r = await checkOverlay(overlaySource(['pcie_c9_rp']).replace('&pcie_c9_rp', '&pcie_zz'), ['pcie_c9_rp']);
     expect(r.ok).toBe(false);
     expect(r.stderr).toMatch(/fdtoverlay could not apply it/);
   });
 
-  it('says so when dtc is not installed', () => {
-    const r = checkOverlay(overlaySource(['pcie_c5_rp']), ['pcie_c5_rp'], { ...defaultTools, dtc: '/nonexistent/dtc' });
+  it('says so when dtc is not installed', async () => {
+    const r = await checkOverlay(overlaySource(['pcie_c5_rp']), ['pcie_c5_rp'], { ...defaultTools, dtc: '/nonexistent/dtc' });
     expect(r).toMatchObject({ ok: false, dtcPresent: false, dtbo: null });
   });
 });

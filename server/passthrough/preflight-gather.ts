@@ -1,11 +1,11 @@
 // Gathers preflight facts: the Host snapshot plus read-only checks of this machine's process
 // (limits, /dev/kvm, qemu, dtc). Never reads the host's /sys or /dev/vfio: that comes from the snapshot.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { HostMode, HostSnapshot } from '../host/types';
 import { isOrin } from '../host/boards';
 import { dtcVersion, defaultTools } from './overlay-dtc';
 import type { PreflightFacts } from './preflight';
+import { programVersion } from '../proc/run';
 
 export interface GatherOptions {
   mode: HostMode;
@@ -35,16 +35,12 @@ export function kvmState(kvmPath = '/dev/kvm'): PreflightFacts['kvm'] {
   }
 }
 
-export function qemuVersion(binary: string): string | null {
-  try {
-    const out = execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.split('\n')[0].replace(/^QEMU emulator version\s*/, '').trim() || null;
-  } catch {
-    return null;
-  }
+export async function qemuVersion(binary: string): Promise<string | null> {
+  return (await programVersion(binary))?.replace(/^QEMU emulator version\s*/, '').trim() || null;
 }
 
-export function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherOptions): PreflightFacts {
+export async function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherOptions): Promise<PreflightFacts> {
+  const [qemu, dtc] = await Promise.all([qemuVersion(opts.qemuBinary), dtcVersion({ ...defaultTools, dtc: opts.dtc ?? defaultTools.dtc })]);
   let limits: string | null = null;
   try {
     limits = fs.readFileSync(opts.procLimitsPath ?? '/proc/self/limits', 'utf8');
@@ -62,7 +58,7 @@ export function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherOptions
     privileged: typeof process.getuid === 'function' && process.getuid() === 0,
     guestRamBytes: opts.guestRamBytes,
     kvm: kvmState(opts.kvmPath),
-    qemu: { binary: opts.qemuBinary, version: qemuVersion(opts.qemuBinary) },
-    dtcVersion: dtcVersion({ ...defaultTools, dtc: opts.dtc ?? defaultTools.dtc }),
+    qemu: { binary: opts.qemuBinary, version: qemu },
+    dtcVersion: dtc,
   };
 }

@@ -69,16 +69,16 @@ describe('preflight facts', () => {
     expect(parseMemlock('Max cpu time unlimited unlimited seconds\n')).toBeUndefined();
   });
 
-  it('gathers from a scanned rig snapshot and this machine (read-only)', () => {
+  it('gathers from a scanned rig snapshot and this machine (read-only)', async () => {
     const root = unpackFixture('gpu');
     try {
       const limits = path.join(root, 'limits');
       fs.writeFileSync(limits, 'Max locked memory         65536                65536                bytes\n');
-      const facts = gatherPreflightFacts(scanHost(root), { mode: 'sim', qemuBinary: 'qemu-system-aarch64', guestRamBytes: GiB, procLimitsPath: limits, kvmPath: path.join(root, 'no-kvm') });
+      const facts = await gatherPreflightFacts(scanHost(root), { mode: 'sim', qemuBinary: 'qemu-system-aarch64', guestRamBytes: GiB, procLimitsPath: limits, kvmPath: path.join(root, 'no-kvm') });
       expect(facts).toMatchObject({ isOrin: false, iommuGroups: 3, vfioPciDriver: true, vfioContainerNode: true, allowUnsafeInterrupts: false, memlockBytes: 65536, kvm: 'missing' });
       expect(facts.qemu.version).toMatch(/^\d+\.\d+/);
       expect(facts.dtcVersion).toMatch(/DTC/);
-      const missing = gatherPreflightFacts(scanHost(root), { mode: 'sim', qemuBinary: path.join(os.tmpdir(), 'no-such-qemu'), guestRamBytes: GiB, dtc: '/nonexistent/dtc' });
+      const missing = await gatherPreflightFacts(scanHost(root), { mode: 'sim', qemuBinary: path.join(os.tmpdir(), 'no-such-qemu'), guestRamBytes: GiB, dtc: '/nonexistent/dtc' });
       expect(missing.qemu.version).toBeNull();
       expect(missing.dtcVersion).toBeNull();
       expect(missing.memlockBytes === null || typeof missing.memlockBytes === 'number').toBe(true);

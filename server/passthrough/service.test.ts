@@ -50,7 +50,7 @@ describe('passthrough service on the simulated Orin', () => {
 
     const labels = svc.overlayLabelsFor(GPU);
     expect(labels).toEqual(['pcie_c5_rp']);
-    const view = svc.overlay(labels);
+    const view = await svc.overlay(labels);
     expect(view.check).toMatchObject({ ok: true, effectChecked: true });
     expect(view.source).toContain('&pcie_c5_rp {');
 
@@ -127,8 +127,8 @@ describe('passthrough service on the simulated Orin', () => {
     expect(host.sim!.overlayLabels()).toEqual([]);
   });
 
-  it('preflight on the simulated Orin flags allow_unsafe_interrupts', () => {
-    const pf = svc.preflight(1024 ** 3);
+  it('preflight on the simulated Orin flags allow_unsafe_interrupts', async () => {
+    const pf = await svc.preflight(1024 ** 3);
     expect(pf.items.find((i) => i.code === 'unsafe-interrupts')).toMatchObject({ severity: 'error' });
     expect(pf.summary).toBe('error');
   });

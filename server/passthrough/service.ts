@@ -109,10 +109,10 @@ export class PassthroughService {
   }
 
   /** The overlay for these controller labels, checked with dtc when it is installed. */
-  overlay(labels: string[]): OverlayView {
+  async overlay(labels: string[]): Promise<OverlayView> {
     const list = normaliseLabels(labels);
     const source = overlaySource(list);
-    const { dtbo, ...check } = checkOverlay(source, list);
+    const { dtbo, ...check } = await checkOverlay(source, list);
     return { labels: list, source, baseTreePatch: baseTreePatch(list), installSteps: installSteps(list), kernelArgument: UNSAFE_INTERRUPTS_ARG, check: { ...check, dtboBytes: dtbo?.length ?? null } };
   }
 
@@ -134,7 +134,7 @@ export class PassthroughService {
     const running = this.deps.vmClaims().filter((c) => c.devices.length > 0);
     if (running.length) refuse(`Stop ${running.map((c) => `"${c.vm}"`).join(', ')} first: a reboot ends every VM.`);
     if (list.length) {
-      const check = checkOverlay(overlaySource(list), list);
+      const check = await checkOverlay(overlaySource(list), list);
       if (check.dtcPresent && !check.ok) refuse(`The overlay does not pass dtc: ${check.stderr}`);
     }
     await serialised(host, async () => host.sim!.reboot({ overlayLabels: list }));
@@ -143,8 +143,8 @@ export class PassthroughService {
     return { overlayLabels: host.sim!.overlayLabels() };
   }
 
-  preflight(guestRamBytes: number) {
-    const items = preflightRules(gatherPreflightFacts(this.deps.host.scan(), { mode: this.deps.host.mode, qemuBinary: this.deps.qemuBinary, guestRamBytes }));
+  async preflight(guestRamBytes: number) {
+    const items = preflightRules(await gatherPreflightFacts(this.deps.host.scan(), { mode: this.deps.host.mode, qemuBinary: this.deps.qemuBinary, guestRamBytes }));
     return { summary: worstSeverity(items), items };
   }
 }
