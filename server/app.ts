@@ -14,7 +14,9 @@ import { contextFactory } from './trpc/trpc';
 import { setSecurityHeaders } from './http/security-headers';
 import { refuseWithoutSession } from './http/page-gate';
 import { loadTls } from './http/tls';
-import { createUpgradeHandler, type WsRoute } from './ws/upgrade';
+import { startSessionSweep } from './auth/session-bound';
+import { createUpgradeHandler, refuseUpgrade, type WsRoute } from './ws/upgrade';
+import { isAllowedHost, MISDIRECTED } from './http/allowed-hosts';
 import { wsRoutes as defaultWsRoutes } from './ws/routes';
 import type { Services } from './services';
 import { TRPC_MAX_BATCH } from '../lib/limits';
@@ -62,6 +64,7 @@ export async function startApp(
     loginLimiter: new LoginLimiter(5, config.loginLockSeconds * 1000),
   };
   services.console.start();
+  const stopSweep = startSessionSweep(db);
   const vmService = await createVmService({ config, db, host, log });
   services.vms = vmService.supervisor;
   vmService.supervisor.setDevicePolicyHook(devicePolicyOnStop(services.passthrough.passthrough, host));
@@ -86,6 +89,10 @@ export async function startApp(
   if (tls) process.stdout.write(`jetvm: TLS certificate ${tls.source}\n  SHA-256 fingerprint: ${tls.fingerprint256}\n`);
   const handler: http.RequestListener = (req, res) => {
     setSecurityHeaders(res, { dev, secure: Boolean(tls) });
+    if (!isAllowedHost(req, config.allowedHosts)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      return res.end(MISDIRECTED);
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/api/trpc/')) {
       res.setHeader('Cache-Control', 'no-store');
@@ -99,16 +106,17 @@ export async function startApp(
 
   const nextUpgrade = dev && nextApp ? nextApp.getUpgradeHandler() : null;
   const wsRoutes = (opts.wsRoutes ?? defaultWsRoutes)(services);
-  server.on(
-    'upgrade',
-    createUpgradeHandler(db, wsRoutes, (req, socket: Duplex, head) => {
-      if (nextUpgrade && req.url?.startsWith('/_next/')) {
-        void nextUpgrade(req, socket, head);
-        return true;
-      }
-      return false;
-    }),
-  );
+  const upgrade = createUpgradeHandler(db, wsRoutes, (req, socket: Duplex, head) => {
+    if (nextUpgrade && req.url?.startsWith('/_next/')) {
+      void nextUpgrade(req, socket, head);
+      return true;
+    }
+    return false;
+  });
+  server.on('upgrade', (req, socket: Duplex, head: Buffer) => {
+    if (!isAllowedHost(req, config.allowedHosts)) return refuseUpgrade(socket, 421, MISDIRECTED.trim());
+    upgrade(req, socket, head);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -126,6 +134,7 @@ export async function startApp(
     url,
     wsRoutes,
     async close() {
+      stopSweep();
       await services.console.close();
       await closeAllShells();
       // guests keep running: the next start re-adopts them

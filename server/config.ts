@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import type { HostMode } from './host/types';
+import { parseAllowedHosts } from './http/allowed-hosts';
 
 /** Every environment variable jetvm reads, in one place (the README's configuration table mirrors this). */
 export interface Config {
@@ -19,6 +20,8 @@ export interface Config {
   /** JETVM_LOGIN_LOCK_SECONDS: how long a client is locked out after 5 failed logins in a row (doubling after that, up to 15 min) */
   loginLockSeconds: number;
   logLevel: string;
+  /** JETVM_ALLOWED_HOSTS: the Host names requests may carry (DNS rebinding defence), default this machine's names */
+  allowedHosts: string[];
 }
 
 const TEGRA234 = 'nvidia,tegra234';
@@ -68,5 +71,6 @@ export function loadConfig(env: Env = process.env): Config {
     qemuBinary: env.JETVM_QEMU || 'qemu-system-aarch64',
     loginLockSeconds: intEnv(env, 'JETVM_LOGIN_LOCK_SECONDS', 30, 1, 900),
     logLevel: env.LOG_LEVEL || 'info',
+    allowedHosts: parseAllowedHosts(env.JETVM_ALLOWED_HOSTS),
   };
 }

@@ -26,8 +26,11 @@ export function createSession(db: Db, userName: string, remote: string | null): 
   return { token, expiresAt };
 }
 
-/** The user a session cookie belongs to, or null when it is unknown, expired or idle too long. */
-export function userForSession(db: Db, token: string | undefined | null, now = Date.now()): User | null {
+/**
+ * The user a session cookie belongs to, or null when it is unknown, expired or idle too long.
+ * A request counts as activity (touch); a background check of an open connection does not.
+ */
+export function userForSession(db: Db, token: string | undefined | null, now = Date.now(), opts: { touch?: boolean } = {}): User | null {
   if (!token || token.length > 128) return null;
   const row = db
     .prepare(
@@ -41,7 +44,7 @@ export function userForSession(db: Db, token: string | undefined | null, now = D
     destroySession(db, token);
     return null;
   }
-  if (now - lastSeen >= TOUCH_EVERY_MS) {
+  if (opts.touch !== false && now - lastSeen >= TOUCH_EVERY_MS) {
     db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(new Date(now).toISOString(), sha256(token));
   }
   return { name: row.name, role: row.role };

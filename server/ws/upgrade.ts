@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isSameOrigin, requestInfo, type RequestInfo } from '../auth/request';
 import { userForSession } from '../auth/sessions';
+import { bindToSession } from '../auth/session-bound';
 import type { Role, User } from '../auth/users';
 import type { Db } from '../db';
 import { recordAudit } from '../db/audit';
@@ -31,15 +32,10 @@ export interface WsRoute {
 
 const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
-/** Open sockets by user, so logout, deletion, demotion and password resets end them too. */
-const openSockets = new Map<string, Set<{ ws: WebSocket; sessionToken: string | null }>>();
-
-/** Closes the user's WebSockets (all of them, or only those opened with one session). */
-export function closeUserSockets(userName: string, reason: string, sessionToken?: string): void {
-  for (const entry of openSockets.get(userName) ?? []) {
-    if (sessionToken === undefined || entry.sessionToken === sessionToken) entry.ws.close(4001, reason.slice(0, 120));
-  }
-}
+/** Close code for "your session ended" (logout, password change, expiry, …): the client shows it and does not reconnect. */
+export const SESSION_ENDED = 4001;
+// typing into a socket counts as activity for the session's idle timer, checked at most this often
+const ACTIVITY_EVERY_MS = 30_000;
 
 const REST_MAX = 128;
 function validRest(rest: string): boolean {
@@ -47,22 +43,25 @@ function validRest(rest: string): boolean {
   return rest.length <= REST_MAX && !/[/\\\x00-\x1f\x7f]/.test(rest) && rest !== '.' && !rest.includes('..');
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
+/** Answers an upgrade request with a plain HTTP error and closes the socket. */
+export function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
   socket.destroy();
 }
 
 function track(ws: WebSocket, route: WsRoute, ctx: WsContext, db: Db): void {
-  const entry = { ws, sessionToken: ctx.req.sessionToken };
-  const set = openSockets.get(ctx.user.name) ?? new Set();
-  set.add(entry);
-  openSockets.set(ctx.user.name, set);
+  const unbind = bindToSession({ user: ctx.user.name, sessionToken: ctx.req.sessionToken, close: (reason) => ws.close(SESSION_ENDED, reason) });
+  let checked = Date.now();
+  ws.on('message', () => {
+    if (Date.now() - checked < ACTIVITY_EVERY_MS) return;
+    checked = Date.now();
+    if (userForSession(db, ctx.req.sessionToken)?.name !== ctx.user.name) ws.close(SESSION_ENDED, 'your session ended: log in again');
+  });
   const action = route.audit?.(ctx) ?? null;
   const opened = Date.now();
   if (action) recordAudit(db, { actor: ctx.user.name, remote: ctx.req.remote, action, target: ctx.rest || null, result: 'ok' });
   ws.once('close', () => {
-    set.delete(entry);
-    if (set.size === 0) openSockets.delete(ctx.user.name);
+    unbind();
     if (action) {
       recordAudit(db, {
         actor: ctx.user.name,
@@ -86,23 +85,23 @@ export function createUpgradeHandler(db: Db, routes: WsRoute[], passThrough?: (r
     const route = routes.find((r) => url.pathname.startsWith(r.prefix));
     if (!route) {
       if (passThrough?.(req, socket, head)) return;
-      return refuse(socket, 404, 'Not Found');
+      return refuseUpgrade(socket, 404, 'Not Found');
     }
     const info = requestInfo(req);
-    if (!isSameOrigin(info)) return refuse(socket, 403, 'Forbidden: cross-origin WebSocket refused');
+    if (!isSameOrigin(info)) return refuseUpgrade(socket, 403, 'Forbidden: cross-origin WebSocket refused');
     const user = userForSession(db, info.sessionToken);
-    if (!user) return refuse(socket, 401, 'Unauthorized: log in first');
+    if (!user) return refuseUpgrade(socket, 401, 'Unauthorized: log in first');
     if (route.role === 'admin' && user.role !== 'admin') {
       recordAudit(db, { actor: user.name, remote: info.remote, action: 'ws.connect', target: url.pathname.slice(0, 200), detail: { reason: 'needs admin' }, result: 'refused' });
-      return refuse(socket, 403, 'Forbidden: this needs the admin role');
+      return refuseUpgrade(socket, 403, 'Forbidden: this needs the admin role');
     }
     let rest: string;
     try {
       rest = decodeURIComponent(url.pathname.slice(route.prefix.length));
     } catch {
-      return refuse(socket, 400, 'Bad Request: malformed path');
+      return refuseUpgrade(socket, 400, 'Bad Request: malformed path');
     }
-    if (!validRest(rest)) return refuse(socket, 400, 'Bad Request: malformed path');
+    if (!validRest(rest)) return refuseUpgrade(socket, 400, 'Bad Request: malformed path');
     const ctx: WsContext = { user, req: info, rest, url };
     wss.handleUpgrade(req, socket, head, (ws) => {
       track(ws, route, ctx, db);

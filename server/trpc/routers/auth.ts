@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
 import { clearedSessionCookie, createSession, destroySession, destroyUserSessions, pruneExpiredSessions, sessionCookie } from '../../auth/sessions';
 import { checkCredentials, passwordSchema, setPassword } from '../../auth/users';
-import { closeUserSockets } from '../../ws/upgrade';
+import { endUserConnections } from '../../auth/session-bound';
 import { publicProcedure, router, viewerProcedure } from '../trpc';
 
 export const authRouter = router({
@@ -41,7 +41,7 @@ export const authRouter = router({
   logout: viewerProcedure.mutation(({ ctx }) => {
     if (ctx.req.sessionToken) {
       destroySession(ctx.services.db, ctx.req.sessionToken);
-      closeUserSockets(ctx.user.name, 'logged out', ctx.req.sessionToken);
+      endUserConnections(ctx.user.name, 'logged out', { only: ctx.req.sessionToken });
     }
     ctx.setCookie(clearedSessionCookie(ctx.req.secure));
     recordAudit(ctx.services.db, { actor: ctx.user.name, remote: ctx.req.remote, action: 'logout', result: 'ok' });
@@ -59,6 +59,8 @@ export const authRouter = router({
       }
       setPassword(db, ctx.user.name, input.next);
       destroyUserSessions(db, ctx.user.name, ctx.req.sessionToken ?? undefined);
+      // a shell or live view someone else opened with the old password ends with its session
+      endUserConnections(ctx.user.name, 'the password was changed', { except: ctx.req.sessionToken });
       recordAudit(db, { actor: ctx.user.name, remote: ctx.req.remote, action: 'password.change', result: 'ok' });
       return true;
     }),

@@ -6,6 +6,7 @@ import { overlayLabelsSchema } from '../../passthrough/overlay';
 import { pciAddressSchema } from '../../../shared/pci-address';
 import { dtLabelSchema } from '../../passthrough/validate';
 import { actorOf, adminProcedure, router, viewerProcedure } from '../trpc';
+import { sessionSignal } from '../../auth/session-bound';
 
 const addressInput = z.object({ address: pciAddressSchema });
 const operationId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'an operation id is 8-64 letters, digits, "-" or "_"');
@@ -42,7 +43,7 @@ export const passthroughRouter = router({
 
   /** Every step of an apply/release as it happens (subscribe before calling the mutation with the same id). */
   progress: viewerProcedure.input(z.object({ operationId })).subscription(async function* ({ ctx, input, signal }) {
-    yield* ctx.services.passthrough.progress.watch(input.operationId, signal);
+    yield* ctx.services.passthrough.progress.watch(input.operationId, sessionSignal({ user: ctx.user.name, sessionToken: ctx.req.sessionToken }, signal));
   }),
 
   /** The device-tree overlay for these controller labels, checked with dtc, and how to install it. */

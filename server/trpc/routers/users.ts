@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
 import { destroyUserSessions } from '../../auth/sessions';
 import { createUser, deleteUser, listUsers, passwordSchema, roleSchema, setPassword, setRole, userNameSchema, UserRuleError } from '../../auth/users';
-import { closeUserSockets } from '../../ws/upgrade';
+import { endUserConnections } from '../../auth/session-bound';
 import { adminProcedure, router, type Context } from '../trpc';
 
 /** Runs a user change and audits it (ok or refused); a broken rule's UserRuleError reaches the caller as its kind's code. */
@@ -35,8 +35,8 @@ export const usersRouter = router({
   setRole: adminProcedure.input(z.object({ name: userNameSchema, role: roleSchema })).mutation(({ ctx, input }) =>
     audited(ctx, 'user.role', input.name, { role: input.role }, () => {
       const user = setRole(ctx.services.db, input.name, input.role);
-      // open consoles and shells were allowed under the old role
-      if (input.role !== 'admin') closeUserSockets(input.name, 'your role changed');
+      // open consoles, shells and live views were opened under the old role
+      endUserConnections(input.name, 'your role changed');
       return user;
     }),
   ),
@@ -46,7 +46,7 @@ export const usersRouter = router({
     audited(ctx, 'user.password-reset', input.name, {}, () => {
       setPassword(ctx.services.db, input.name, input.password);
       destroyUserSessions(ctx.services.db, input.name);
-      closeUserSockets(input.name, 'your password was reset');
+      endUserConnections(input.name, 'your password was reset');
       return true;
     }),
   ),
@@ -54,7 +54,7 @@ export const usersRouter = router({
   remove: adminProcedure.input(nameInput).mutation(({ ctx, input }) =>
     audited(ctx, 'user.delete', input.name, {}, () => {
       deleteUser(ctx.services.db, input.name, ctx.user.name);
-      closeUserSockets(input.name, 'your account was deleted');
+      endUserConnections(input.name, 'your account was deleted');
       return true;
     }),
   ),
