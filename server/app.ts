@@ -6,6 +6,7 @@ import next from 'next';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Config } from './config';
 import { openDb } from './db';
+import { startAuditRetention } from './db/audit';
 import { ensureAdmin } from './auth/users';
 import { openHost } from './host';
 import { log } from './log';
@@ -23,11 +24,12 @@ import { TRPC_MAX_BATCH } from '../lib/limits';
 import { ConsoleService } from './console/service';
 import { serveConsoleLog } from './console/log-download';
 import { closeAllShells } from './shell/shell-session';
+import { serveShellTranscript } from './shell/transcript';
 import { VmRepo } from './vm/repo';
 import { createVmService } from './vm/service';
 import { createPassthroughServices } from './passthrough/index';
 import { devicePolicyOnStop } from './passthrough/on-vm-stop';
-import { LoginLimiter } from './auth/rate-limit';
+import { accountLimiterFor, LoginLimiter } from './auth/rate-limit';
 
 export const projectDir = path.resolve(import.meta.dirname, '..');
 
@@ -62,9 +64,11 @@ export async function startApp(
     console: new ConsoleService(config.dataDir, { exists: (vm) => vmRepo.get(vm) !== null }),
     passthrough: createPassthroughServices({ config, db, host }),
     loginLimiter: new LoginLimiter(5, config.loginLockSeconds * 1000),
+    accountLimiter: accountLimiterFor(config.loginLockSeconds * 1000),
   };
   services.console.start();
   const stopSweep = startSessionSweep(db);
+  const stopRetention = startAuditRetention(db, config.auditRetention);
   const vmService = await createVmService({ config, db, host, log });
   services.vms = vmService.supervisor;
   vmService.supervisor.setDevicePolicyHook(devicePolicyOnStop(services.passthrough.passthrough, host));
@@ -100,6 +104,7 @@ export async function startApp(
     }
     if (refuseWithoutSession(req, res, { db, dev })) return;
     if (serveConsoleLog(services.console, db, req, res)) return;
+    if (serveShellTranscript(config.dataDir, db, req, res)) return;
     return nextHandler(req, res);
   };
   const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
@@ -135,6 +140,7 @@ export async function startApp(
     wsRoutes,
     async close() {
       stopSweep();
+      stopRetention();
       await services.console.close();
       await closeAllShells();
       // guests keep running: the next start re-adopts them

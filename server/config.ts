@@ -22,6 +22,10 @@ export interface Config {
   logLevel: string;
   /** JETVM_ALLOWED_HOSTS: the Host names requests may carry (DNS rebinding defence), default this machine's names */
   allowedHosts: string[];
+  /** JETVM_AUDIT_MAX_DAYS / JETVM_AUDIT_MAX_ROWS: how long and how much audit log is kept */
+  auditRetention: { maxAgeDays: number; maxRows: number };
+  /** JETVM_HOST_SHELL=1: serve the host shell (off by default); JETVM_HOST_SHELL_MAX shells at once */
+  hostShell: { enabled: boolean; max: number };
 }
 
 const TEGRA234 = 'nvidia,tegra234';
@@ -72,5 +76,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginLockSeconds: intEnv(env, 'JETVM_LOGIN_LOCK_SECONDS', 30, 1, 900),
     logLevel: env.LOG_LEVEL || 'info',
     allowedHosts: parseAllowedHosts(env.JETVM_ALLOWED_HOSTS),
+    hostShell: { enabled: env.JETVM_HOST_SHELL === '1', max: intEnv(env, 'JETVM_HOST_SHELL_MAX', 2, 1, 32) },
+    auditRetention: { maxAgeDays: intEnv(env, 'JETVM_AUDIT_MAX_DAYS', 365, 1, 36_500), maxRows: intEnv(env, 'JETVM_AUDIT_MAX_ROWS', 100_000, 100, 100_000_000) },
   };
 }

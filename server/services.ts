@@ -19,4 +19,6 @@ export interface Services {
   passthrough: PassthroughServices;
   /** failed logins per client address (server/auth/rate-limit.ts) */
   loginLimiter: LoginLimiter;
+  /** failed logins per account name, from any address */
+  accountLimiter: LoginLimiter;
 }

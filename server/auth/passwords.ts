@@ -13,17 +13,16 @@ export function hashPassword(password: string): string {
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+/** Asynchronous (libuv's thread pool): a login's tens of ms of scrypt never stall other requests. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, saltB64, keyB64] = parts;
   const expected = Buffer.from(keyB64, 'base64');
-  const key = crypto.scryptSync(password.normalize('NFKC'), Buffer.from(saltB64, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: MAXMEM,
-  });
+  const options = { N: Number(n), r: Number(r), p: Number(p), maxmem: MAXMEM };
+  const key = await new Promise<Buffer>((resolve, reject) =>
+    crypto.scrypt(password.normalize('NFKC'), Buffer.from(saltB64, 'base64'), expected.length, options, (err, k) => (err ? reject(err) : resolve(k))),
+  );
   return crypto.timingSafeEqual(key, expected);
 }
 

@@ -31,3 +31,32 @@ export class LoginLimiter {
     this.state.delete(key);
   }
 }
+
+/**
+ * The two limits on password attempts (logins, the host shell's re-check), both in Services:
+ * per client address (loginLimiter) and per account name whatever client they come from
+ * (accountLimiter: more free failures and a shorter ceiling, so an attacker can slow an account's
+ * logins down but not lock its owner out for long).
+ */
+export interface LoginLimiters {
+  loginLimiter: LoginLimiter;
+  accountLimiter: LoginLimiter;
+}
+
+/** The per-account limiter: 10 free failures, then the lock window doubling up to 5 min. */
+export const accountLimiterFor = (lockMs: number): LoginLimiter => new LoginLimiter(10, lockMs, 5 * 60_000);
+
+/** How long an attempt from this client for this account must wait, in ms; 0 when it may try. */
+export function loginWait(l: LoginLimiters, client: string, account: string): number {
+  return Math.max(l.loginLimiter.retryAfter(client), l.accountLimiter.retryAfter(account.toLowerCase()));
+}
+
+export function loginFailed(l: LoginLimiters, client: string, account: string): void {
+  l.loginLimiter.fail(client);
+  l.accountLimiter.fail(account.toLowerCase());
+}
+
+export function loginSucceeded(l: LoginLimiters, client: string, account: string): void {
+  l.loginLimiter.succeed(client);
+  l.accountLimiter.succeed(account.toLowerCase());
+}

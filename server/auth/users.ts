@@ -69,16 +69,16 @@ export function createUser(db: Db, name: string, password: string, role: Role): 
   return { name, role };
 }
 
-export function checkCredentials(db: Db, name: string, password: string): User | null {
+export async function checkCredentials(db: Db, name: string, password: string): Promise<User | null> {
   const row = db.prepare('SELECT name, role, password_hash FROM users WHERE name = ?').get(name) as
     | (User & { password_hash: string })
     | undefined;
   if (!row) {
     // spend the same time as a real check so user names cannot be probed by timing
-    verifyPassword(password, dummyHash());
+    await verifyPassword(password, dummyHash());
     return null;
   }
-  return verifyPassword(password, row.password_hash) ? { name: row.name, role: row.role } : null;
+  return (await verifyPassword(password, row.password_hash)) ? { name: row.name, role: row.role } : null;
 }
 
 export function setPassword(db: Db, name: string, password: string): void {

@@ -56,7 +56,9 @@ export const CLOSE = {
   shellExited: 4010,
   /** the dashboard is shutting down */
   shuttingDown: 1001,
+  /** refused by a rule (the host shell's password ticket, its limit): the reason says which */
+  policy: 1008,
 } as const;
 
 /** Close codes after which reconnecting by itself would not help. */
-export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE.notFound, CLOSE.shellExited, 4001, 1008]);
+export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE.notFound, CLOSE.shellExited, 4001, CLOSE.policy]);

@@ -1,16 +1,53 @@
+import type { Db } from '../db';
+import { recordAudit } from '../db/audit';
 import type { WsRoute } from '../ws/upgrade';
 import { CLOSE } from '../console/protocol';
-import { runShell, type ShellOptions } from './shell-session';
+import { openShellCount, runShell, type ShellOptions } from './shell-session';
+import { redeemShellTicket } from './tickets';
+import { createTranscript } from './transcript';
 
-/** /ws/shell: a shell on the dashboard's host, administrators only; the upgrade handler audits start and end. */
-export function shellRoute(opts: ShellOptions = {}): WsRoute {
+export interface ShellRouteOptions extends ShellOptions {
+  db: Db;
+  dataDir: string;
+  /** JETVM_HOST_SHELL_MAX: shells open at once, across all admins */
+  maxShells: number;
+}
+
+/**
+ * /ws/shell?ticket=…: a shell on the dashboard's host, administrators only, served only with
+ * JETVM_HOST_SHELL=1 (server/ws/routes.ts). The ticket comes from shell.unlock, which asks for the
+ * password again. Each session is audited with a link to its transcript.
+ */
+export function shellRoute(opts: ShellRouteOptions): WsRoute {
   return {
     prefix: '/ws/shell',
     role: 'admin',
-    audit: () => 'shell.session',
     handle(ws, ctx) {
       if (ctx.rest !== '') return ws.close(CLOSE.notFound, 'not found: the host shell is at /ws/shell');
-      runShell(ws, opts);
+      const who = { actor: ctx.user.name, remote: ctx.req.remote, action: 'shell.session' };
+      const refuse = (reason: string) => {
+        recordAudit(opts.db, { ...who, result: 'refused', detail: { reason } });
+        ws.close(CLOSE.policy, reason);
+      };
+      if (!redeemShellTicket(ctx.url.searchParams.get('ticket'), ctx.user.name, ctx.req.sessionToken)) {
+        return refuse('the host shell asks for your password again: unlock it first');
+      }
+      if (openShellCount() >= opts.maxShells) return refuse(`${opts.maxShells} host shell(s) are open already (JETVM_HOST_SHELL_MAX)`);
+      const transcript = createTranscript(opts.dataDir);
+      const opened = Date.now();
+      recordAudit(opts.db, { ...who, result: 'ok', detail: { transcript: transcript.id } });
+      let bytes = 0;
+      runShell(ws, {
+        ...opts,
+        onOutput: (chunk) => {
+          bytes += chunk.length;
+          if (!transcript.stream.writableEnded) transcript.stream.write(chunk);
+        },
+      });
+      ws.once('close', () => {
+        transcript.stream.end();
+        recordAudit(opts.db, { ...who, action: 'shell.session.end', result: 'ok', detail: { transcript: transcript.id, seconds: Math.round((Date.now() - opened) / 1000), bytes } });
+      });
     },
   };
 }

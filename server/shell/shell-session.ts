@@ -10,10 +10,14 @@ export interface ShellOptions {
   command?: string[];
   /** the pty is paused while this much output waits in the WebSocket, default 1 MiB */
   queueLimitBytes?: number;
+  /** every byte the shell writes, as it is sent (the transcript) */
+  onOutput?: (chunk: Buffer) => void;
 }
 
 /** Open shell sockets, so a dashboard shutdown can end them (an open upgraded socket keeps the HTTP server from closing). */
 const openShells = new Set<WebSocket>();
+
+export const openShellCount = (): number => openShells.size;
 
 /** Ends every host shell (server shutdown); resolves once their sockets have closed. */
 export async function closeAllShells(reason = 'the dashboard is shutting down'): Promise<void> {
@@ -54,8 +58,10 @@ export function runShell(ws: WebSocket, opts: ShellOptions = {}): pty.IPty {
 
   // output: paused while the browser is behind, so a `cat /dev/urandom` cannot fill memory
   term.onData((data: string | Buffer) => {
+    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+    opts.onOutput?.(chunk);
     if (ws.readyState !== ws.OPEN) return;
-    ws.send(typeof data === 'string' ? Buffer.from(data) : data, { binary: true }, () => {
+    ws.send(chunk, { binary: true }, () => {
       if (paused && ws.bufferedAmount < limit / 2) {
         paused = false;
         term.resume();

@@ -7,6 +7,7 @@ import { hostRouter } from './routers/host';
 import { passthroughRouter } from './routers/passthrough';
 import { powerRouter } from './routers/power';
 import { vmsRouter } from './routers/vms';
+import { shellRouter } from './routers/shell';
 
 export const appRouter = router({
   auth: authRouter,
@@ -17,6 +18,7 @@ export const appRouter = router({
   passthrough: passthroughRouter,
   power: powerRouter,
   vms: vmsRouter,
+  shell: shellRouter,
 });
 
 export type AppRouter = typeof appRouter;

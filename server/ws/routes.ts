@@ -9,7 +9,11 @@ import type { WsRoute } from './upgrade';
  * is covered by the Origin/session/role tests without anyone writing a new test.
  */
 export function buildWsRoutes(services: Services): WsRoute[] {
-  return [consoleRoute(services.console, services.db), shellRoute()];
+  const { config, db } = services;
+  return [
+    consoleRoute(services.console, db),
+    ...(config.hostShell.enabled ? [shellRoute({ db, dataDir: config.dataDir, maxShells: config.hostShell.max })] : []),
+  ];
 }
 
 export const wsRoutes = buildWsRoutes;

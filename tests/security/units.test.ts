@@ -24,22 +24,22 @@ afterEach(() => {
 const userNames = (db: Db) => db.prepare('SELECT name || ? || role FROM users ORDER BY name').pluck().all(':');
 
 describe('first start', () => {
-  it('creates admin from the configured password, keeps only a scrypt hash, and never again', () => {
+  it('creates admin from the configured password, keeps only a scrypt hash, and never again', async () => {
     const db = freshDb();
     expect(ensureAdmin(db, 'configured-secret')).toEqual({ name: 'admin', generatedPassword: null });
     const stored = db.prepare("SELECT password_hash FROM users WHERE name = 'admin'").pluck().get() as string;
     expect(stored).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(stored).not.toContain('configured-secret');
-    expect(checkCredentials(db, 'admin', 'configured-secret')).toEqual({ name: 'admin', role: 'admin' });
+    expect(await checkCredentials(db, 'admin', 'configured-secret')).toEqual({ name: 'admin', role: 'admin' });
     expect(ensureAdmin(db, 'other')).toBeNull();
-    expect(checkCredentials(db, 'admin', 'other')).toBeNull();
+    expect(await checkCredentials(db, 'admin', 'other')).toBeNull();
   });
 
-  it('generates a password when none is configured and returns it once', () => {
+  it('generates a password when none is configured and returns it once', async () => {
     const db = freshDb();
     const made = ensureAdmin(db, null);
     expect(made?.generatedPassword).toMatch(/^[A-Za-z0-9_-]{20}$/);
-    expect(checkCredentials(db, 'admin', made!.generatedPassword!)).not.toBeNull();
+    expect(await checkCredentials(db, 'admin', made!.generatedPassword!)).not.toBeNull();
   });
 });
 

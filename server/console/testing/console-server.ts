@@ -8,6 +8,7 @@ import type { HubOptions } from '../hub';
 import { consoleRoute } from '../route';
 import { ConsoleService } from '../service';
 import { shellRoute } from '../../shell/route';
+import { issueShellTicket } from '../../shell/tickets';
 
 /**
  * The console's WebSocket route (and optionally the shell's) on a plain HTTP server, with the real upgrade checks (Origin,
@@ -18,6 +19,8 @@ export interface ConsoleServer {
   url: string;
   wsUrl(vm: string): string;
   shellUrl: string;
+  /** the shell's URL with a fresh ticket for the admin (as shell.unlock gives after the password) */
+  shellTicketUrl(): string;
   cookie(role: Role): string;
   db: Db;
   service: ConsoleService;
@@ -35,7 +38,7 @@ export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptio
   const service = new ConsoleService(dataDir, { exists: (vm) => known.has(vm), hub: opts.hub });
   service.start();
   const server = http.createServer((_req, res) => res.writeHead(404).end());
-  server.on('upgrade', createUpgradeHandler(db, [consoleRoute(service, db), ...(opts.shell ? [shellRoute()] : [])]));
+  server.on('upgrade', createUpgradeHandler(db, [consoleRoute(service, db), ...(opts.shell ? [shellRoute({ db, dataDir, maxShells: 2 })] : [])]));
   // upgraded sockets are no longer the HTTP server's: tracked here so close() ends them
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => {
@@ -48,6 +51,7 @@ export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptio
     url: `http://127.0.0.1:${port}`,
     wsUrl: (vm) => `ws://127.0.0.1:${port}/ws/console/${encodeURIComponent(vm)}`,
     shellUrl: `ws://127.0.0.1:${port}/ws/shell`,
+    shellTicketUrl: () => `ws://127.0.0.1:${port}/ws/shell?ticket=${issueShellTicket('admin', cookies.admin.split('=')[1]!)}`,
     cookie: (role) => cookies[role],
     db,
     service,

@@ -8,7 +8,7 @@ import { loadConfig } from '../../config';
 import { openDb } from '../../db';
 import { openSimHost } from '../../host';
 import { createPassthroughServices } from '../../passthrough/index';
-import { LoginLimiter } from '../../auth/rate-limit';
+import { accountLimiterFor, LoginLimiter } from '../../auth/rate-limit';
 import type { Role } from '../../auth/users';
 import type { Services } from '../../services';
 import type { Context } from '../trpc';
@@ -27,7 +27,7 @@ export function useSimServices(card: string, extend?: (base: Services) => Promis
     const config = loadConfig({ JETVM_DATA_DIR: dir, JETVM_HOST: 'sim', JETVM_SIM_CARD: card });
     const db = openDb(dir);
     const host = openSimHost(dir, card);
-    services = { config, db, host, passthrough: createPassthroughServices({ config, db, host }), loginLimiter: new LoginLimiter() } as Services;
+    services = { config, db, host, passthrough: createPassthroughServices({ config, db, host }), loginLimiter: new LoginLimiter(), accountLimiter: accountLimiterFor(30_000) } as Services;
     if (extend) Object.assign(services, await extend(services));
   });
   afterAll(async () => {
