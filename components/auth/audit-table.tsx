@@ -13,6 +13,12 @@ function detailText(detail: unknown): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
+/** A host shell session's transcript (kept like a console log), linked from its audit rows. */
+function transcriptId(detail: unknown): string | null {
+  const id = (detail as { transcript?: unknown } | null)?.transcript;
+  return typeof id === 'string' && /^[0-9a-f]{32}$/.test(id) ? id : null;
+}
+
 /** Newest first, 50 at a time; refetched live when an entry is added (LiveUpdates). */
 export function AuditTable() {
   const trpc = useTRPC();
@@ -46,7 +52,14 @@ export function AuditTable() {
               <td className="py-1 pr-3">
                 <Badge tone={RESULT_TONE[r.result] ?? 'neutral'}>{r.result}</Badge>
               </td>
-              <td className="py-1 font-mono text-xs break-all text-slate-600">{detailText(r.detail)}</td>
+              <td className="py-1 font-mono text-xs break-all text-slate-600">
+                {detailText(r.detail)}
+                {transcriptId(r.detail) && (
+                  <a className="ml-2 text-sky-700 underline" href={`/api/shell/transcripts/${transcriptId(r.detail)}`} download>
+                    transcript
+                  </a>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
