@@ -3,7 +3,6 @@
 // refused by the server in plain words, nothing created), then edit, clone, delete the clone; viewers
 // see no definition buttons.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { openDb } from '../server/db';
@@ -33,12 +32,13 @@ test.describe.serial('VM definitions in the UI', () => {
     const db = openDb(server.dataDir);
     createUser(db, 'watcher', 'watcher-password', 'viewer');
     db.close();
-    disk = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-e2e-disk-')), 'data.raw');
+    // VM files come only from the image directories: <data dir>/images by default
+    fs.mkdirSync(path.join(server.dataDir, 'images'), { recursive: true });
+    disk = path.join(server.dataDir, 'images', 'data.raw');
     fs.writeFileSync(disk, Buffer.alloc(1024 * 1024));
   });
   test.afterAll(async () => {
     await server?.stop();
-    if (disk) fs.rmSync(path.dirname(disk), { recursive: true, force: true });
   });
 
   test('the demo VM: checks say why it cannot start yet; shell script and libvirt XML download', async ({ page }) => {

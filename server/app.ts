@@ -56,7 +56,7 @@ export async function startApp(
     process.stdout.write(`\n  jetvm: created user "admin" with password: ${admin.generatedPassword}\n  (shown once; change it on the account page)\n\n`);
   }
   const host = openHost(config);
-  const vmRepo = new VmRepo(db);
+  const vmRepo = new VmRepo(db, config.imageDirs);
   const services: Services = {
     config,
     db,

@@ -3,6 +3,8 @@ import path from 'node:path';
 import fs from 'node:fs';
 import type { HostMode } from './host/types';
 import { parseAllowedHosts } from './http/allowed-hosts';
+import { parseImageDirs } from './vm/image-dirs';
+import { guestPaths } from './vm/guest';
 
 /** Every environment variable jetvm reads, in one place (the README's configuration table mirrors this). */
 export interface Config {
@@ -26,6 +28,8 @@ export interface Config {
   auditRetention: { maxAgeDays: number; maxRows: number };
   /** JETVM_HOST_SHELL=1: serve the host shell (off by default); JETVM_HOST_SHELL_MAX shells at once */
   hostShell: { enabled: boolean; max: number };
+  /** JETVM_IMAGE_DIRS: where VM kernels, initrds and disks may come from */
+  imageDirs: string[];
 }
 
 const TEGRA234 = 'nvidia,tegra234';
@@ -62,10 +66,11 @@ export function defaultDataDir(env: Env = process.env): string {
 }
 
 export function loadConfig(env: Env = process.env): Config {
+  const dataDir = defaultDataDir(env);
   return {
     host: env.HOST || '0.0.0.0',
     port: intEnv(env, 'PORT', 3000, 1, 65535),
-    dataDir: defaultDataDir(env),
+    dataDir,
     hostMode: detectHostMode(env),
     simCard: (env.JETVM_SIM_CARD || 't600').toLowerCase(),
     adminPassword: env.JETVM_ADMIN_PASSWORD || null,
@@ -76,6 +81,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginLockSeconds: intEnv(env, 'JETVM_LOGIN_LOCK_SECONDS', 30, 1, 900),
     logLevel: env.LOG_LEVEL || 'info',
     allowedHosts: parseAllowedHosts(env.JETVM_ALLOWED_HOSTS),
+    imageDirs: parseImageDirs(env.JETVM_IMAGE_DIRS, [path.join(dataDir, 'images'), guestPaths(env as NodeJS.ProcessEnv).dir]),
     hostShell: { enabled: env.JETVM_HOST_SHELL === '1', max: intEnv(env, 'JETVM_HOST_SHELL_MAX', 2, 1, 32) },
     auditRetention: { maxAgeDays: intEnv(env, 'JETVM_AUDIT_MAX_DAYS', 365, 1, 36_500), maxRows: intEnv(env, 'JETVM_AUDIT_MAX_ROWS', 100_000, 100, 100_000_000) },
   };

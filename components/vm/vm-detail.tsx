@@ -60,7 +60,7 @@ export function VmDetail({ name }: { name: string }) {
                 ['Boot', bootText(vm)],
                 vm.firmware !== 'uefi' && ['Kernel', <Mono key="k">{vm.kernel}</Mono>],
                 vm.firmware !== 'uefi' && ['Initrd', vm.initrd ? <Mono key="i">{vm.initrd}</Mono> : 'none'],
-                ['Disks', vm.disks.length ? <MonoList key="di" items={vm.disks.map((d) => `${d.path} (${d.format})`)} /> : 'none'],
+                ['Disks', vm.disks.length ? <MonoList key="di" items={vm.disks.map((d) => `${d.path} (${d.format}${d.readOnly ? ', read-only' : ''})`)} /> : 'none'],
                 Boolean(vm.cdroms?.length) && ['CD-ROMs', <MonoList key="cd" items={vm.cdroms ?? []} />],
                 vm.firmware !== 'uefi' && ['Command line', <Mono key="c">{vm.cmdline || '(none)'}</Mono>],
                 ['Network', <span key="n" data-testid="vm-network-fact">{networkText(vm)}</span>],

@@ -13,7 +13,7 @@ interface Draft {
   name: string;
   kernel: string;
   initrd: string;
-  disks: Array<{ path: string; format: DiskFormat }>;
+  disks: Array<{ path: string; format: DiskFormat; readOnly?: boolean }>;
   memoryMiB: string;
   vcpus: string;
   cmdline: string;
@@ -44,7 +44,7 @@ function fieldsOf(d: Draft) {
   return {
     kernel: d.kernel.trim(),
     initrd: d.initrd.trim() === '' ? null : d.initrd.trim(),
-    disks: d.disks.map((x) => ({ path: x.path.trim(), format: x.format })),
+    disks: d.disks.map((x) => ({ path: x.path.trim(), format: x.format, ...(x.readOnly ? { readOnly: true } : {}) })),
     memoryMiB: num(d.memoryMiB),
     vcpus: num(d.vcpus),
     cmdline: d.cmdline,
@@ -133,7 +133,7 @@ export function VmForm({ vm, onDone, onCancel }: { vm?: VmDefinition; onDone: (v
 
       <BootSection g={g} set={setGuest} of={of} />
 
-      <Field label="Disk images" list issues={of('disks')} hint="raw or qcow2 files; each becomes a virtio disk, in this order">
+      <Field label="Disk images" list issues={of('disks')} hint="raw or qcow2 files from the image directories (JETVM_IMAGE_DIRS); each becomes a virtio disk, in this order">
         <div className="space-y-1.5" data-testid="vm-disks">
           <ImageChoices />
           {d.disks.length === 0 && <p className="text-sm text-slate-500">{uefi ? 'No disks yet: add one (a cloud image, an overlay from the Images list) or a CD-ROM.' : 'No disks: the guest runs from its initrd.'}</p>}
@@ -157,6 +157,15 @@ export function VmForm({ vm, onDone, onCancel }: { vm?: VmDefinition; onDone: (v
                 <option value="raw">raw</option>
                 <option value="qcow2">qcow2</option>
               </select>
+              <label className="flex items-center gap-1 text-xs text-slate-600">
+                <input
+                  type="checkbox"
+                  aria-label={`disk ${n + 1} read-only`}
+                  checked={Boolean(disk.readOnly)}
+                  onChange={(e) => set('disks', d.disks.map((x, i) => (i === n ? { ...x, readOnly: e.target.checked } : x)))}
+                />
+                read-only
+              </label>
               <button type="button" className={SMALL_BTN} onClick={() => set('disks', d.disks.filter((_, i) => i !== n))}>
                 Remove
               </button>

@@ -135,7 +135,7 @@ describe('device claims', () => {
     const b = openDb(dir);
     const kernel = path.join(dir, 'Image');
     fs.writeFileSync(kernel, 'k');
-    const repo = new VmRepo(a);
+    const repo = new VmRepo(a, [dir]);
     for (const name of ['one', 'two']) repo.create({ name, kernel, memoryMiB: 256, vcpus: 1 });
     expect(claimDevices(a, 'one', ['0005:01:00.0', '0005:01:00.1'])).toEqual([]);
     expect(claimDevices(b, 'two', ['0004:01:00.0', '0005:01:00.1'])).toEqual([{ address: '0005:01:00.1', vm: 'one' }]);

@@ -9,6 +9,7 @@ import { freePort } from '../free-port';
 import { listAudit } from '../db/audit';
 import { runAutostart } from './autostart';
 import { DEMO_EFI_VM, ensureDemoEfiVm } from './demo-efi';
+import { imageDir } from './disks';
 import { vmPaths } from './paths';
 import type { Supervisor } from './supervisor';
 import { guestHttpAnswer, makeHarness, waitForText, type Harness } from './testing/harness';
@@ -33,7 +34,7 @@ const answer = (timeoutMs: number) => guestHttpAnswer(port, timeoutMs);
 
 beforeAll(async () => {
   h = makeHarness();
-  const demo = await ensureDemoEfiVm(h.db, h.dataDir, h.guest);
+  const demo = await ensureDemoEfiVm(h.db, h.dataDir, h.guest, [imageDir(h.dataDir)]);
   expect(demo.vm, demo.message).not.toBeNull();
   port = demo.vm!.network!.forwards[0].hostPort;
   sshPort = await freePort();

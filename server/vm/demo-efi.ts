@@ -25,8 +25,8 @@ export function demoEfiDisk(dataDir: string, guest: GuestPaths): string {
 }
 
 /** On first start (once the demo guest is built): creates "demo-efi"; never touches an existing one. */
-export async function ensureDemoEfiVm(db: Db, dataDir: string, guest: GuestPaths): Promise<{ vm: VmDefinition | null; message: string }> {
-  const repo = new VmRepo(db);
+export async function ensureDemoEfiVm(db: Db, dataDir: string, guest: GuestPaths, imageDirs: readonly string[]): Promise<{ vm: VmDefinition | null; message: string }> {
+  const repo = new VmRepo(db, imageDirs);
   const existing = repo.get(DEMO_EFI_VM);
   if (existing) return { vm: existing, message: 'the UEFI demo VM exists' };
   if (!fs.existsSync(guest.efiDisk)) return { vm: null, message: `UEFI demo disk not built (npm run guest:build): ${guest.efiDisk}` };

@@ -80,6 +80,7 @@ export function toLibvirtXml(vm: VmDefinition, snapshot: HostSnapshot, caps: Qem
     out.push(`      <driver name='qemu' type='${d.format}'/>`);
     out.push(`      <source file='${xml(d.path)}'/>`);
     out.push(`      <target dev='vd${String.fromCharCode(97 + i)}' bus='virtio'/>`);
+    if (d.readOnly) out.push('      <readonly/>');
     if (isUefi(vm)) out.push(`      <boot order='${vm.boot === 'cdrom' ? (vm.cdroms?.length ?? 0) + i + 1 : i + 1}'/>`);
     out.push('    </disk>');
   });

@@ -43,12 +43,14 @@ export function mediaArgs(vm: VmDefinition, seedIso: string | null, notes: strin
   const diskFirst = vm.boot !== 'cdrom';
   const args: string[] = [];
   vm.disks.forEach((d, i) => {
+    // a disk attached read-only: the guest cannot change the image
+    const readOnly: Array<[string, boolean]> = d.readOnly ? [['readonly', true]] : [];
     if (!uefi) {
-      args.push('-drive', optList(null, [['file', d.path], ['if', 'virtio'], ['format', d.format]]));
+      args.push('-drive', optList(null, [['file', d.path], ['if', 'virtio'], ['format', d.format], ...readOnly]));
       return;
     }
     const bootindex = diskFirst ? i : cdroms.length + i;
-    args.push('-drive', optList(null, [['if', 'none'], ['id', `disk${i}`], ['file', d.path], ['format', d.format]]));
+    args.push('-drive', optList(null, [['if', 'none'], ['id', `disk${i}`], ['file', d.path], ['format', d.format], ...readOnly]));
     args.push('-device', optList('virtio-blk-pci', [['drive', `disk${i}`], ['bootindex', bootindex]]));
   });
   const cds: Array<{ id: string; file: string; bootindex?: number }> = cdroms.map((file, i) => ({

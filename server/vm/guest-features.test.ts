@@ -111,7 +111,7 @@ describe('stored definitions', () => {
   let n = 0;
   beforeEach(() => {
     db = openDb(tmp, `g${n++}.sqlite`);
-    repo = new VmRepo(db);
+    repo = new VmRepo(db, [tmp]);
   });
   const base = { name: 'web', firmware: 'uefi', memoryMiB: 512, vcpus: 1, disks: [{ path: disk, format: 'raw' }] };
 
@@ -216,7 +216,7 @@ describe('checks autostart obeys', () => {
 
   it('runs in order and skips a VM whose device is not there, saying why (UI and audit log)', async () => {
     const db = openDb(tmp, 'autostart.sqlite');
-    const sup = new Supervisor({ db, dataDir: path.join(tmp, 'as'), caps: X86_CAPS, scan: () => orinSnapshot(), sim: true });
+    const sup = new Supervisor({ db, dataDir: path.join(tmp, 'as'), imageDirs: [tmp], caps: X86_CAPS, scan: () => orinSnapshot(), sim: true });
     const kernel = path.join(tmp, 'Image');
     fs.writeFileSync(kernel, 'k');
     const mk = (name: string, order: number, enabled = true) =>

@@ -23,7 +23,7 @@ let repo: VmRepo;
 let n = 0;
 beforeEach(() => {
   db = openDb(tmp, `t${n++}.sqlite`);
-  repo = new VmRepo(db);
+  repo = new VmRepo(db, [tmp]);
 });
 
 const good = { name: 'gpu-vm', kernel, initrd, memoryMiB: 1024, vcpus: 2, cmdline: 'console=ttyAMA0 root=/dev/vda1', disks: [{ path: raw, format: 'raw' }], devices: ['0005:01:00.0'] };
@@ -124,17 +124,17 @@ describe('VmRepo update, clone, delete', () => {
 
 describe('ensureDemoVm', () => {
   it('creates "demo" once with both x8-slot GPU functions', () => {
-    const r = ensureDemoVm(db, orinSnapshot(), { dir: tmp, kernel, initrd });
+    const r = ensureDemoVm(db, orinSnapshot(), { dir: tmp, kernel, initrd }, [tmp]);
     expect(r.created).toBe(true);
     expect(r.vm?.devices).toEqual(['0005:01:00.0', '0005:01:00.1']);
     repo.update('demo', { memoryMiB: 512 });
-    const again = ensureDemoVm(db, orinSnapshot(), { dir: tmp, kernel, initrd });
+    const again = ensureDemoVm(db, orinSnapshot(), { dir: tmp, kernel, initrd }, [tmp]);
     expect(again.created).toBe(false);
     expect(again.vm?.memoryMiB).toBe(512);
   });
 
   it('says so when the guest is not built, and creates nothing', () => {
-    const r = ensureDemoVm(db, orinSnapshot(), { dir: tmp, kernel: path.join(tmp, 'missing'), initrd });
+    const r = ensureDemoVm(db, orinSnapshot(), { dir: tmp, kernel: path.join(tmp, 'missing'), initrd }, [tmp]);
     expect(r.vm).toBeNull();
     expect(r.message).toMatch(/npm run guest:build/);
     expect(repo.list()).toEqual([]);

@@ -77,7 +77,11 @@ export class VmConflictError extends DomainError {
 }
 
 export class VmRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** where kernels, initrds and disks may come from (server/vm/image-dirs.ts) */
+    private readonly imageDirs: readonly string[],
+  ) {}
 
   list(): VmDefinition[] {
     return (this.db.prepare('SELECT * FROM vms ORDER BY name').all() as VmRow[]).map(fromRow);
@@ -162,7 +166,7 @@ export class VmRepo {
   }
 
   private assertFiles(def: Pick<VmDefinition, 'firmware' | 'kernel' | 'initrd' | 'disks' | 'cdroms'>): void {
-    const issues = [...shapeIssues(def), ...fileIssues(def)];
+    const issues = [...shapeIssues(def), ...fileIssues(def, this.imageDirs)];
     if (issues.length) throw new VmInputError(issues);
   }
 }
@@ -181,11 +185,11 @@ export interface EnsureDemoResult {
 }
 
 /** On first start: a VM named "demo" running the demo guest with the x8-slot card assigned. Never touches an existing one. */
-export function ensureDemoVm(db: Db, snapshot: HostSnapshot, guest: Pick<GuestPaths, 'dir' | 'kernel' | 'initrd'>): EnsureDemoResult {
-  const repo = new VmRepo(db);
+export function ensureDemoVm(db: Db, snapshot: HostSnapshot, guest: Pick<GuestPaths, 'dir' | 'kernel' | 'initrd'>, imageDirs: readonly string[]): EnsureDemoResult {
+  const repo = new VmRepo(db, imageDirs);
   const existing = repo.get(DEMO_VM);
   if (existing) return { vm: existing, created: false, message: 'the demo VM exists' };
-  const issues = fileIssues({ kernel: guest.kernel, initrd: guest.initrd, disks: [] });
+  const issues = fileIssues({ kernel: guest.kernel, initrd: guest.initrd, disks: [] }, imageDirs);
   if (issues.length) return { vm: null, created: false, message: `demo guest not built (npm run guest:build): ${issues.map(issueLine).join('; ')}` };
   const vm = repo.create({
     name: DEMO_VM, kernel: guest.kernel, initrd: guest.initrd, memoryMiB: 256, vcpus: 1,

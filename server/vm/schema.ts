@@ -9,6 +9,7 @@ import { networkSchema } from './network';
 import { machineOptionError } from './machine-options';
 import { inputIssues, issueLine, type InputIssue } from '../../shared/errors';
 import { DomainError } from '../errors';
+import { imagePathProblem } from './image-dirs';
 
 export const VM_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 export const LIMITS = {
@@ -43,7 +44,10 @@ const fields = {
   /** needed with firmware 'kernel' (see shapeIssues) */
   kernel: pathSchema.nullable().default(null),
   initrd: pathSchema.nullable().default(null),
-  disks: z.array(z.strictObject({ path: pathSchema, format: z.enum(['raw', 'qcow2']) })).max(LIMITS.disks).default([]),
+  disks: z
+    .array(z.strictObject({ path: pathSchema, format: z.enum(['raw', 'qcow2']), readOnly: z.boolean().optional() }))
+    .max(LIMITS.disks)
+    .default([]),
   memoryMiB: z.int().min(LIMITS.memoryMiB.min).max(LIMITS.memoryMiB.max),
   vcpus: z.int().min(LIMITS.vcpus.min).max(LIMITS.vcpus.max),
   cmdline: z
@@ -104,13 +108,13 @@ export function fileProblem(file: string, format?: 'raw' | 'qcow2'): string | nu
   } catch {
     return `${file} does not exist`;
   }
-  if (!st.isFile() && !st.isBlockDevice()) return `${file} is not a regular file`;
+  if (!st.isFile()) return `${file} is not a regular file`;
   try {
     fs.accessSync(file, fs.constants.R_OK);
   } catch {
     return `${file} is not readable`;
   }
-  if (!format || !st.isFile()) return null;
+  if (!format) return null;
   const head = Buffer.alloc(4);
   const fd = fs.openSync(file, 'r');
   try {
@@ -132,19 +136,23 @@ export function shapeIssues(def: { firmware?: 'kernel' | 'uefi'; kernel: string 
   return def.kernel ? [] : [{ path: ['kernel'], message: 'a kernel image is needed to boot with -kernel (or choose UEFI firmware)' }];
 }
 
-/** Every path of a parsed definition checked on disk; the issues, empty when all are usable. */
-export function fileIssues(def: { kernel: string | null; initrd: string | null; disks: Array<{ path: string; format: 'raw' | 'qcow2' }>; cdroms?: string[] }): InputIssue[] {
+/** Every path of a parsed definition checked on disk and against the image directories; the issues, empty when all are usable. */
+export function fileIssues(
+  def: { kernel: string | null; initrd: string | null; disks: Array<{ path: string; format: 'raw' | 'qcow2' }>; cdroms?: string[] },
+  imageDirs: readonly string[],
+): InputIssue[] {
   const issues: InputIssue[] = [];
-  const k = def.kernel ? fileProblem(def.kernel) : null;
+  const problem = (file: string, format?: 'raw' | 'qcow2') => imagePathProblem(file, imageDirs) ?? fileProblem(file, format);
+  const k = def.kernel ? problem(def.kernel) : null;
   if (k) issues.push({ path: ['kernel'], message: k });
-  const i = def.initrd ? fileProblem(def.initrd) : null;
+  const i = def.initrd ? problem(def.initrd) : null;
   if (i) issues.push({ path: ['initrd'], message: i });
   def.disks.forEach((d, n) => {
-    const p = fileProblem(d.path, d.format);
+    const p = problem(d.path, d.format);
     if (p) issues.push({ path: ['disks', n], message: p });
   });
   (def.cdroms ?? []).forEach((c, n) => {
-    const p = fileProblem(c);
+    const p = problem(c);
     if (p) issues.push({ path: ['cdroms', n], message: p });
   });
   if (new Set(def.disks.map((d) => d.path)).size !== def.disks.length) issues.push({ path: ['disks'], message: 'the same image is listed twice' });

@@ -34,14 +34,15 @@ export async function createVmService(o: { config: Config; db: Db; host: Host; o
   const supervisor = new Supervisor({
     db: o.db,
     dataDir: o.config.dataDir,
+    imageDirs: o.config.imageDirs,
     caps: probeCaps(o.config.qemuBinary),
     scan: () => o.host.scan(),
     sim: o.host.mode === 'sim',
     onDevicesReleased: o.onDevicesReleased,
     log: o.log,
   });
-  const demo = ensureDemoVm(o.db, o.host.scan(), guestPaths());
-  const demoEfi = await ensureDemoEfiVm(o.db, o.config.dataDir, guestPaths());
+  const demo = ensureDemoVm(o.db, o.host.scan(), guestPaths(), o.config.imageDirs);
+  const demoEfi = await ensureDemoEfiVm(o.db, o.config.dataDir, guestPaths(), o.config.imageDirs);
   const adopted = await supervisor.adoptAll();
   const autostarted = runAutostart({ supervisor, db: o.db }).catch((err: Error) => {
     o.log?.warn({ err: err.message }, 'autostart failed');

@@ -35,6 +35,8 @@ export type DevicePolicyHook = (e: { vm: VmDefinition; policy: StopPolicy; devic
 export interface SupervisorOptions {
   db: Db;
   dataDir: string;
+  /** JETVM_IMAGE_DIRS: the only places VM files may come from */
+  imageDirs: readonly string[];
   caps: QemuCaps;
   /** a fresh host snapshot (Host.scan) */
   scan: () => HostSnapshot;
@@ -99,7 +101,7 @@ export class Supervisor {
   private readonly busy = new Set<string>();
 
   constructor(private readonly o: SupervisorOptions) {
-    this.repo = new VmRepo(o.db);
+    this.repo = new VmRepo(o.db, o.imageDirs);
   }
 
   /** The passthrough area installs what happens to devices when a VM ends (keep on vfio-pci / return to host). */
@@ -117,7 +119,7 @@ export class Supervisor {
 
   checks(name: string, snapshot = this.o.scan()): Finding[] {
     const vm = this.repo.require(name);
-    const files = fileIssues(vm).map((i) => ({ code: 'file', severity: 'error' as const, message: issueLine(i) }));
+    const files = fileIssues(vm, this.o.imageDirs).map((i) => ({ code: 'file', severity: 'error' as const, message: issueLine(i) }));
     const running = [...this.running.keys()].map((n) => this.repo.get(n)).filter((v): v is VmDefinition => v !== null);
     return [...files, ...guestChecks(vm, running), ...checkStart(vm, snapshot, this.o.caps, { claims: currentClaims(this.o.db), sim: this.o.sim })];
   }

@@ -8,6 +8,8 @@ export type DiskFormat = 'raw' | 'qcow2';
 export interface VmDisk {
   path: string;
   format: DiskFormat;
+  /** attached read-only (QEMU readonly=on): the guest cannot change the image */
+  readOnly?: boolean;
 }
 
 /** how the guest starts: QEMU loads a kernel (-kernel), or UEFI firmware boots a disk or CD-ROM */

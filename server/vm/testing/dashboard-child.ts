@@ -3,11 +3,12 @@
 import { openDb } from '../../db';
 import { probeCaps } from '../caps';
 import { Supervisor } from '../supervisor';
+import { guestPaths } from '../guest';
 import { orinSnapshot } from './orin-snapshot';
 
 const [dataDir, vm] = process.argv.slice(2);
 const db = openDb(dataDir);
-const sup = new Supervisor({ db, dataDir, caps: probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64'), scan: () => orinSnapshot(), sim: true });
+const sup = new Supervisor({ db, dataDir, imageDirs: [guestPaths().dir], caps: probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64'), scan: () => orinSnapshot(), sim: true });
 sup
   .start(vm, { actor: 'child', remote: null })
   .then((s) => process.stdout.write(`started ${s.pid}\n`))

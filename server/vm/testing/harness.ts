@@ -8,6 +8,7 @@ import { openDb, type Db } from '../../db';
 import { probeCaps } from '../caps';
 import { buildGuest, guestBuilt, guestPaths, type GuestPaths } from '../guest';
 import { Supervisor, type DevicePolicyHook } from '../supervisor';
+import { imageDir } from '../disks';
 import type { QemuCaps } from '../types';
 import { orinSnapshot } from './orin-snapshot';
 
@@ -30,7 +31,7 @@ export function makeHarness(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jet
   const caps = probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
   return {
     dataDir, db, caps, guest,
-    supervisor: (hook) => new Supervisor({ db, dataDir, caps, scan: () => orinSnapshot(), sim: true, onDevicesReleased: hook }),
+    supervisor: (hook) => new Supervisor({ db, dataDir, imageDirs: [guest.dir, imageDir(dataDir)], caps, scan: () => orinSnapshot(), sim: true, onDevicesReleased: hook }),
     cleanup: () => {
       db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
