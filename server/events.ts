@@ -34,7 +34,12 @@ export function publishChange(event: ChangeEvent): void {
   }, COALESCE_MS).unref();
 }
 
-/** Async iterator of changes, ended by the signal (used by tRPC subscriptions). */
+/** Async iterator of changes, ended (returning, not throwing) by the signal (used by tRPC subscriptions). */
 export async function* changes(signal?: AbortSignal): AsyncGenerator<ChangeEvent> {
-  for await (const [event] of on(bus, 'change', { signal })) yield event as ChangeEvent;
+  try {
+    for await (const [event] of on(bus, 'change', { signal })) yield event as ChangeEvent;
+  } catch (err) {
+    if (signal?.aborted) return;
+    throw err;
+  }
 }

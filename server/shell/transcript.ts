@@ -17,7 +17,9 @@ export const transcriptDir = (dataDir: string) => path.join(dataDir, 'shell-tran
 export function createTranscript(dataDir: string): { id: string; stream: fs.WriteStream } {
   const id = crypto.randomBytes(16).toString('hex');
   fs.mkdirSync(transcriptDir(dataDir), { recursive: true, mode: 0o700 });
-  return { id, stream: fs.createWriteStream(path.join(transcriptDir(dataDir), `${id}.log`), { mode: 0o600, flags: 'wx' }) };
+  // opened here, not by the stream: the file exists (for the audit row's link) before anything is written
+  const fd = fs.openSync(path.join(transcriptDir(dataDir), `${id}.log`), 'wx', 0o600);
+  return { id, stream: fs.createWriteStream('', { fd }) };
 }
 
 export const transcriptUrl = (id: string) => `/api/shell/transcripts/${id}`;

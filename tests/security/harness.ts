@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
@@ -21,6 +22,10 @@ export interface Caller {
   cookie?: string;
   /** the Origin header to send; defaults to the server's own origin */
   origin?: string | null;
+  /** the Host header to send (fetch cannot); defaults to the address connected to */
+  host?: string;
+  /** raw() only: the loopback address to connect from (127.0.0.2, …), to act as another client */
+  from?: string;
 }
 
 /**
@@ -66,6 +71,22 @@ export class TestServer {
     return h;
   }
 
+  /** One request over node:http, which (unlike fetch) sends any Host header: DNS rebinding replays. */
+  raw(method: string, pathname: string, c: Caller = {}, body?: string): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+    const headers = this.headers(c, body ? { 'content-type': 'application/json' } : {});
+    if (c.host) headers.host = c.host;
+    return new Promise((resolve, reject) => {
+      const req = http.request(`${this.url}${pathname}`, { method, headers, localAddress: c.from }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
   async query(procedure: string, input: unknown, c: Caller = {}): Promise<Reply> {
     const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
     return reply(await fetch(`${this.url}/api/trpc/${procedure}${qs}`, { headers: this.headers(c) }));
@@ -84,9 +105,10 @@ export class TestServer {
    * Opens a subscription the way httpSubscriptionLink does (SSE) and returns the first event after
    * "connected", or the HTTP error. tRPC answers 200 and then sends a refusal as a serialized-error
    * event; a subscription that is accepted sends nothing until something changes, so callers only
-   * use this where they expect a refusal (or trigger a change).
+   * use this where they expect a refusal (or trigger a change). With untilEnd it reads past data
+   * events and reports STREAM_ENDED when the server ends the stream.
    */
-  async subscribe(procedure: string, c: Caller = {}): Promise<Reply> {
+  async subscribe(procedure: string, c: Caller = {}, opts: { untilEnd?: boolean } = {}): Promise<Reply> {
     const ac = new AbortController();
     const res = await fetch(`${this.url}/api/trpc/${procedure}`, { headers: this.headers(c, { accept: 'text/event-stream' }), signal: ac.signal });
     if (!res.headers.get('content-type')?.includes('text/event-stream')) return reply(res);
@@ -107,6 +129,7 @@ export class TestServer {
           if (!data || event === 'connected' || event === 'ping') continue;
           const body = JSON.parse(data);
           const code = event === 'serialized-error' ? (body?.json?.data?.code ?? 'ERROR') : null;
+          if (opts.untilEnd && code === null) continue; // untilEnd: skip data, report how the stream ends
           return { status: res.status, code, body, headers: res.headers };
         }
       }
@@ -132,8 +155,10 @@ export class TestServer {
   }
 
   /** Attempts a WebSocket upgrade; the HTTP status (101 when it opened), the socket and its messages from the first byte on. */
-  async upgrade(pathname: string, c: Caller = {}): Promise<{ status: number; ws: WebSocket | null; next: () => Promise<string> }> {
-    const ws = new WebSocket(`${this.url.replace(/^http/, 'ws')}${pathname}`, { headers: this.headers(c) });
+  async upgrade(pathname: string, c: Caller = {}): Promise<{ status: number; ws: WebSocket | null; next: () => Promise<string>; closed: Promise<{ code: number; reason: string }> }> {
+    const headers = this.headers(c);
+    if (c.host) headers.host = c.host;
+    const ws = new WebSocket(`${this.url.replace(/^http/, 'ws')}${pathname}`, { headers });
     const inbox: string[] = [];
     const waiting: Array<(m: string) => void> = [];
     ws.on('message', (d) => {
@@ -142,13 +167,14 @@ export class TestServer {
       else inbox.push(String(d));
     });
     const next = () => (inbox.length ? Promise.resolve(inbox.shift()!) : new Promise<string>((r) => waiting.push(r)));
+    const closed = new Promise<{ code: number; reason: string }>((r) => ws.once('close', (code, reason) => r({ code, reason: String(reason) })));
     return new Promise((resolve) => {
-      ws.once('open', () => resolve({ status: 101, ws, next }));
+      ws.once('open', () => resolve({ status: 101, ws, next, closed }));
       ws.once('unexpected-response', (_req, res) => {
-        resolve({ status: res.statusCode ?? 0, ws: null, next });
+        resolve({ status: res.statusCode ?? 0, ws: null, next, closed });
         res.resume();
       });
-      ws.once('error', () => resolve({ status: 0, ws: null, next }));
+      ws.once('error', () => resolve({ status: 0, ws: null, next, closed }));
     });
   }
 

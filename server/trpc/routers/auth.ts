@@ -27,9 +27,10 @@ export const authRouter = router({
         failed('refused', 'rate limited');
         throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many failed attempts; try again in ${Math.ceil(wait / 1000)} s` });
       }
+      // counted as a failure before the (asynchronous) check, so concurrent guesses cannot all slip under the limit
+      loginFailed(ctx.services, client, input.name);
       const user = await checkCredentials(db, input.name, input.password);
       if (!user) {
-        loginFailed(ctx.services, client, input.name);
         failed('error', 'wrong name or password');
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong name or password' });
       }

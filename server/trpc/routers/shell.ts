@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
 import { checkCredentials } from '../../auth/users';
-import { loginFailed, loginWait } from '../../auth/rate-limit';
+import { loginFailed, loginSucceeded, loginWait } from '../../auth/rate-limit';
 import { openShellCount } from '../../shell/shell-session';
 import { issueShellTicket } from '../../shell/tickets';
 import { adminProcedure, router } from '../trpc';
@@ -21,11 +21,12 @@ export const shellRouter = router({
     const client = ctx.req.remote ?? 'unknown';
     const wait = loginWait(ctx.services, client, ctx.user.name);
     if (wait > 0) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many failed attempts; try again in ${Math.ceil(wait / 1000)} s` });
+    loginFailed(ctx.services, client, ctx.user.name); // before the asynchronous check, as for logins
     if (!(await checkCredentials(db, ctx.user.name, input.password))) {
-      loginFailed(ctx.services, client, ctx.user.name);
       recordAudit(db, { actor: ctx.user.name, remote: ctx.req.remote, action: 'shell.unlock', result: 'error', detail: { reason: 'wrong password' } });
       throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong password' });
     }
+    loginSucceeded(ctx.services, client, ctx.user.name);
     return { ticket: issueShellTicket(ctx.user.name, ctx.req.sessionToken) };
   }),
 });
