@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { connection } from 'next/server';
 import { Providers } from '@/components/providers';
 import './globals.css';
 
@@ -8,7 +9,13 @@ export const metadata: Metadata = {
   description: 'PCIe passthrough dashboard for the NVIDIA Jetson AGX Orin',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/**
+ * Every page renders per request (connection()): Next then stamps its inline scripts with the
+ * request's CSP nonce (server/http/security-headers.ts), and no page is a prerendered file a shared
+ * cache could keep.
+ */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
       <body>

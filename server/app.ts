@@ -12,7 +12,7 @@ import { openHost } from './host';
 import { log } from './log';
 import { appRouter } from './trpc/root';
 import { contextFactory } from './trpc/trpc';
-import { setSecurityHeaders } from './http/security-headers';
+import { setNoStore, setSecurityHeaders } from './http/security-headers';
 import { refuseWithoutSession } from './http/page-gate';
 import { loadTls } from './http/tls';
 import { startSessionSweep } from './auth/session-bound';
@@ -92,16 +92,14 @@ export async function startApp(
   const tls = await loadTls(config);
   if (tls) process.stdout.write(`jetvm: TLS certificate ${tls.source}\n  SHA-256 fingerprint: ${tls.fingerprint256}\n`);
   const handler: http.RequestListener = (req, res) => {
-    setSecurityHeaders(res, { dev, secure: Boolean(tls) });
+    setSecurityHeaders(req, res, { dev, secure: Boolean(tls) });
     if (!isAllowedHost(req, config.allowedHosts)) {
       res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
       return res.end(MISDIRECTED);
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith('/api/trpc/')) {
-      res.setHeader('Cache-Control', 'no-store');
-      return trpcHandler(req, res);
-    }
+    setNoStore(req, res);
+    if (url.pathname.startsWith('/api/trpc/')) return trpcHandler(req, res);
     if (refuseWithoutSession(req, res, { db, dev })) return;
     if (serveConsoleLog(services.console, db, req, res)) return;
     if (serveShellTranscript(config.dataDir, db, req, res)) return;
