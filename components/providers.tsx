@@ -37,7 +37,9 @@ export function LiveUpdates() {
         const touched =
           event.kind === 'audit'
             ? [trpc.audit.pathKey()]
-            : event.kind === 'vm'
+            : event.kind === 'users'
+              ? [trpc.users.pathKey(), trpc.auth.pathKey()]
+              : event.kind === 'vm'
               ? [trpc.vms.pathKey(), trpc.host.pathKey(), trpc.passthrough.pathKey()]
               : [trpc.host.pathKey(), trpc.passthrough.pathKey(), trpc.power.pathKey(), trpc.vms.pathKey()];
         for (const queryKey of touched) void queryClient.invalidateQueries({ queryKey });

@@ -4,7 +4,8 @@ import { logIn } from './login';
 
 let server: TestServer;
 test.beforeAll(async () => {
-  server = await startServer();
+  // jetvm.lan: the name the plain-HTTP warning test reaches it by (any other name gets 421)
+  server = await startServer({ JETVM_ALLOWED_HOSTS: 'localhost,127.0.0.1,jetvm.lan' });
 });
 test.afterAll(async () => {
   await server?.stop();
@@ -137,6 +138,23 @@ test('the audit log shows logins, failed ones too, to admins', async ({ page }) 
   await expect(table.getByRole('row').filter({ hasText: 'wrong name or password' }).first()).toBeVisible();
   await expect(table.getByRole('row').filter({ hasText: 'user.create' }).filter({ hasText: 'vivian' })).toBeVisible();
   await expect(table.getByRole('row').filter({ hasText: 'password.change' }).filter({ hasText: 'vivian' })).toBeVisible();
+});
+
+test('pages carry a nonce CSP without unsafe-inline scripts and are not cacheable; a foreign Host gets 421', async ({ page }) => {
+  await logIn(page, server.url);
+  const res = await page.goto(`${server.url}/`);
+  const csp = res!.headers()['content-security-policy']!;
+  const scriptSrc = csp.split('; ').find((d) => d.startsWith('script-src '))!;
+  expect(scriptSrc).toMatch(/^script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'$/);
+  expect(res!.headers()['cache-control']).toMatch(/private/);
+  expect(res!.headers()['cache-control']).toMatch(/no-store/);
+  // Next stamped its inline scripts with this response's nonce, and the page hydrated (no violations)
+  const nonce = /'nonce-([^']+)'/.exec(scriptSrc)![1];
+  expect(await page.evaluate(() => [...document.querySelectorAll('script')].filter((s) => !s.src).map((s) => s.nonce))).toEqual(expect.arrayContaining([nonce]));
+  await expect(page.getByTestId('whoami')).toBeVisible();
+  expect(await cspViolations(page)).toEqual([]);
+  const foreign = await page.request.get(`${server.url}/`, { headers: { host: 'evil.example:3300' } });
+  expect(foreign.status()).toBe(421);
 });
 
 test('no plain-HTTP warning on loopback', async ({ page }) => {

@@ -4,6 +4,7 @@ import { EventEmitter, on } from 'node:events';
 export type ChangeEvent =
   | { kind: 'host'; reason: string }
   | { kind: 'vm'; vm: string; reason: string }
+  | { kind: 'users' }
   | { kind: 'audit' };
 
 const bus = new EventEmitter();

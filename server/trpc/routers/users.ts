@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
+import { publishChange } from '../../events';
 import { destroyUserSessions } from '../../auth/sessions';
 import { createUser, deleteUser, listUsers, passwordSchema, roleSchema, setPassword, setRole, userNameSchema, UserRuleError } from '../../auth/users';
 import { endUserConnections } from '../../auth/session-bound';
@@ -12,6 +13,7 @@ function audited<T>(ctx: Context, action: string, target: string, detail: unknow
   try {
     const out = change();
     recordAudit(ctx.services.db, { ...entry, result: 'ok' });
+    publishChange({ kind: 'users' });
     return out;
   } catch (err) {
     if (!(err instanceof UserRuleError)) throw err;
