@@ -37,11 +37,13 @@ test.describe.serial('VM pages and the host shell', () => {
   });
 
   test('a start that QEMU fails shows its error under the buttons and, after a reload, as the last start error', async ({ page }) => {
-    const initrd = path.join(server.dataDir, 'too-big-initrd.img');
+    // VM files come only from the image directories: <data dir>/images is one by default
+    const initrd = path.join(server.dataDir, 'images', 'too-big-initrd.img');
+    fs.mkdirSync(path.dirname(initrd), { recursive: true });
     fs.writeFileSync(initrd, '');
     fs.truncateSync(initrd, 80 * 1024 * 1024); // more than the 64 MiB guest: QEMU exits 1
     const db = openDb(server.dataDir);
-    new VmRepo(db).create({ name: 'broken', kernel: guestPaths().kernel, initrd, memoryMiB: 64, vcpus: 1, accel: 'tcg' });
+    new VmRepo(db, [path.dirname(initrd), path.dirname(guestPaths().kernel)]).create({ name: 'broken', kernel: guestPaths().kernel, initrd, memoryMiB: 64, vcpus: 1, accel: 'tcg' });
     db.close();
     await logIn(page, server.url);
     await page.goto(`${server.url}/vms/broken`);

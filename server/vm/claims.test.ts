@@ -21,7 +21,7 @@ describe('claimRun', () => {
   const b = openDb(dir);
   const kernel = path.join(dir, 'Image');
   fs.writeFileSync(kernel, 'k');
-  for (const name of ['one', 'two']) new VmRepo(a).create({ name, kernel, memoryMiB: 256, vcpus: 1 });
+  for (const name of ['one', 'two']) new VmRepo(a, [dir]).create({ name, kernel, memoryMiB: 256, vcpus: 1 });
 
   it('the first start takes the VM and its devices; a second one for the same VM is refused while the run is live', () => {
     expect(claimRun(a, start('one', '111:1'), ['0005:01:00.0'], () => true)).toBeNull();
