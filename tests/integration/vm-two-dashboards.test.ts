@@ -144,7 +144,9 @@ describe('two dashboard processes on one data directory', () => {
   it('QEMU failing at launch: claims released, no run row or run directory, the error audited and in the status', async () => {
     const [a, b] = clients;
     expect((await a.ok('mutate', 'passthrough.bind', { address: GPU[0] })).ok).toBe(true);
-    const initrd = path.join(dataDir, 'too-big-initrd.img');
+    // VM files come only from the image directories: <data dir>/images is one by default
+    const initrd = path.join(dataDir, 'images', 'too-big-initrd.img');
+    fs.mkdirSync(path.dirname(initrd), { recursive: true });
     fs.writeFileSync(initrd, '');
     fs.truncateSync(initrd, 80 * 1024 * 1024); // sparse: 80 MiB for a 64 MiB guest
     await a.ok('mutate', 'vms.create', { name: 'broken', kernel: guestPaths().kernel, initrd, memoryMiB: 64, vcpus: 1, devices: [GPU[0]], accel: 'tcg' });
