@@ -10,6 +10,8 @@ export const ERROR_KINDS = {
   conflict: 'CONFLICT',
   refused: 'PRECONDITION_FAILED',
   forbidden: 'FORBIDDEN',
+  /** too much work queued (helper programs, server/proc/run.ts): try again shortly */
+  busy: 'TOO_MANY_REQUESTS',
   /** a known failure with a message worth showing (QEMU did not come up) */
   failed: 'INTERNAL_SERVER_ERROR',
 } as const;

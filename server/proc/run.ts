@@ -3,6 +3,7 @@
 // batching heavy queries cannot fork-bomb the machine), and cached where the answer cannot change.
 import { execFile } from 'node:child_process';
 import os from 'node:os';
+import { DomainError } from '../errors';
 
 export interface RunResult {
   /** the program does not exist (ENOENT) */
@@ -42,7 +43,9 @@ export class Limiter {
   }
 }
 
-export class BusyError extends Error {
+export class BusyError extends DomainError {
+  readonly kind = 'busy' as const;
+  readonly code = 'busy';
   constructor() {
     super('the server is busy running other checks; try again in a moment');
     this.name = 'BusyError';
