@@ -7,13 +7,13 @@ import { createUser } from '../server/auth/users';
 import { guestPaths } from '../server/vm/guest';
 import { VmRepo } from '../server/vm/repo';
 import { logIn } from './login';
-import { startServer, type TestServer } from './server';
+import { ADMIN_PASSWORD, startServer, type TestServer } from './server';
 import { expectTerminal } from './terminal';
 
 test.describe.serial('VM pages and the host shell', () => {
   let server: TestServer;
   test.beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ JETVM_HOST_SHELL: '1' }); // the host shell is off without it
     const db = openDb(server.dataDir);
     createUser(db, 'watcher', 'watcher-password', 'viewer');
     db.close();
@@ -70,6 +70,12 @@ test.describe.serial('VM pages and the host shell', () => {
   test('host shell: type, see the output, exit, start a new one', async ({ page }) => {
     await logIn(page, server.url);
     await page.getByRole('link', { name: 'Host shell' }).click();
+    // opening it asks for the password again
+    const unlock = async () => {
+      await page.getByLabel('Your password, again').fill(ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Open the shell' }).click();
+    };
+    await unlock();
     const term = page.getByTestId('shell-terminal');
     await expect(term).toHaveAttribute('data-phase', 'live');
     await term.click();
@@ -80,6 +86,7 @@ test.describe.serial('VM pages and the host shell', () => {
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('terminal-connection')).toHaveText('shell exited');
     await page.getByRole('button', { name: 'Start a new shell' }).click();
+    await unlock(); // a new shell, a new password check
     await expect(term).toHaveAttribute('data-phase', 'live');
     await term.click();
     await page.keyboard.type('echo again-$((1+1))');

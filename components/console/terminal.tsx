@@ -14,6 +14,8 @@ import { TerminalToolbar } from './terminal-toolbar';
 export interface TerminalProps {
   /** the WebSocket path: /ws/console/<vm> or /ws/shell */
   wsPath: string;
+  /** what Reconnect / Start a new shell does instead of reopening wsPath (the host shell asks for the password again) */
+  onReconnect?: () => void;
   kind: 'console' | 'shell';
   /** "Download log" link (console) */
   downloadHref?: string;
@@ -56,7 +58,7 @@ export async function copyText(text: string): Promise<void> {
   area.remove();
 }
 
-export function Terminal({ wsPath, kind, downloadHref, testId = 'terminal' }: TerminalProps) {
+export function Terminal({ wsPath, kind, downloadHref, testId = 'terminal', onReconnect }: TerminalProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<XTerm | null>(null);
   const socketRef = useRef<TerminalSocket | null>(null);
@@ -155,7 +157,7 @@ export function Terminal({ wsPath, kind, downloadHref, testId = 'terminal' }: Te
         onSearch={() => setSearching((s) => !s)}
         onCopy={() => termRef.current && void copyText(termRef.current.getSelection())}
         onPaste={() => void paste()}
-        onReconnect={() => socketRef.current?.reconnectNow()}
+        onReconnect={onReconnect ?? (() => socketRef.current?.reconnectNow())}
       />
       {searching && searchRef.current && (
         <SearchBar

@@ -22,7 +22,7 @@ export function ShellUnlock() {
   if (ticket) {
     return (
       <div className="space-y-2">
-        <LazyTerminal kind="shell" wsPath={`/ws/shell?ticket=${encodeURIComponent(ticket)}`} testId="shell-terminal" />
+        <LazyTerminal kind="shell" wsPath={`/ws/shell?ticket=${encodeURIComponent(ticket)}`} testId="shell-terminal" onReconnect={() => setTicket(null)} />
         <button className="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100" onClick={() => setTicket(null)}>
           Close and lock
         </button>
