@@ -25,7 +25,7 @@ test.describe.serial('host shell', () => {
     await page.goto(`${server.url}/shell`);
     await page.getByLabel('Your password, again').fill('not-the-password');
     await page.getByRole('button', { name: 'Open the shell' }).click();
-    await expect(page.getByRole('alert')).toHaveText('wrong password');
+    await expect(page.getByRole('form', { name: 'Unlock the host shell' }).getByRole('alert')).toHaveText('wrong password');
     await page.getByLabel('Your password, again').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Open the shell' }).click();
     await expect(page.getByTestId('shell-terminal')).toBeVisible();
