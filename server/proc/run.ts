@@ -52,7 +52,8 @@ export class BusyError extends DomainError {
   }
 }
 
-export const processLimiter = new Limiter(Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2)), 64);
+// half the cores (at least one): the other half keeps answering requests while checks run (npm run bench:stall)
+export const processLimiter = new Limiter(Math.max(1, Math.floor((os.availableParallelism?.() ?? 2) / 2)), 64);
 
 /** Runs a program without a shell; resolves (never rejects) with its status and output, or `missing`. */
 export function runProgram(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
