@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { VmInputError } from './schema';
+import { importSourceProblem } from './image-dirs';
 import type { DiskFormat, VmDefinition } from './types';
 
 const run = promisify(execFile);
@@ -68,6 +69,8 @@ export class ImageStore {
   /** Copies a raw or qcow2 image into the directory (format detected by qemu-img, not by the name). */
   async import(input: unknown): Promise<ImageInfo> {
     const { source, name } = importSchema.parse(input);
+    const refused = importSourceProblem(source);
+    if (refused) throw new VmInputError([{ path: ['source'], message: refused }]);
     const src = await imageInfo(source).catch((e: Error) => {
       throw new VmInputError([{ path: ['source'], message: `${source} is not a readable disk image (${e.message.split('\n').pop()})` }]);
     });

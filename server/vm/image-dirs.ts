@@ -44,3 +44,20 @@ export function imagePathProblem(file: string, dirs: readonly string[]): string 
   if (!fs.statSync(real).isFile()) return `${file} is not a regular file (device nodes, sockets and directories are refused)`;
   return null;
 }
+
+/**
+ * Why a file may not be imported into the image directory (copied there by qemu-img), or null: an
+ * import may come from anywhere the admin keeps downloads, but never from a system directory and
+ * never a device node, or it would launder /etc/shadow or the host's disk into an image.
+ */
+export function importSourceProblem(file: string): string | null {
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    return null; // missing: qemu-img says so
+  }
+  if (SYSTEM_DIRS.some((s) => inside(real, s))) return `${file} is in a system directory: images are not imported from there`;
+  if (!fs.statSync(real).isFile()) return `${file} is not a regular file (device nodes are refused)`;
+  return null;
+}

@@ -57,6 +57,19 @@ describe('VM files come only from the image directories', () => {
     expect(argv).toContain(`file=${path.join(images, 'data.raw')},if=virtio,format=raw,readonly=on`);
   });
 
+  it('refuses to import a system file or a device node into the image directory (it would launder it into a disk)', async () => {
+    for (const [source, message] of [
+      ['/etc/shadow', /\/etc\/shadow is in a system directory/],
+      ['/dev/zero', /\/dev\/zero is in a system directory/],
+      [path.join(images, 'sneaky.raw'), /sneaky\.raw is in a system directory/], // a link to /etc/passwd
+    ] as const) {
+      const r = await server.mutate('vms.imageImport', { source, name: 'stolen' }, { cookie: admin });
+      expect([r.status, r.body.error?.json.message], source).toEqual([400, expect.stringMatching(message)]);
+    }
+    expect(fs.existsSync(path.join(images, 'stolen'))).toBe(false);
+    expect(fs.readdirSync(images).filter((n) => n.startsWith('stolen'))).toEqual([]);
+  });
+
   it('the demo VM still uses the demo guest (its cache is an image directory by default)', () => {
     expect(server.app.services.config.imageDirs).toEqual([images, expect.stringMatching(/guest$/)]);
   });
