@@ -4,6 +4,7 @@
 // Median of BENCH_RUNS (default 3).
 import fs from 'node:fs';
 import { ensureDemoEfiVm, DEMO_EFI_VM } from '../server/vm/demo-efi';
+import { imageDir } from '../server/vm/disks';
 import { demoVmInput, guestHttpAnswer, makeHarness, waitForText } from '../server/vm/testing/harness';
 
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -13,7 +14,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main() {
   const h = makeHarness();
   const sup = h.supervisor();
-  const demo = await ensureDemoEfiVm(h.db, h.dataDir, h.guest);
+  const demo = await ensureDemoEfiVm(h.db, h.dataDir, h.guest, [imageDir(h.dataDir)]);
   if (!demo.vm) throw new Error(demo.message);
   sup.repo.update(DEMO_EFI_VM, { accel: 'tcg' });
   const port = demo.vm.network!.forwards[0].hostPort;
