@@ -5,6 +5,7 @@ import type { HostMode } from './host/types';
 import { parseAllowedHosts } from './http/allowed-hosts';
 import { parseImageDirs } from './vm/image-dirs';
 import { guestPaths } from './vm/guest';
+import { parseRelease, type L4tRelease } from './devicetree/trees';
 
 /** Every environment variable jetvm reads, in one place (the README's configuration table mirrors this). */
 export interface Config {
@@ -14,6 +15,8 @@ export interface Config {
   hostMode: HostMode;
   /** JETVM_SIM_CARD: the card the simulated Orin has in its x8 slot */
   simCard: string;
+  /** JETVM_SIM_L4T: the release whose devkit device tree the simulated Orin boots (r36: JetPack 6, r35: JetPack 5) */
+  simRelease: L4tRelease;
   adminPassword: string | null;
   tlsCert: string | null;
   tlsKey: string | null;
@@ -73,6 +76,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     hostMode: detectHostMode(env),
     simCard: (env.JETVM_SIM_CARD || 't600').toLowerCase(),
+    simRelease: parseRelease(env.JETVM_SIM_L4T?.toLowerCase()),
     adminPassword: env.JETVM_ADMIN_PASSWORD || null,
     tlsCert: env.JETVM_TLS_CERT || null,
     tlsKey: env.JETVM_TLS_KEY || null,

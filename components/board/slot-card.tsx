@@ -92,11 +92,6 @@ export function SlotCard({ slot }: { slot: SlotCardData }) {
                 Root port <Link href={`/devices/${slot.rootPort.address}`} className="underline">{slot.rootPort.address}</Link> ({slot.rootPort.name}, {slot.rootPort.driver ?? 'no driver'})
               </li>
             )}
-            {slot.dtLabel && (
-              <li>
-                Device-tree label <Mono>{slot.dtLabel}</Mono>
-              </li>
-            )}
             <li>Source: {slot.source}</li>
           </ul>
         </details>

@@ -14,9 +14,9 @@ import { useIsAdmin } from './use-is-admin';
 
 /**
  * Sim mode: "install" the overlay and reboot the simulated Orin, as a person would on the real one.
- * The reboot applies exactly the labels it is given, so the ones already applied go along.
+ * The reboot applies an overlay for exactly the controllers it is given, so the ones already applied go along.
  */
-function SimulatedReboot({ labels, applied }: { labels: string[]; applied: string[] }) {
+function SimulatedReboot({ controllers, applied }: { controllers: string[]; applied: string[] }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const admin = useIsAdmin();
@@ -26,7 +26,7 @@ function SimulatedReboot({ labels, applied }: { labels: string[]; applied: strin
       <CardHeader title="Try it on the simulated Orin" sub="The simulated board boots again with the overlay applied, as the real one would after the steps above. Every VM must be stopped." />
       <CardBody>
         {admin ? (
-          <button type="button" className={primaryButton} disabled={reboot.isPending} onClick={() => reboot.mutate({ labels: [...new Set([...applied, ...labels])].sort() })}>
+          <button type="button" className={primaryButton} disabled={reboot.isPending} onClick={() => reboot.mutate({ controllers: [...new Set([...applied, ...controllers])].sort() })}>
             {reboot.isPending ? 'Rebooting the simulated Orin…' : 'Apply overlay and reboot (simulated)'}
           </button>
         ) : (
@@ -53,8 +53,8 @@ export function OverlayForDevice({ address }: { address: string }) {
   if (error) return <Notice tone="bad" alert title="No overlay for this address">{error.message}</Notice>;
   if (overlay.isLoading || device.isLoading || !device.data) return <Loading what="the overlay" />;
   const group = groups.data?.groups.find((g) => g.id === device.data.group?.id);
-  const applied = simOverlay.data?.overlayLabels ?? null;
-  const labels = overlay.data?.labels ?? [];
+  const applied = simOverlay.data?.controllers ?? null;
+  const controllers = overlay.data?.targets.map((t) => t.platformDevice) ?? [];
   return (
     <div className="space-y-4">
       <PageTitle
@@ -82,7 +82,7 @@ export function OverlayForDevice({ address }: { address: string }) {
       {overlay.data && (
         <>
           <OverlayDetails overlay={overlay.data} />
-          {applied && <SimulatedReboot labels={labels} applied={applied} />}
+          {applied && controllers.length > 0 && <SimulatedReboot controllers={controllers} applied={applied} />}
         </>
       )}
     </div>

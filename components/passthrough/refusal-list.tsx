@@ -13,10 +13,10 @@ export function RefusalList({ refusals, target }: { refusals: Refusal[]; target:
   const critical = refusals.some((r) => HOST_CRITICAL.has(r.code));
   const ordered = [...refusals.filter((r) => HOST_CRITICAL.has(r.code)), ...refusals.filter((r) => !HOST_CRITICAL.has(r.code))];
   const overlayLink = (r: Refusal) =>
-    r.overlay?.dtLabel && !critical ? (
+    r.overlay && !critical ? (
       <p className="mt-1">
         <Link href={`/overlay/${target}`} className="font-medium underline" data-testid="overlay-link">
-          Open the device-tree overlay for {r.overlay.dtLabel} →
+          Open the device-tree overlay for {r.overlay.platformDevice} →
         </Link>
       </p>
     ) : null;

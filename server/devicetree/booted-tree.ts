@@ -2,6 +2,7 @@
 // of_node link into /sys/firmware/devicetree/base. Read under a Host's root ("/" or the simulated Orin).
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { KnownError } from '../errors';
 
 export const FDT_FILE = 'sys/firmware/fdt';
 export const DT_BASE = 'sys/firmware/devicetree/base';
@@ -11,7 +12,7 @@ export async function readBootedTree(root: string): Promise<Buffer> {
   try {
     return await fs.readFile(file);
   } catch (e) {
-    throw new Error(`cannot read the booted device tree ${file}: ${(e as Error).message}`);
+    throw new KnownError('failed', 'no-booted-tree', `cannot read the booted device tree ${file}: ${(e as Error).message}`);
   }
 }
 

@@ -1,5 +1,7 @@
 // A reader for flattened device trees (the .dtb format, Devicetree Specification v0.4 ch. 5):
 // enough to find nodes, read properties and compare two trees. Writing trees is left to dtc/fdtoverlay.
+import { DomainError } from '../errors';
+
 const FDT_MAGIC = 0xd00dfeed;
 const FDT_BEGIN_NODE = 1;
 const FDT_END_NODE = 2;
@@ -16,7 +18,11 @@ export interface FdtNode {
   children: FdtNode[];
 }
 
-export class FdtError extends Error {}
+/** Not a flattened device tree, or a damaged one. */
+export class FdtError extends DomainError {
+  readonly kind = 'failed';
+  readonly code = 'bad-device-tree';
+}
 
 const align4 = (n: number) => (n + 3) & ~3;
 

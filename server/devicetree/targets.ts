@@ -1,6 +1,7 @@
 // Which device-tree node is a PCIe controller, and how an overlay can name it: by its label when the
 // tree's __symbols__ has one (JetPack 5: &pcie_c5_rp), by full path otherwise (JetPack 6:
 // &{/bus@0/pcie@141a0000}). Everything is read from the tree; nothing about names is assumed.
+import { DomainError } from '../errors';
 import { type FdtNode, nodeAt, propString, walk } from './fdt';
 
 export interface ControllerTarget {
@@ -18,7 +19,11 @@ export interface ControllerTarget {
   domain: number | null;
 }
 
-export class TargetError extends Error {}
+/** The tree has no (single) node for a controller the caller named. */
+export class TargetError extends DomainError {
+  readonly kind = 'not-found';
+  readonly code = 'dt-node-not-found';
+}
 
 /** "141a0000.pcie" → the node name the kernel made it from ("%llx.%pOFn"): name "pcie", unit 0x141a0000. */
 const PLATFORM_DEVICE = /^([0-9a-f]{1,16})\.([A-Za-z][A-Za-z0-9,._+-]*)$/;

@@ -1,3 +1,4 @@
+import type { L4tRelease } from '../devicetree/trees';
 import type { HostMode, HostSnapshot, WriteResult } from './types';
 
 /**
@@ -23,8 +24,10 @@ export interface Host {
 export interface SimControls {
   /** JETVM_SIM_CARD the tree was generated with: "t600", "p1000", "none", … */
   readonly card: string;
-  /** DT labels whose `iommus` property the (simulated) overlay deleted, e.g. ["pcie_c5_rp"] */
-  overlayLabels(): string[];
-  /** regenerate the tree as after a reboot, with the overlay applied to these controller labels */
-  reboot(opts: { overlayLabels: string[] }): void;
+  /** JETVM_SIM_L4T: whose devkit device tree the board boots */
+  readonly release: L4tRelease;
+  /** the controllers (platform devices, e.g. ["141a0000.pcie"]) the overlay in the simulated /boot names */
+  overlay(): string[];
+  /** boot again with an overlay for exactly these controllers, applied with fdtoverlay to the release's tree ([] removes it) */
+  reboot(opts: { overlay: string[] }): Promise<void>;
 }

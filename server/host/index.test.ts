@@ -74,11 +74,11 @@ describe('openSimHost', () => {
     expect(() => openSimHost(path.join(tmp, 'other'), 'voodoo2')).toThrow(/valid cards are t600, p1000, t400, t1000, a2000, gtx1650, none/);
   });
 
-  it('a simulated reboot with the overlay takes the controller out of the group, and back without it', () => {
+  it('a simulated reboot with the overlay takes the controller out of the group, and back without it', async () => {
     const host = openSimHost(path.join(tmp, 'reboot'), 't600');
     host.write(`${dev(GPU)}/driver_override`, 'vfio-pci');
-    host.sim!.reboot({ overlayLabels: ['pcie_c5_rp'] });
-    expect(host.sim!.overlayLabels()).toEqual(['pcie_c5_rp']);
+    await host.sim!.reboot({ overlay: ['141a0000.pcie'] });
+    expect(host.sim!.overlay()).toEqual(['141a0000.pcie']);
     let snap = host.scan();
     const gpu = snap.devices.find((d) => d.address === GPU)!;
     expect(gpu.driverOverride).toBeNull(); // a reboot forgets overrides
@@ -86,12 +86,17 @@ describe('openSimHost', () => {
     const wifi = snap.devices.find((d) => d.address === '0001:01:00.0')!;
     expect(snap.groups.find((g) => g.id === wifi.iommuGroup)!.members.some((m) => m.kind === 'platform')).toBe(true);
     // the overlay survives a card change
-    expect(openSimHost(path.join(tmp, 'reboot'), 'p1000').sim!.overlayLabels()).toEqual(['pcie_c5_rp']);
-    host.sim!.reboot({ overlayLabels: [] });
+    const p1000 = openSimHost(path.join(tmp, 'reboot'), 'p1000');
+    expect(p1000.sim!.overlay()).toEqual(['141a0000.pcie']);
+    expect(p1000.scan().groups.some((x) => x.members.some((m) => m.name === '141a0000.pcie'))).toBe(false);
+    await host.sim!.reboot({ overlay: [] });
     snap = host.scan();
     const g = snap.devices.find((d) => d.address === GPU)!.iommuGroup;
     expect(snap.groups.find((x) => x.id === g)!.members.some((m) => m.name === '141a0000.pcie')).toBe(true);
-    expect(() => host.sim!.reboot({ overlayLabels: ['pcie_c42_rp'] })).toThrow(/pcie_c1_rp, pcie_c4_rp, pcie_c5_rp/);
+    await expect(host.sim!.reboot({ overlay: ['15000000.pcie'] })).rejects.toThrow(/no node for 15000000\.pcie/);
+    // another release is a reflash: its own tree, no overlay
+    const r35 = openSimHost(path.join(tmp, 'reboot'), 'p1000', 'r35');
+    expect([r35.sim!.release, r35.sim!.overlay()]).toEqual(['r35', []]);
   });
 });
 

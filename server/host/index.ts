@@ -10,6 +10,10 @@ import { scanHost } from './scan';
 import { simCard } from './sim/cards';
 import { SimKernel } from './sim/kernel';
 import { generateOrinTree, readOrinMeta, type OrinMeta } from './sim/orin';
+import { bootOrin } from './sim/orin-boot';
+import { FDT_FILE } from '../devicetree/booted-tree';
+import type { L4tRelease } from '../devicetree/trees';
+import fs from 'node:fs';
 import type { HostMode } from './types';
 import { fileBackend, performWrite, type WriteBackend } from './write';
 
@@ -21,26 +25,36 @@ export function simRoot(dataDir: string): string {
   return path.join(path.resolve(dataDir), 'sim', 'root');
 }
 
-/** The simulated Orin at root, generated on first use or when it was made with another card. */
-export function ensureSimTree(root: string, card: string): OrinMeta {
+/**
+ * The simulated Orin at root, generated on first use or when it was made with another card or release.
+ * A card change keeps the booted tree (and so the overlay); a release change is a reflash: a fresh
+ * /boot, so the overlay is gone.
+ */
+export function ensureSimTree(root: string, card: string, release: L4tRelease = 'r36'): OrinMeta {
   const wanted = simCard(card).name;
   const meta = readOrinMeta(root);
-  if (meta?.complete && meta.card === wanted) return meta;
-  log.info({ root, card: wanted, previous: meta?.card ?? null }, 'generating the simulated Orin');
-  return generateOrinTree(root, { card: wanted, overlayLabels: meta?.overlayLabels ?? [] });
+  if (meta?.complete && meta.card === wanted && meta.release === release) return meta;
+  log.info({ root, card: wanted, release, previous: meta ? { card: meta.card, release: meta.release } : null }, 'generating the simulated Orin');
+  const keep = meta?.complete && meta.release === release;
+  const fdt = keep ? fs.readFileSync(path.join(root, FDT_FILE)) : undefined;
+  return generateOrinTree(root, { card: wanted, release, fdt, overlay: keep ? meta.overlay : [] });
 }
 
 function simControls(root: string): SimControls {
+  const meta = () => readOrinMeta(root);
   return {
     get card() {
-      return readOrinMeta(root)?.card ?? 'unknown';
+      return meta()?.card ?? 'unknown';
     },
-    overlayLabels: () => readOrinMeta(root)?.overlayLabels ?? [],
-    reboot({ overlayLabels }) {
-      const meta = readOrinMeta(root);
-      if (!meta) throw new Error(`${root} is not a simulated Orin tree, so it cannot be rebooted`);
-      generateOrinTree(root, { card: meta.card, overlayLabels });
-      log.info({ root, overlayLabels }, 'simulated reboot');
+    get release() {
+      return meta()?.release ?? 'r36';
+    },
+    overlay: () => meta()?.overlay ?? [],
+    async reboot({ overlay }) {
+      const m = meta();
+      if (!m) throw new Error(`${root} is not a simulated Orin tree, so it cannot be rebooted`);
+      await bootOrin(root, { card: m.card, release: m.release, overlay });
+      log.info({ root, overlay }, 'simulated reboot');
       publishChange({ kind: 'host', reason: 'simulated reboot' });
     },
   };
@@ -68,13 +82,13 @@ export function openHostAt(root: string, mode: HostMode): Host {
   };
 }
 
-export function openSimHost(dataDir: string, card: string): Host {
+export function openSimHost(dataDir: string, card: string, release: L4tRelease = 'r36'): Host {
   const root = simRoot(dataDir);
-  ensureSimTree(root, card);
+  ensureSimTree(root, card, release);
   return openHostAt(root, 'sim');
 }
 
 export function openHost(config: Config): Host {
   if (config.hostMode === 'real') return openHostAt('/', 'real');
-  return openSimHost(config.dataDir, config.simCard);
+  return openSimHost(config.dataDir, config.simCard, config.simRelease);
 }

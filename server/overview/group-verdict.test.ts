@@ -18,8 +18,8 @@ function withDriver(spec: SnapshotSpec, drivers: Record<string, string | null>):
 describe('groupVerdict', () => {
   it.each([
     // spec, group, kind, tone, text
-    ['stock Orin, x8 slot', orinStockSpec(), 9, 'not-viable', 'bad', 'not viable: the platform controller 141a0000.pcie (tegra194-pcie) shares this group — apply the device-tree overlay (pcie_c5_rp)'],
-    ['stock Orin, Wi-Fi slot', orinStockSpec(), 5, 'not-viable', 'bad', 'not viable: the platform controller 14100000.pcie (tegra194-pcie) shares this group — apply the device-tree overlay (pcie_c1_rp)'],
+    ['stock Orin, x8 slot', orinStockSpec(), 9, 'not-viable', 'bad', 'not viable: the platform controller 141a0000.pcie (tegra194-pcie) shares this group — take it out with the device-tree overlay'],
+    ['stock Orin, Wi-Fi slot', orinStockSpec(), 5, 'not-viable', 'bad', 'not viable: the platform controller 14100000.pcie (tegra194-pcie) shares this group — take it out with the device-tree overlay'],
     ['stock Orin, NVMe slot', orinStockSpec(), 8, 'host-critical', 'bad', 'host-critical: holds the root filesystem (/dev/nvme0n1p1)'],
     ['overlay applied, x8 slot', orinOverlaySpec(), 9, 'ready', 'ok', 'ready to pass through: bridges stay on pcieport'],
     ['rig gpu group', rigGpuSpec(), 2, 'ready', 'ok', 'ready to pass through: bridges stay on pcieport'],
@@ -34,7 +34,7 @@ describe('groupVerdict', () => {
 
   it('keeps the second finding of the NVMe group: the controller shares it too', () => {
     const v = verdictFor(orinStockSpec(), 8);
-    expect(v.details).toEqual(['not viable: the platform controller 14160000.pcie (tegra194-pcie) shares this group — apply the device-tree overlay (pcie_c4_rp)']);
+    expect(v.details).toEqual(['not viable: the platform controller 14160000.pcie (tegra194-pcie) shares this group — take it out with the device-tree overlay']);
   });
 
   it('says which VM holds the group', () => {
@@ -58,8 +58,8 @@ describe('groupVerdict', () => {
     expect(v).toMatchObject({ kind: 'nothing-to-pass', tone: 'info' });
   });
 
-  it('an unknown platform device gets the generic overlay advice', () => {
+  it('an unknown platform device gets the same overlay advice', () => {
     const v = verdictFor({ devices: [{ address: '0000:01:00.0', classCode: '020000', driver: 'igb', group: 1 }], platform: { 1: [{ kind: 'platform', name: 'fe000000.pcie', driver: null }] } }, 1);
-    expect(v.text).toBe('not viable: the platform controller fe000000.pcie shares this group — remove `iommus` from its device-tree node with an overlay');
+    expect(v.text).toBe('not viable: the platform controller fe000000.pcie shares this group — take it out with the device-tree overlay');
   });
 });

@@ -51,9 +51,7 @@ export function groupVerdict(snapshot: HostSnapshot, group: IommuGroup, ctx: Pla
   for (const r of platformInGroup(scope, opts.controllers)) {
     const name = r.subject;
     const driver = group.members.find((m) => m.name === name)?.driver;
-    const label = r.overlay?.dtLabel;
-    const fix = label ? `apply the device-tree overlay (${label})` : 'remove `iommus` from its device-tree node with an overlay';
-    found.push({ kind: 'not-viable', text: `not viable: the platform controller ${name}${driver ? ` (${driver})` : ''} shares this group — ${fix}` });
+    found.push({ kind: 'not-viable', text: `not viable: the platform controller ${name}${driver ? ` (${driver})` : ''} shares this group — take it out with the device-tree overlay` });
   }
 
   for (const r of inUseByVm(scope, ctx)) found.push({ kind: 'in-use', text: `in use: ${r.message}` });

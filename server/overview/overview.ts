@@ -31,7 +31,6 @@ export interface SlotCard {
   notes: string[];
   lanes: number;
   controller: string;
-  dtLabel: string | null;
   source: string;
   rootPort: DeviceSummary | null;
   devices: DeviceSummary[];
@@ -77,7 +76,6 @@ function slotCard(view: SlotView, input: OverviewInput): SlotCard {
     notes: slot.notes,
     lanes: slot.lanes,
     controller: slot.controller,
-    dtLabel: slot.dtLabel,
     source: slot.source,
     rootPort: view.rootPort ? summarize(view.rootPort, claims, byAddress) : null,
     devices,

@@ -7,6 +7,7 @@ import { boardView } from '../host/boards';
 import { scanHost } from '../host/scan';
 import { unpackFixture } from '../host/scan/fixtures';
 import { generateOrinTree } from '../host/sim/orin';
+import { bootOrin } from '../host/sim/orin-boot';
 import type { HostSnapshot } from '../host/types';
 import { buildDeviceView } from './device';
 import { buildGroupsView } from './groups';
@@ -15,10 +16,17 @@ import { buildOverview } from './overview';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-function simSnapshot(card: string, overlayLabels: string[] = []): HostSnapshot {
+function simSnapshot(card: string): HostSnapshot {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-overview-'));
   dirs.push(dir);
-  generateOrinTree(path.join(dir, 'root'), { card, overlayLabels });
+  generateOrinTree(path.join(dir, 'root'), { card });
+  return scanHost(path.join(dir, 'root'));
+}
+
+async function simSnapshotWithOverlay(card: string, overlay: string[]): Promise<HostSnapshot> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-overview-'));
+  dirs.push(dir);
+  await bootOrin(path.join(dir, 'root'), { card, overlay });
   return scanHost(path.join(dir, 'root'));
 }
 
@@ -56,7 +64,7 @@ describe('overview of the simulated Orin', () => {
 
   it('gives each slot its group verdict', () => {
     const [x8, , m2m] = t600.slots;
-    expect(x8.group?.verdict.text).toBe('not viable: the platform controller 141a0000.pcie (tegra194-pcie) shares this group — apply the device-tree overlay (pcie_c5_rp)');
+    expect(x8.group?.verdict.text).toBe('not viable: the platform controller 141a0000.pcie (tegra194-pcie) shares this group — take it out with the device-tree overlay');
     expect(m2m.group?.verdict.kind).toMatch(/host-critical|not-viable/);
   });
 
@@ -78,14 +86,14 @@ describe('overview of the simulated Orin', () => {
 });
 
 describe('groups of the simulated Orin', () => {
-  it('lists the platform controller with the endpoints, and the overlay makes the group ready', () => {
+  it('lists the platform controller with the endpoints, and the overlay makes the group ready', async () => {
     const stock = buildGroupsView({ snapshot: simSnapshot('t600'), board: null });
     const gpu = stock.groups.find((g) => g.members.some((m) => m.name === '0005:01:00.0'))!;
     expect(gpu.members[0]).toMatchObject({ kind: 'platform', name: '141a0000.pcie', driver: 'tegra194-pcie' });
     expect(gpu.members.map((m) => m.name)).toEqual(['141a0000.pcie', '0005:00:00.0', '0005:01:00.0', '0005:01:00.1']);
     expect(gpu.verdict.kind).toBe('not-viable');
 
-    const snap = simSnapshot('t600', ['pcie_c5_rp']);
+    const snap = await simSnapshotWithOverlay('t600', ['141a0000.pcie']);
     const after = buildGroupsView({ snapshot: snap, board: boardView(snap) });
     const g = after.groups.find((x) => x.members.some((m) => m.name === '0005:01:00.0'))!;
     expect(g.members.some((m) => m.kind === 'platform')).toBe(false);

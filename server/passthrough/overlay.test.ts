@@ -1,64 +1,60 @@
 import { describe, expect, it } from 'vitest';
-import { baseTreePatch, installSteps, overlaySource, UNSAFE_INTERRUPTS_ARG } from './overlay';
-import { checkOverlay, defaultTools } from './overlay-dtc';
+import { parseFdt } from '../devicetree/fdt';
+import { applyOverlay, defaultTools } from '../devicetree/overlay-apply';
+import { planOverlay } from '../devicetree/overlay-plan';
+import { devkitTree } from '../devicetree/trees';
+import { baseTreePatch, installSteps, UNSAFE_INTERRUPTS_ARG } from './overlay';
+import { overlayForTree } from './overlay-view';
 
-describe('overlay source', () => {
-  it('is a complete /plugin/ file with one node per label, sorted and deduplicated', () => {
-    const src = overlaySource(['pcie_c5_rp', 'pcie_c1_rp', 'pcie_c5_rp']);
-    expect(src).toContain('/dts-v1/;\n/plugin/;\n');
-    expect(src).toContain('&pcie_c1_rp {\n\tiommus = <>;\n};\n\n&pcie_c5_rp {\n\tiommus = <>;\n};');
-    expect(baseTreePatch(['pcie_c1_rp'])).toBe('&pcie_c1_rp {\n\t/delete-property/ iommus;\n};\n');
+const c5 = [{ platformDevice: '141a0000.pcie' }];
+
+describe('the overlay view for a tree', () => {
+  it('r36.4.2: by path, checked with fdtoverlay against that tree, with r36 install steps', async () => {
+    const view = await overlayForTree(devkitTree('r36'), c5, 'the r36 tree', 'r36');
+    expect(view.targets.map((t) => t.ref)).toEqual(['&{/bus@0/pcie@141a0000}']);
+    expect(view.check).toMatchObject({ ok: true, effectChecked: true, notEmptied: [], unexpected: [] });
+    expect(view.check!.dtboBytes).toBeGreaterThan(100);
+    expect(view.baseTreePatch).toBe('&{/bus@0/pcie@141a0000} {\n\t/delete-property/ iommus;\n};\n');
+    const text = JSON.stringify(view.installSteps);
+    expect(text).toContain('kernel_tegra234-p3737-0000+p3701-0000-nv.dtb');
+    expect(text).toContain(`OVERLAYS /boot/jetvm-pcie-iommu.dtbo`);
+    expect(text).toContain('FDT line');
+    expect(text).toContain('fdtget -t x /sys/firmware/fdt /bus@0/pcie@141a0000 iommus');
   });
 
-  it.each([['Pcie_c5_rp'], ['5pcie'], ['pcie-c5'], ['x { }; / { evil; }'], [''], ['a'.repeat(65)]])('refuses the label %j', (label) => {
-    expect(() => overlaySource([label])).toThrow(/device-tree label/);
+  it('r35.2.1: by label, with r35 install steps', async () => {
+    const view = await overlayForTree(devkitTree('r35'), c5, 'the r35 tree', 'r35');
+    expect(view.source).toContain('&pcie_c5_rp {\n\tiommus = <>;\n};');
+    expect(view.check?.ok).toBe(true);
+    expect(JSON.stringify(view.installSteps)).toContain('kernel_tegra234-p3701-0000-p3737-0000.dtb');
   });
 
-  it('refuses an empty label list', () => {
-    expect(() => overlaySource([])).toThrow(/at least one/);
-  });
-
-  it('install steps name /boot, the OVERLAYS line and the interrupt-remapping argument', () => {
-    const text = JSON.stringify(installSteps(['pcie_c5_rp']));
-    expect(text).toContain('OVERLAYS /boot/jetvm-pcie-iommu.dtbo');
-    expect(text).toContain(UNSAFE_INTERRUPTS_ARG);
-    expect(text).toContain('/boot/extlinux/extlinux.conf');
+  it('an overlay already in the tree: nothing to do, no source, no steps', async () => {
+    const plan = planOverlay(parseFdt(devkitTree('r36')), c5);
+    const merged = (await applyOverlay(devkitTree('r36'), plan.source!, plan.targets)).merged!;
+    const view = await overlayForTree(merged, c5, 'merged', 'r36');
+    expect(view).toMatchObject({ source: null, check: null, baseTreePatch: null, installSteps: [] });
+    expect(view.nothingToDo[0].reason).toMatch(/already has an empty `iommus`/);
   });
 });
 
-describe('overlay checked with the real dtc and fdtoverlay', () => {
-  it('compiles, and applied to a tree it empties iommus on every labelled controller', async () => {
-    const r = await checkOverlay(overlaySource(['pcie_c1_rp', 'pcie_c5_rp']), ['pcie_c1_rp', 'pcie_c5_rp']);
-    expect(r.stderr).toBe('');
-    expect(r.dtcVersion).toMatch(/^DTC \d/);
-    expect(r.effectChecked).toBe(true);
-    expect(r.ok).toBe(true);
-    expect(r.dtbo!.readUInt32BE(0)).toBe(0xd00dfeed);
+describe('install steps', () => {
+  it('name /boot, the FDT and OVERLAYS lines, the fallback and the interrupt-remapping argument', () => {
+    const targets = planOverlay(parseFdt(devkitTree('r36')), c5).targets;
+    const text = JSON.stringify(installSteps('r36', targets));
+    expect(text).toContain('OVERLAYS /boot/jetvm-pcie-iommu.dtbo');
+    expect(text).toContain(UNSAFE_INTERRUPTS_ARG);
+    expect(text).toContain('/boot/extlinux/extlinux.conf');
+    expect(text).toContain('Attempting Kernel Boot');
+    expect(text).toContain('sudo fdtoverlay -i /boot/dtb/kernel_tegra234-p3737-0000+p3701-0000-nv.dtb');
+    expect(JSON.stringify(installSteps(null, targets))).toContain('/boot/dtb/kernel_<your board>.dtb');
+    expect(baseTreePatch(targets)).toContain('/delete-property/ iommus;');
   });
+});
 
-  it("catches the seed's /delete-property/ form: it compiles but deletes nothing as an overlay", async () => {
-    const seed = `/dts-v1/;\n/plugin/;\n${baseTreePatch(['pcie_c5_rp'])}`;
-    const r = await checkOverlay(seed, ['pcie_c5_rp']);
-    expect(r.dtbo).not.toBeNull();
-    expect(r.ok).toBe(false);
-    expect(r.notEmptied).toEqual(['pcie_c5_rp']);
-    expect(r.stderr).toMatch(/leaves `iommus` set on &pcie_c5_rp/);
-  });
-
-  it("reports dtc's own error text for a broken source", async () => {
-    const r = await checkOverlay('/dts-v1/;\n/plugin/;\n&pcie_c5_rp { iommus = <> };\n', ['pcie_c5_rp']);
-    expect(r.ok).toBe(false);
-    expect(r.stderr).toMatch(/syntax error/);
-  });
-
-  it('reports a label the tree does not have', async () => {
-    const r = await checkOverlay(overlaySource(['pcie_c9_rp']).replace('&pcie_c9_rp', '&pcie_zz'), ['pcie_c9_rp']);
-    expect(r.ok).toBe(false);
-    expect(r.stderr).toMatch(/fdtoverlay could not apply it/);
-  });
-
-  it('says so when dtc is not installed', async () => {
-    const r = await checkOverlay(overlaySource(['pcie_c5_rp']), ['pcie_c5_rp'], { ...defaultTools, dtc: '/nonexistent/dtc' });
-    expect(r).toMatchObject({ ok: false, dtcPresent: false, dtbo: null });
-  });
+it('says so when dtc is not installed', async () => {
+  const plan = planOverlay(parseFdt(devkitTree('r36')), c5);
+  const r = await applyOverlay(devkitTree('r36'), plan.source!, plan.targets, { ...defaultTools, dtc: '/nonexistent/dtc' });
+  expect(r).toMatchObject({ ok: false, dtcVersion: null, dtbo: null, effectChecked: false });
+  expect(r.stderr).toMatch(/not installed/);
 });

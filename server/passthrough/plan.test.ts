@@ -154,17 +154,17 @@ describe('planPassthrough: refusals, before any write', () => {
     if (text) expect(plan.refusals.map((r) => `${r.message} ${r.fix}`).join('\n')).toMatch(text);
   });
 
-  it('names the controller label to put in the overlay', () => {
+  it('names the controller the overlay must take out (its node comes from the booted tree, not from here)', () => {
     const plan = planPassthrough(hostSnapshot(orinStockSpec()), '0005:01:00.1', emptyContext);
-    expect(plan.refusals[0].overlay).toEqual({ platformDevice: '141a0000.pcie', controller: 'C5', dtLabel: 'pcie_c5_rp' });
-    expect(plan.refusals[0].fix).toMatch(/&pcie_c5_rp/);
+    expect(plan.refusals[0].overlay).toEqual({ platformDevice: '141a0000.pcie', controller: 'C5' });
+    expect(plan.refusals[0].fix).toMatch(/empties `iommus` on 141a0000\.pcie's node/);
     expect(plan.platformMembers).toEqual(['141a0000.pcie']);
   });
 
-  it('takes the labels from the board model when given one', () => {
-    const controllers = [{ id: 'X', platformDevice: '141a0000.pcie', domain: 5, lanes: 8, dtLabel: 'my_label', source: 'test' }];
+  it('takes the controller ids from the board model when given one', () => {
+    const controllers = [{ id: 'X', platformDevice: '141a0000.pcie', domain: 5, lanes: 8, source: 'test' }];
     const plan = planPassthrough(hostSnapshot(orinStockSpec()), '0005:01:00.0', emptyContext, { controllers });
-    expect(plan.refusals[0].overlay?.dtLabel).toBe('my_label');
+    expect(plan.refusals[0].overlay?.controller).toBe('X');
   });
 });
 

@@ -3,12 +3,17 @@
 import fs from 'node:fs';
 import type { HostMode, HostSnapshot } from '../host/types';
 import { isOrin } from '../host/boards';
-import { dtcVersion, defaultTools } from './overlay-dtc';
-import type { PreflightFacts } from './preflight';
+import { ofNodePath, readBootedTree } from '../devicetree/booted-tree';
+import { parseFdt } from '../devicetree/fdt';
+import { dtcVersion, defaultTools } from '../devicetree/overlay-apply';
+import { findController } from '../devicetree/targets';
+import type { ControllerInGroup, PreflightFacts } from './preflight';
 import { programVersion } from '../proc/run';
 
 export interface GatherOptions {
   mode: HostMode;
+  /** the Host's root ("/" or the simulated Orin), where /sys/firmware/fdt is read */
+  root: string;
   qemuBinary: string;
   guestRamBytes: number;
   procLimitsPath?: string;
@@ -39,8 +44,38 @@ export async function qemuVersion(binary: string): Promise<string | null> {
   return (await programVersion(binary))?.replace(/^QEMU emulator version\s*/, '').trim() || null;
 }
 
+/**
+ * Each PCIe controller that still shares an IOMMU group with PCI devices, with what the booted tree
+ * (/sys/firmware/fdt) says about its `iommus`: set means the overlay was not applied at boot.
+ */
+export async function controllersInGroups(root: string, snapshot: HostSnapshot): Promise<ControllerInGroup[] | null> {
+  const held = snapshot.groups.flatMap((g) =>
+    g.members.some((m) => m.kind === 'pci') ? g.members.filter((m) => m.kind === 'platform').map((m) => ({ name: m.name, group: g.id })) : [],
+  );
+  let tree;
+  try {
+    tree = parseFdt(await readBootedTree(root));
+  } catch {
+    return held.length ? held.map((h) => ({ controller: h.name, group: h.group, path: null, iommus: null })) : null;
+  }
+  return Promise.all(
+    held.map(async (h) => {
+      try {
+        const t = findController(tree, h.name, await ofNodePath(root, h.name));
+        return { controller: h.name, group: h.group, path: t.path, iommus: t.iommus };
+      } catch {
+        return { controller: h.name, group: h.group, path: null, iommus: null };
+      }
+    }),
+  );
+}
+
 export async function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherOptions): Promise<PreflightFacts> {
-  const [qemu, dtc] = await Promise.all([qemuVersion(opts.qemuBinary), dtcVersion({ ...defaultTools, dtc: opts.dtc ?? defaultTools.dtc })]);
+  const [qemu, dtc, controllers] = await Promise.all([
+    qemuVersion(opts.qemuBinary),
+    dtcVersion({ ...defaultTools, dtc: opts.dtc ?? defaultTools.dtc }),
+    controllersInGroups(opts.root, snapshot),
+  ]);
   let limits: string | null = null;
   try {
     limits = fs.readFileSync(opts.procLimitsPath ?? '/proc/self/limits', 'utf8');
@@ -60,5 +95,6 @@ export async function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherO
     kvm: kvmState(opts.kvmPath),
     qemu: { binary: opts.qemuBinary, version: qemu },
     dtcVersion: dtc,
+    controllersInGroups: controllers,
   };
 }

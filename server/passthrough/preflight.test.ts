@@ -22,13 +22,14 @@ const good: PreflightFacts = {
   kvm: 'usable',
   qemu: { binary: 'qemu-system-aarch64', version: '8.2.2' },
   dtcVersion: 'DTC 1.6.1',
+  controllersInGroups: [],
 };
 
 describe('preflight rules', () => {
   it('all ok on a ready Orin', () => {
     const items = preflightRules(good);
     expect(items.map((i) => [i.code, i.severity])).toEqual([
-      ['iommu-groups', 'ok'], ['vfio-pci', 'ok'], ['vfio-container', 'ok'], ['unsafe-interrupts', 'ok'], ['memlock', 'ok'], ['kvm', 'ok'], ['qemu', 'ok'], ['dtc', 'ok'],
+      ['iommu-groups', 'ok'], ['vfio-pci', 'ok'], ['vfio-container', 'ok'], ['unsafe-interrupts', 'ok'], ['memlock', 'ok'], ['kvm', 'ok'], ['qemu', 'ok'], ['dt-overlay', 'ok'], ['dtc', 'ok'],
     ]);
     expect(items.every((i) => i.fix === null && (i.why ?? "").length > 10)).toBe(true);
     expect(worstSeverity(items)).toBe('ok');
@@ -46,6 +47,20 @@ describe('preflight rules', () => {
     ['/dev/kvm not accessible', { kvm: 'no-access' }, 'kvm', 'warning', /kvm group/],
     ['no qemu', { qemu: { binary: 'qemu-system-aarch64', version: null } }, 'qemu', 'error', /apt-get install qemu-system-arm/],
     ['no dtc', { dtcVersion: null }, 'dtc', 'warning', /device-tree-compiler/],
+    [
+      'overlay not applied at boot',
+      { controllersInGroups: [{ controller: '141a0000.pcie', group: 9, path: '/bus@0/pcie@141a0000', iommus: 'set' }] },
+      'dt-overlay',
+      'warning',
+      /needs an FDT line .*OVERLAYS line.*Attempting Kernel Boot.*\/proc\/cmdline/,
+    ],
+    [
+      'tree without iommus, controller grouped anyway',
+      { controllersInGroups: [{ controller: '141a0000.pcie', group: 9, path: '/bus@0/pcie@141a0000', iommus: 'empty' }] },
+      'dt-overlay',
+      'warning',
+      /dmesg/,
+    ],
   ];
   it.each(cases)('%s', (_name, change, id, state, fix) => {
     const items = preflightRules({ ...good, ...change });
@@ -74,11 +89,11 @@ describe('preflight facts', () => {
     try {
       const limits = path.join(root, 'limits');
       fs.writeFileSync(limits, 'Max locked memory         65536                65536                bytes\n');
-      const facts = await gatherPreflightFacts(scanHost(root), { mode: 'sim', qemuBinary: 'qemu-system-aarch64', guestRamBytes: GiB, procLimitsPath: limits, kvmPath: path.join(root, 'no-kvm') });
-      expect(facts).toMatchObject({ isOrin: false, iommuGroups: 3, vfioPciDriver: true, vfioContainerNode: true, allowUnsafeInterrupts: false, memlockBytes: 65536, kvm: 'missing' });
+      const facts = await gatherPreflightFacts(scanHost(root), { mode: 'sim', root, qemuBinary: 'qemu-system-aarch64', guestRamBytes: GiB, procLimitsPath: limits, kvmPath: path.join(root, 'no-kvm') });
+      expect(facts).toMatchObject({ controllersInGroups: null, isOrin: false, iommuGroups: 3, vfioPciDriver: true, vfioContainerNode: true, allowUnsafeInterrupts: false, memlockBytes: 65536, kvm: 'missing' });
       expect(facts.qemu.version).toMatch(/^\d+\.\d+/);
       expect(facts.dtcVersion).toMatch(/DTC/);
-      const missing = await gatherPreflightFacts(scanHost(root), { mode: 'sim', qemuBinary: path.join(os.tmpdir(), 'no-such-qemu'), guestRamBytes: GiB, dtc: '/nonexistent/dtc' });
+      const missing = await gatherPreflightFacts(scanHost(root), { mode: 'sim', root, qemuBinary: path.join(os.tmpdir(), 'no-such-qemu'), guestRamBytes: GiB, dtc: '/nonexistent/dtc' });
       expect(missing.qemu.version).toBeNull();
       expect(missing.dtcVersion).toBeNull();
       expect(missing.memlockBytes === null || typeof missing.memlockBytes === 'number').toBe(true);

@@ -21,6 +21,42 @@ export interface PreflightFacts {
   kvm: 'usable' | 'missing' | 'no-access';
   qemu: { binary: string; version: string | null };
   dtcVersion: string | null;
+  /** PCIe controllers still in a group with PCI devices; null when the booted tree could not be read and none is */
+  controllersInGroups: ControllerInGroup[] | null;
+}
+
+export interface ControllerInGroup {
+  controller: string;
+  group: number;
+  /** its node in the booted tree (/sys/firmware/fdt), null when not found */
+  path: string | null;
+  /** what the booted tree says; null when it could not be read */
+  iommus: 'absent' | 'empty' | 'set' | null;
+}
+
+function overlayItem(f: PreflightFacts): Finding & { subject: string; why: string } {
+  const held = f.controllersInGroups ?? [];
+  const base = { code: 'dt-overlay', subject: 'PCIe controllers out of the IOMMU groups (device-tree overlay)' };
+  const why = 'A group that also holds its PCIe controller (a platform device with no vfio driver) can never be given to a guest; jetvm\'s overlay empties the controller\'s `iommus` so it leaves the group at the next boot.';
+  if (held.length === 0) {
+    return { ...base, severity: 'ok', message: 'no IOMMU group holds a PCIe controller: the overlay took effect (or this tree needs none)', why, fix: null };
+  }
+  const notApplied = held.filter((h) => h.iommus === 'set');
+  const message = held
+    .map((h) =>
+      h.iommus === 'set'
+        ? `${h.controller} is in group ${h.group}: the booted tree still has \`iommus\` on ${h.path}, so no overlay for it was applied at boot`
+        : h.iommus === null
+          ? `${h.controller} is in group ${h.group}, and its node could not be read from /sys/firmware/fdt`
+          : `${h.controller} is in group ${h.group} although the booted tree's ${h.path} has ${h.iommus === 'empty' ? 'an empty' : 'no'} \`iommus\``,
+    )
+    .join('; ');
+  const fix = notApplied.length
+    ? 'If you installed the overlay: the boot entry in /boot/extlinux/extlinux.conf needs an FDT line (L4TLauncher applies OVERLAYS only with one) and an OVERLAYS line naming the .dtbo; ' +
+      'on the serial console look for "Failed to load overlay", "bad header" or "Unable to boot via extlinux" then "Attempting Kernel Boot" (the launcher fell back to the kernel partition, without the overlay and without the APPEND arguments: `cat /proc/cmdline`); ' +
+      'check the .dtbo applies with `fdtoverlay -i <the FDT file> -o /tmp/t.dtb /boot/jetvm-pcie-iommu.dtbo`. Otherwise open the DT overlay page for the overlay and its install steps.'
+    : 'The booted tree has no `iommus` to remove, yet the kernel grouped the controller: look at `dmesg | grep -i iommu` for how it was attached.';
+  return { ...base, severity: 'warning', message, why, fix };
 }
 
 const MiB = 1024 * 1024;
@@ -95,6 +131,7 @@ export function preflightRules(f: PreflightFacts): Finding[] {
     why: 'jetvm starts guests with qemu-system-aarch64.',
     fix: f.qemu.version ? null : '`sudo apt-get install qemu-system-arm` (or set JETVM_QEMU to its path).',
   });
+  if (f.isOrin) add(overlayItem(f));
   add({
     code: 'dtc',
     subject: 'Device-tree compiler (dtc)',

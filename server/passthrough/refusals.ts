@@ -49,17 +49,14 @@ export function noIommuGroup(d: PciDevice): Refusal {
 export function platformInGroup(scope: GroupScope, controllers?: ControllerDef[]): Refusal[] {
   return scope.platformMembers.map((name) => {
     const c = findController(name, controllers);
-    const label = c?.dtLabel ?? null;
     const who = c ? `the PCIe controller ${c.id} (${name})` : `the platform device ${name}`;
     return {
       code: 'platform-in-group',
       severity: 'error',
       message: `IOMMU group ${scope.groupId} also holds ${who}. It cannot be given to vfio-pci, so the group can never be viable as it is.`,
-      fix: label
-        ? `Install the device-tree overlay that removes \`iommus\` from &${label}, then reboot: the root port and the card get a group of their own.`
-        : `Remove the \`iommus\` property from this controller's device-tree node with an overlay (find its label with \`dtc -I fs /proc/device-tree\`), then reboot.`,
+      fix: `Install the device-tree overlay that empties \`iommus\` on ${name}'s node (jetvm derives it from the booted tree), then reboot: the root port and the card get a group of their own.`,
       subject: name,
-      overlay: { platformDevice: name, controller: c?.id ?? null, dtLabel: label },
+      overlay: { platformDevice: name, controller: c?.id ?? null },
     };
   });
 }

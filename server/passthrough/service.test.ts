@@ -48,14 +48,17 @@ describe('passthrough service on the simulated Orin', () => {
     await expect(svc.apply(admin, GPU)).rejects.toBeInstanceOf(PassthroughRefusedError);
     expect(drivers()).toEqual({ '0005:01:00.0': 'nouveau', '0005:01:00.1': 'snd_hda_intel' });
 
-    const labels = svc.overlayLabelsFor(GPU);
-    expect(labels).toEqual(['pcie_c5_rp']);
-    const view = await svc.overlay(labels);
-    expect(view.check).toMatchObject({ ok: true, effectChecked: true });
-    expect(view.source).toContain('&pcie_c5_rp {');
+    const controllers = svc.overlayControllersFor(GPU);
+    expect(controllers).toEqual(['141a0000.pcie']);
+    const view = await svc.overlay(controllers);
+    expect(view).toMatchObject({ tree: '/sys/firmware/fdt', release: 'r36', nothingToDo: [] });
+    expect(view.check).toMatchObject({ ok: true, effectChecked: true, unexpected: [] });
+    expect(view.source).toContain('&{/bus@0/pcie@141a0000} {\n\tiommus = <>;\n};');
 
-    expect(await svc.simulateOverlayReboot(admin, labels)).toEqual({ overlayLabels: ['pcie_c5_rp'] });
+    expect(await svc.simulateOverlayReboot(admin, controllers)).toEqual({ controllers: ['141a0000.pcie'] });
     expect(svc.plan(GPU).refusals).toEqual([]);
+    // the booted tree now has the overlay: nothing left to do for that controller
+    expect((await svc.overlay(controllers)).nothingToDo).toEqual([expect.objectContaining({ platformDevice: '141a0000.pcie', reason: expect.stringMatching(/already has an empty/) })]);
     expect(audit()).toEqual([
       ['passthrough.overlay-reboot', 'ok', 'admin'],
       ['passthrough.apply', 'refused', 'admin'],
@@ -63,7 +66,7 @@ describe('passthrough service on the simulated Orin', () => {
   });
 
   it('applies the confirmed plan with progress, records the originals and audits the writes; release restores', async () => {
-    await svc.simulateOverlayReboot(admin, ['pcie_c5_rp']);
+    await svc.simulateOverlayReboot(admin, ['141a0000.pcie']);
     const plan = svc.plan(GPU);
     expect(plan.script).toContain('echo vfio-pci > /sys/bus/pci/devices/0005:01:00.0/driver_override');
 
@@ -104,7 +107,7 @@ describe('passthrough service on the simulated Orin', () => {
   });
 
   it('refuses a plan that changed since it was shown, without writing', async () => {
-    await svc.simulateOverlayReboot(admin, ['pcie_c5_rp']);
+    await svc.simulateOverlayReboot(admin, ['141a0000.pcie']);
     const shown = svc.plan(GPU).writes.slice(0, 3);
     await expect(svc.apply(admin, GPU, { confirmedWrites: shown })).rejects.toBeInstanceOf(StalePlanError);
     expect(drivers()['0005:01:00.0']).toBe('nouveau');
@@ -112,25 +115,35 @@ describe('passthrough service on the simulated Orin', () => {
   });
 
   it('host-critical devices: the root NVMe, and the Wi-Fi when the dashboard is served over it', async () => {
-    await svc.simulateOverlayReboot(admin, ['pcie_c1_rp', 'pcie_c5_rp']);
+    await svc.simulateOverlayReboot(admin, ['14100000.pcie', '141a0000.pcie']);
     expect(svc.plan('0004:01:00.0').refusals.map((r) => r.code)).toContain('host-critical-mount');
     expect(svc.plan('0001:01:00.0').refusals).toEqual([]);
     dashboard = ['wlP1p1s0'];
     expect(svc.plan('0001:01:00.0').refusals.map((r) => r.code)).toEqual(['host-critical-network']);
   });
 
-  it('does not reboot the simulated Orin under a running VM, nor with a bad label', async () => {
+  it('does not reboot the simulated Orin under a running VM, with a bad name, or for a controller the tree lacks', async () => {
     claims = [{ vm: 'g', devices: [GPU] }];
-    await expect(svc.simulateOverlayReboot(admin, ['pcie_c5_rp'])).rejects.toThrow(/Stop "g" first/);
+    await expect(svc.simulateOverlayReboot(admin, ['141a0000.pcie'])).rejects.toThrow(/Stop "g" first/);
     claims = [];
-    await expect(svc.simulateOverlayReboot(admin, ['Bad-Label'])).rejects.toThrow(/device-tree label/);
-    expect(host.sim!.overlayLabels()).toEqual([]);
+    await expect(svc.simulateOverlayReboot(admin, ['pcie_c5_rp'])).rejects.toThrow(/named like 141a0000\.pcie/);
+    await expect(svc.simulateOverlayReboot(admin, ['15000000.pcie'])).rejects.toThrow(/The overlay cannot be applied: the device tree has no node for 15000000\.pcie/);
+    expect(host.sim!.overlay()).toEqual([]);
+    expect(host.scan().groups.some((g) => g.members.some((m) => m.name === '141a0000.pcie'))).toBe(true);
   });
 
-  it('preflight on the simulated Orin flags allow_unsafe_interrupts', async () => {
-    const pf = await svc.preflight(1024 ** 3);
+  it('preflight on the simulated Orin flags allow_unsafe_interrupts, and whether the overlay took effect', async () => {
+    let pf = await svc.preflight(1024 ** 3);
     expect(pf.items.find((i) => i.code === 'unsafe-interrupts')).toMatchObject({ severity: 'error' });
     expect(pf.summary).toBe('error');
+    const dt = pf.items.find((i) => i.code === 'dt-overlay')!;
+    expect(dt.severity).toBe('warning');
+    expect(dt.message).toContain('141a0000.pcie is in group');
+    expect(dt.message).toContain('the booted tree still has `iommus` on /bus@0/pcie@141a0000, so no overlay for it was applied at boot');
+    expect(dt.fix).toMatch(/FDT line.*Attempting Kernel Boot/);
+    await svc.simulateOverlayReboot(admin, ['14100000.pcie', '14160000.pcie', '141a0000.pcie']);
+    pf = await svc.preflight(1024 ** 3);
+    expect(pf.items.find((i) => i.code === 'dt-overlay')).toMatchObject({ severity: 'ok', message: expect.stringMatching(/the overlay took effect/) });
   });
 });
 

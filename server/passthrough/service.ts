@@ -6,8 +6,11 @@ import { publishChange } from '../events';
 import type { Host } from '../host/host';
 import { executePlan, serialised, type ApplyListener, type ApplyOutcome } from './apply';
 import { PassthroughRefusedError, StalePlanError } from './errors';
-import { baseTreePatch, installSteps, normaliseLabels, overlaySource, UNSAFE_INTERRUPTS_ARG } from './overlay';
-import { checkOverlay, type OverlayCheck } from './overlay-dtc';
+import { parseFdt } from '../devicetree/fdt';
+import { planOverlay } from '../devicetree/overlay-plan';
+import { devkitTree } from '../devicetree/trees';
+import { overlayForHost, type OverlayView } from './overlay-view';
+import { platformDeviceSchema } from './validate';
 import { planPassthrough, planRelease } from './plan';
 import { gatherPreflightFacts } from './preflight-gather';
 import { preflightRules } from './preflight';
@@ -37,14 +40,9 @@ export interface ChangeOptions {
   onEvent?: ApplyListener;
 }
 
-export interface OverlayView {
-  labels: string[];
-  source: string;
-  baseTreePatch: string;
-  installSteps: ReturnType<typeof installSteps>;
-  kernelArgument: string;
-  check: Omit<OverlayCheck, 'dtbo'> & { dtboBytes: number | null };
-}
+export type { OverlayView };
+
+const controllerList = (controllers: string[]) => [...new Set(controllers.map((c) => platformDeviceSchema.parse(c)))].sort();
 
 const sameWrites = (a: Array<Pick<SysfsWrite, 'path' | 'value'>>, b: SysfsWrite[]) =>
   a.length === b.length && a.every((w, i) => w.path === b[i].path && w.value === b[i].value);
@@ -108,43 +106,44 @@ export class PassthroughService {
     });
   }
 
-  /** The overlay for these controller labels, checked with dtc when it is installed. */
-  async overlay(labels: string[]): Promise<OverlayView> {
-    const list = normaliseLabels(labels);
-    const source = overlaySource(list);
-    const { dtbo, ...check } = await checkOverlay(source, list);
-    return { labels: list, source, baseTreePatch: baseTreePatch(list), installSteps: installSteps(list), kernelArgument: UNSAFE_INTERRUPTS_ARG, check: { ...check, dtboBytes: dtbo?.length ?? null } };
+  /** The overlay for these controllers, derived from the booted tree and checked against it with fdtoverlay. */
+  overlay(controllers: string[]): Promise<OverlayView> {
+    return overlayForHost(this.deps.host.root, controllerList(controllers));
   }
 
-  /** The labels a plan's platform-in-group refusals point at. */
-  overlayLabelsFor(address: string): string[] {
+  /** The controllers a plan's platform-in-group refusals point at. */
+  overlayControllersFor(address: string): string[] {
     const plan = planPassthrough(this.deps.host.scan(), address, this.context());
-    return [...new Set(plan.refusals.flatMap((r) => (r.overlay?.dtLabel ? [r.overlay.dtLabel] : [])))];
+    return [...new Set(plan.refusals.flatMap((r) => (r.overlay ? [r.overlay.platformDevice] : [])))].sort();
   }
 
-  /** Sim mode: "install" the overlay and reboot the simulated Orin with exactly these labels applied. */
-  async simulateOverlayReboot(actor: Actor, labels: string[]): Promise<{ overlayLabels: string[] }> {
+  /** Sim mode: "install" the overlay for exactly these controllers and reboot the simulated Orin with it. */
+  async simulateOverlayReboot(actor: Actor, controllers: string[]): Promise<{ controllers: string[] }> {
     const { host } = this.deps;
-    const list = labels.length ? normaliseLabels(labels) : [];
+    const list = controllerList(controllers);
     const refuse = (message: string): never => {
-      this.audit(actor, 'passthrough.overlay-reboot', list.join(','), 'refused', { labels: list, reason: message });
+      this.audit(actor, 'passthrough.overlay-reboot', list.join(','), 'refused', { controllers: list, reason: message });
       throw new KnownError('refused', 'overlay-reboot-refused', message);
     };
     if (!host.sim) refuse('On a real Jetson install the overlay yourself (see the steps) and reboot; jetvm does not reboot the machine.');
     const running = this.deps.vmClaims().filter((c) => c.devices.length > 0);
     if (running.length) refuse(`Stop ${running.map((c) => `"${c.vm}"`).join(', ')} first: a reboot ends every VM.`);
-    if (list.length) {
-      const check = await checkOverlay(overlaySource(list), list);
-      if (check.dtcPresent && !check.ok) refuse(`The overlay does not pass dtc: ${check.stderr}`);
+    const sim = host.sim!;
+    let source: string | null = null;
+    try {
+      source = planOverlay(parseFdt(devkitTree(sim.release)), list.map((platformDevice) => ({ platformDevice }))).source;
+      await serialised(host, () => sim.reboot({ overlay: list }));
+    } catch (e) {
+      refuse(`The overlay cannot be applied: ${(e as Error).message}`);
     }
-    await serialised(host, async () => host.sim!.reboot({ overlayLabels: list }));
     forgetOriginals(this.deps.db, loadOriginals(this.deps.db).map((o) => o.address)); // a reboot gives everything back
-    this.audit(actor, 'passthrough.overlay-reboot', list.join(',') || null, 'ok', { labels: list, source: list.length ? overlaySource(list) : null });
-    return { overlayLabels: host.sim!.overlayLabels() };
+    this.audit(actor, 'passthrough.overlay-reboot', list.join(',') || null, 'ok', { controllers: list, release: sim.release, source });
+    return { controllers: sim.overlay() };
   }
 
   async preflight(guestRamBytes: number) {
-    const items = preflightRules(await gatherPreflightFacts(this.deps.host.scan(), { mode: this.deps.host.mode, qemuBinary: this.deps.qemuBinary, guestRamBytes }));
+    const { host, qemuBinary } = this.deps;
+    const items = preflightRules(await gatherPreflightFacts(host.scan(), { mode: host.mode, root: host.root, qemuBinary, guestRamBytes }));
     return { summary: worstSeverity(items), items };
   }
 }

@@ -35,8 +35,6 @@ export interface OverlayHint {
   platformDevice: string;
   /** controller id from the board model: "C5", or null when unknown */
   controller: string | null;
-  /** device-tree label of the controller node: "pcie_c5_rp", or null when unknown */
-  dtLabel: string | null;
 }
 
 /** A finding that stops a host change; always an error, always with a subject and (maybe null) fix. */

@@ -1,5 +1,4 @@
 import { z } from 'zod';
 
-/** Device-tree labels as dtc accepts them, limited to what jetvm generates overlays for. */
-export const DT_LABEL = /^[a-z][a-z0-9_]{0,63}$/;
-export const dtLabelSchema = z.string().regex(DT_LABEL, 'a device-tree label is lower case letters, digits and _ (e.g. pcie_c5_rp)');
+/** A platform device as the kernel names a device-tree node's device: "141a0000.pcie". */
+export const platformDeviceSchema = z.string().regex(/^[0-9a-f]{1,16}\.[a-z][a-z0-9,._+-]{0,31}$/, 'a controller is named like 141a0000.pcie (unit address.node name)');

@@ -18,18 +18,21 @@ export default function OverlayIndexPage() {
   const blocked = groups.data.groups
     .filter((g) => g.members.some((m) => m.kind === 'platform'))
     .map((g) => ({ group: g, endpoint: g.members.find((m) => m.kind === 'pci' && !m.isBridge) ?? null }));
-  const applied = simOverlay.data?.overlayLabels;
+  const applied = simOverlay.data?.controllers;
+  const release = simOverlay.data?.release;
   return (
     <div className="space-y-4">
       <PageTitle sub="On the Orin the PCIe controller shares its slot's IOMMU group unless a device-tree overlay takes it out.">Device-tree overlays</PageTitle>
       {applied && (
         <p className="text-sm text-slate-700" data-testid="applied-overlay">
-          The simulated Orin booted with {applied.length ? applied.map((l, i) => (
-                <span key={l}>
-                  {i > 0 && ', '}
-                  <Mono>{l}</Mono>
-                </span>
-              )) : 'no overlay'}.
+          The simulated Orin (L4T {release}) booted {applied.length ? 'with the overlay for ' : 'with no overlay'}
+          {applied.map((c, i) => (
+            <span key={c}>
+              {i > 0 && ', '}
+              <Mono>{c}</Mono>
+            </span>
+          ))}
+          .
         </p>
       )}
       {blocked.length === 0 && <Notice tone="ok">No IOMMU group holds a platform device: no overlay is needed.</Notice>}

@@ -32,7 +32,6 @@ export function genericProfile(snapshot: HostSnapshot): BoardProfile {
         platformDevice: controllerName(rp),
         domain: rp.domain,
         lanes,
-        dtLabel: null,
         source: SOURCE,
       });
   }
@@ -43,7 +42,6 @@ export function genericProfile(snapshot: HostSnapshot): BoardProfile {
     controller: `D${domainHex(rp.domain)}`,
     domain: rp.domain,
     lanes: rp.link?.maxWidth ?? 0,
-    dtLabel: null,
     powerBudgetW: null,
     location: `PCI domain ${domainHex(rp.domain)}, behind ${controllerName(rp)}`,
     notes: [],

@@ -5,28 +5,24 @@ const DTSI = 'L4T device tree tegra234-soc-pcie.dtsi (OE4T/linux-tegra-5.10): li
 const SEED = 'Ghaf "NVIDIA Jetson AGX Orin: PCIe passthrough" (the users\' manual)';
 const LSPCI = 'lspci of a real devkit, L4T R36.5, kernel 5.15.185-tegra';
 
-const controller = (id: string, platformDevice: string, domain: number, lanes: number, dtLabel: string | null, source = DTSI): ControllerDef => ({
-  id,
-  platformDevice,
-  domain,
-  lanes,
-  dtLabel,
-  source,
-});
+const controller = (id: string, platformDevice: string, domain: number, lanes: number, source = DTSI): ControllerDef => ({ id, platformDevice, domain, lanes, source });
 
-/** The Tegra234 PCIe controllers. Domains are decimal numbers; an address prints them in hex (C10 → "000a:…"). */
+/**
+ * The Tegra234 PCIe controllers. Domains are decimal numbers; an address prints them in hex (C10 → "000a:…").
+ * Their device-tree nodes (label or path) differ by release and are read from the booted tree (server/devicetree).
+ */
 export const ORIN_CONTROLLERS: ControllerDef[] = [
-  controller('C0', '14180000.pcie', 0, 4, null),
-  controller('C1', '14100000.pcie', 1, 1, 'pcie_c1_rp', `${DTSI}; DT label from ${SEED}`),
-  controller('C2', '14120000.pcie', 2, 1, null),
-  controller('C3', '14140000.pcie', 3, 1, null),
-  controller('C4', '14160000.pcie', 4, 4, 'pcie_c4_rp', `${DTSI}; DT label inferred from the C1/C5 naming in ${SEED}`),
-  controller('C5', '141a0000.pcie', 5, 8, 'pcie_c5_rp', `${DTSI}; DT label from ${SEED}`),
-  controller('C6', '141c0000.pcie', 6, 4, null),
-  controller('C7', '141e0000.pcie', 7, 8, null),
-  controller('C8', '140a0000.pcie', 8, 4, null),
-  controller('C9', '140c0000.pcie', 9, 4, null),
-  controller('C10', '140e0000.pcie', 10, 4, null),
+  controller('C0', '14180000.pcie', 0, 4),
+  controller('C1', '14100000.pcie', 1, 1),
+  controller('C2', '14120000.pcie', 2, 1),
+  controller('C3', '14140000.pcie', 3, 1),
+  controller('C4', '14160000.pcie', 4, 4),
+  controller('C5', '141a0000.pcie', 5, 8),
+  controller('C6', '141c0000.pcie', 6, 4),
+  controller('C7', '141e0000.pcie', 7, 8),
+  controller('C8', '140a0000.pcie', 8, 4),
+  controller('C9', '140c0000.pcie', 9, 4),
+  controller('C10', '140e0000.pcie', 10, 4),
 ];
 
 /** What a desktop PCIe slot delivers at 12 V (PCI Express CEM); the devkit's x8 slot gives less. */
@@ -40,7 +36,6 @@ export const ORIN_SLOTS: SlotDef[] = [
     controller: 'C5',
     domain: 5,
     lanes: 8,
-    dtLabel: 'pcie_c5_rp',
     powerBudgetW: 40,
     location: 'Under the black magnetic cover above the micro-USB serial debug port, on the side of the board',
     notes: [
@@ -57,7 +52,6 @@ export const ORIN_SLOTS: SlotDef[] = [
     controller: 'C1',
     domain: 1,
     lanes: 1,
-    dtLabel: 'pcie_c1_rp',
     powerBudgetW: null,
     location: 'Bottom of the board',
     notes: [
@@ -74,12 +68,11 @@ export const ORIN_SLOTS: SlotDef[] = [
     controller: 'C4',
     domain: 4,
     lanes: 4,
-    dtLabel: 'pcie_c4_rp',
     powerBudgetW: null,
     location: 'M.2 2280 socket for an NVMe SSD',
     notes: [
       'The SSD is in most cases used by the host (often its root filesystem); passing it through is untested.',
-      'Root port 10de:229c "Orin PCIe x4/x8 Root Complex". DT label pcie_c4_rp is inferred.',
+      'Root port 10de:229c "Orin PCIe x4/x8 Root Complex".',
     ],
     source: `${SEED} (NVMe slot, "used by the host"); ${LSPCI} (0004:01:00.0 NVMe); controller C4 from ${DTSI}`,
   },

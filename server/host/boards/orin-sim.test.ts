@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../scan/fixtures';
 import { scanHost } from '../scan/index';
 import { generateOrinTree } from '../sim/orin';
+import { bootOrin } from '../sim/orin-boot';
 import { boardView, detectBoard, orinDevkit } from './index';
 
 // The simulated devkit tree (server/host/sim), scanned: the board must be recognised and every
@@ -11,9 +12,15 @@ import { boardView, detectBoard, orinDevkit } from './index';
 const work = makeTempDir('jetvm-orin-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-function scanOrin(card: string, overlayLabels: string[] = []) {
-  const root = path.join(work, `${card}-${overlayLabels.join('+') || 'stock'}`);
-  generateOrinTree(root, { card, overlayLabels });
+function scanOrin(card: string) {
+  const root = path.join(work, `${card}-stock`);
+  generateOrinTree(root, { card });
+  return scanHost(root);
+}
+
+async function scanOrinWithOverlay(card: string, overlay: string[]) {
+  const root = path.join(work, `${card}-${overlay.join('+')}`);
+  await bootOrin(root, { card, overlay });
   return scanHost(root);
 }
 
@@ -38,10 +45,10 @@ describe('the simulated Orin devkit, scanned and mapped', () => {
     expect(view.unplaced).toEqual([]);
   });
 
-  it('shows the platform controller inside the x8 slot group, and not after the overlay', () => {
+  it('shows the platform controller inside the x8 slot group, and not after the overlay', async () => {
     const group = (s: typeof snapshot) => s.groups.find((g) => g.members.some((m) => m.name === '0005:01:00.0'))!;
     expect(group(snapshot).members).toContainEqual({ kind: 'platform', name: '141a0000.pcie', driver: 'tegra194-pcie' });
-    const after = scanOrin('t600', ['pcie_c5_rp']);
+    const after = await scanOrinWithOverlay('t600', ['141a0000.pcie']);
     expect(after.warnings).toEqual([]);
     expect(group(after).members.map((m) => m.kind)).not.toContain('platform');
   });

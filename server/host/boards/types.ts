@@ -7,7 +7,6 @@ export interface ControllerDef {
   platformDevice: string; // "141a0000.pcie"
   domain: number; // 5
   lanes: number;
-  dtLabel: string | null; // "pcie_c5_rp"
   source: string;
 }
 
@@ -18,7 +17,6 @@ export interface SlotDef {
   controller: string; // ControllerDef.id
   domain: number;
   lanes: number;
-  dtLabel: string | null;
   /** watts the slot can deliver at 12 V; null when not a card slot with a budget */
   powerBudgetW: number | null;
   location: string; // where on the board a person finds it

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHostAt } from '../index';
 import { busOffset, type Aperture } from '../sim/address-map';
 import { SIM_CARDS } from '../sim/cards';
@@ -165,14 +165,14 @@ describe.each(Object.keys(FIXTURES) as FixtureName[])('config space agrees with 
 // and their config space bus addresses, translated through the apertures the generators document.
 const GPU = '0005:01:00.0';
 const AUDIO = '0005:01:00.1';
-const SIM_TREES: { name: string; make: (root: string) => void; toBus: ToBus }[] = [
+const SIM_TREES: { name: string; make: (root: string) => void | Promise<void>; toBus: ToBus }[] = [
   ...SIM_CARDS.map((c) => ({ name: `simulated Orin (${c.name})`, make: (root: string) => void generateOrinTree(root, { card: c.name }), toBus: viaApertures(orinApertures) })),
   {
     name: 'simulated Orin (t600) after an overlay reboot, GPU on vfio-pci',
-    make: (root: string) => {
+    make: async (root: string) => {
       generateOrinTree(root, { card: 't600' });
       const host = openHostAt(root, 'sim');
-      host.sim!.reboot({ overlayLabels: ['pcie_c1_rp', 'pcie_c5_rp'] });
+      await host.sim!.reboot({ overlay: ['14100000.pcie', '141a0000.pcie'] });
       for (const a of [GPU, AUDIO]) {
         expect(host.write(`sys/bus/pci/devices/${a}/driver_override`, 'vfio-pci').ok).toBe(true);
         expect(host.write(`sys/bus/pci/devices/${a}/driver/unbind`, a).ok).toBe(true);
@@ -187,9 +187,13 @@ const SIM_TREES: { name: string; make: (root: string) => void; toBus: ToBus }[] 
 describe.each(SIM_TREES)('scanner agrees with lspci on the $name', ({ name, make, toBus }) => {
   const root = path.join(makeTempDir('jetvm-scan-sim-'), 'root');
   roots.push(path.dirname(root));
-  make(root);
-  const snapshot = scanHost(root);
-  const live = parseLspci(lspciOnTree(root));
+  let snapshot: ReturnType<typeof scanHost>;
+  let live: LspciDevice[];
+  beforeAll(async () => {
+    await make(root);
+    snapshot = scanHost(root);
+    live = parseLspci(lspciOnTree(root));
+  });
 
   it('scans the tree without warnings and finds the same devices', () => {
     expect(live.length, name).toBeGreaterThan(name.includes('(none)') ? 3 : 5);

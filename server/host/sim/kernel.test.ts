@@ -6,6 +6,7 @@ import { unpackFixture } from '../scan/fixtures';
 import { SimKernel } from './kernel';
 import { STATE_FILE } from './kernel-state';
 import { generateOrinTree } from './orin';
+import { bootOrin } from './orin-boot';
 import { generateSyntheticTree } from './synthetic';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-kernel-'));
@@ -16,9 +17,15 @@ function fixtureTree(): string {
   return unpackFixture('gpu', path.join(tmp, `rig-${n++}`));
 }
 
-function orinTree(overlayLabels: string[] = []): string {
+function orinTree(): string {
   const root = path.join(tmp, `orin-${n++}`);
-  generateOrinTree(root, { card: 't600', overlayLabels });
+  generateOrinTree(root, { card: 't600' });
+  return root;
+}
+
+async function orinTreeWithOverlay(overlay: string[]): Promise<string> {
+  const root = path.join(tmp, `orin-${n++}`);
+  await bootOrin(root, { card: 't600', overlay });
   return root;
 }
 
@@ -101,8 +108,8 @@ describe('binding and releasing on the Orin', () => {
     expect(fs.existsSync(part)).toBe(true);
   });
 
-  it('with the overlay the group holds no platform device; binding works the same', () => {
-    const r = orinTree(['pcie_c5_rp']);
+  it('with the overlay the group holds no platform device; binding works the same', async () => {
+    const r = await orinTreeWithOverlay(['141a0000.pcie']);
     const k2 = new SimKernel(r);
     bindVfio(k2, '0005:01:00.0');
     bindVfio(k2, '0005:01:00.1');

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_CARDS, SIM_CARD_NAMES, simCard } from './cards';
-import { ORIN_DT_LABELS, generateOrinTree, readOrinMeta } from './orin';
+import { generateOrinTree, readOrinMeta } from './orin';
+import { bootOrin } from './orin-boot';
+import { DEVKIT_TREES } from '../../devicetree/trees';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-orin-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -30,8 +32,8 @@ describe('the simulated Orin, default card (T600)', () => {
 
   it('lays devices out below their platform controller, with relative bus links', () => {
     const target = fs.readlinkSync(path.join(root, 'sys/bus/pci/devices/0005:01:00.0'));
-    expect(target).toBe('../../../devices/platform/141a0000.pcie/pci0005:00/0005:00:00.0/0005:01:00.0');
-    expect(link(root, 'sys/bus/platform/devices/14100000.pcie')).toBe('sys/devices/platform/14100000.pcie');
+    expect(target).toBe('../../../devices/platform/bus@0/141a0000.pcie/pci0005:00/0005:00:00.0/0005:01:00.0');
+    expect(link(root, 'sys/bus/platform/devices/14100000.pcie')).toBe('sys/devices/platform/bus@0/14100000.pcie');
     expect(fs.readdirSync(path.join(root, 'sys/bus/pci/devices')).sort()).toEqual([
       '0001:00:00.0', '0001:01:00.0', '0004:00:00.0', '0004:01:00.0', '0005:00:00.0', '0005:01:00.0', '0005:01:00.1',
     ]);
@@ -61,7 +63,7 @@ describe('the simulated Orin, default card (T600)', () => {
     expect(link(root, 'sys/bus/pci/devices/0005:01:00.1/driver')).toBe('sys/bus/pci/drivers/snd_hda_intel');
     expect(link(root, 'sys/bus/pci/devices/0001:01:00.0/driver')).toBe('sys/bus/pci/drivers/rtl88x2ce');
     expect(link(root, 'sys/bus/pci/devices/0004:01:00.0/driver')).toBe('sys/bus/pci/drivers/nvme');
-    expect(link(root, 'sys/devices/platform/141a0000.pcie/driver')).toBe('sys/bus/platform/drivers/tegra194-pcie');
+    expect(link(root, 'sys/devices/platform/bus@0/141a0000.pcie/driver')).toBe('sys/bus/platform/drivers/tegra194-pcie');
     for (const f of ['bind', 'unbind', 'new_id', 'remove_id']) expect(fs.existsSync(path.join(root, 'sys/bus/pci/drivers/vfio-pci', f))).toBe(true);
     expect(fs.existsSync(path.join(root, 'sys/bus/pci/drivers_probe'))).toBe(true);
   });
@@ -69,7 +71,7 @@ describe('the simulated Orin, default card (T600)', () => {
   it('puts each controller, its root port and its endpoints in one IOMMU group (stock L4T)', () => {
     const groupOf = (rel: string) => path.basename(link(root, `${rel}/iommu_group`));
     for (const [ctrl, dom, fns] of [['14100000.pcie', '0001', ['0']], ['14160000.pcie', '0004', ['0']], ['141a0000.pcie', '0005', ['0', '1']]] as const) {
-      const g = groupOf(`sys/devices/platform/${ctrl}`);
+      const g = groupOf(`sys/bus/platform/devices/${ctrl}`);
       expect(fs.readdirSync(path.join(root, 'sys/kernel/iommu_groups', g, 'devices')).sort()).toEqual([`${dom}:00:00.0`, ...fns.map((f) => `${dom}:01:00.${f}`), ctrl].sort());
       for (const f of fns) expect(groupOf(`sys/bus/pci/devices/${dom}:01:00.${f}`)).toBe(g);
     }
@@ -84,12 +86,19 @@ describe('the simulated Orin, default card (T600)', () => {
     expect(fs.existsSync(path.join(root, 'sys/bus/pci/devices/0004:01:00.0/nvme/nvme0/nvme0n1/nvme0n1p1'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'sys/bus/pci/devices/0001:01:00.0/net/wlP1p1s0'))).toBe(true);
     expect(read(root, 'kernel-release')).toMatch(/-tegra\n$/);
-    expect(read(root, 'proc/device-tree/__symbols__/pcie_c5_rp')).toBe('/bus@0/pcie@141a0000\0');
-    expect(fs.existsSync(path.join(root, 'proc/device-tree/bus@0/pcie@141a0000/iommus'))).toBe(true);
+    expect(read(root, 'etc/nv_tegra_release')).toMatch(/^# R36 \(release\), REVISION: 4\.2/);
+  });
+
+  it('boots the real r36.4.2 devkit tree: /sys/firmware/fdt, of_node links and device-tree files follow it', () => {
+    expect(fs.readFileSync(path.join(root, 'sys/firmware/fdt')).equals(fs.readFileSync(DEVKIT_TREES.r36.file))).toBe(true);
+    expect(link(root, 'sys/devices/platform/bus@0/141a0000.pcie/of_node')).toBe('sys/firmware/devicetree/base/bus@0/pcie@141a0000');
+    expect(fs.readFileSync(path.join(root, 'sys/firmware/devicetree/base/bus@0/pcie@141a0000/iommus')).toString('hex')).toBe('0000000400000014');
+    expect(fs.readlinkSync(path.join(root, 'proc/device-tree'))).toBe('../sys/firmware/devicetree/base');
+    expect(read(root, 'proc/device-tree/model')).toBe('NVIDIA Jetson AGX Orin Developer Kit\0');
   });
 
   it('is read by lspci with the right IDs, names, BARs, driver and group', () => {
-    const group = path.basename(link(root, 'sys/devices/platform/141a0000.pcie/iommu_group'));
+    const group = path.basename(link(root, 'sys/bus/platform/devices/141a0000.pcie/iommu_group'));
     const dev = lspci(root);
     const gpu = dev.get('0005:01:00.0')!;
     expect(gpu).toContain('VGA compatible controller [0300]: NVIDIA Corporation TU117GL [T600] [10de:1fb1] (rev a1)');
@@ -121,31 +130,43 @@ describe('cards and the overlay', () => {
     const ids = [...lspci(root, ['-n']).values()].filter((l) => l.startsWith('0005:')).map((l) => l.split(' ')[2]);
     const card = simCard(name);
     expect(ids).toEqual(card.functions.length ? ['10de:229a', ...card.functions.map((f) => `${f.vendor}:${f.device}`)] : []);
-    expect(readOrinMeta(root)).toEqual({ card: name, overlayLabels: [], complete: true });
+    expect(readOrinMeta(root)).toEqual({ card: name, release: 'r36', overlay: [], complete: true });
   });
 
   it('an empty slot leaves the controller without driver, PCI bus or group', () => {
     const root = path.join(tmp, 'card-none');
-    expect(fs.existsSync(path.join(root, 'sys/devices/platform/141a0000.pcie'))).toBe(true);
-    expect(fs.existsSync(path.join(root, 'sys/devices/platform/141a0000.pcie/driver'))).toBe(false);
-    expect(fs.existsSync(path.join(root, 'sys/devices/platform/141a0000.pcie/pci0005:00'))).toBe(false);
+    expect(fs.existsSync(path.join(root, 'sys/devices/platform/bus@0/141a0000.pcie'))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'sys/devices/platform/bus@0/141a0000.pcie/driver'))).toBe(false);
+    expect(fs.existsSync(path.join(root, 'sys/devices/platform/bus@0/141a0000.pcie/pci0005:00'))).toBe(false);
   });
 
-  it('with the overlay on pcie_c5_rp the platform device leaves the group', () => {
+  it('booted with the overlay for 141a0000.pcie (applied by fdtoverlay) the platform device leaves the group', async () => {
     const root = path.join(tmp, 'overlay');
-    generateOrinTree(root, { card: 't600', overlayLabels: ['pcie_c5_rp'] });
-    expect(fs.existsSync(path.join(root, 'sys/devices/platform/141a0000.pcie/iommu_group'))).toBe(false);
+    await bootOrin(root, { card: 't600', overlay: ['141a0000.pcie'] });
+    expect(fs.existsSync(path.join(root, 'sys/devices/platform/bus@0/141a0000.pcie/iommu_group'))).toBe(false);
     const g = path.basename(link(root, 'sys/bus/pci/devices/0005:01:00.0/iommu_group'));
     expect(fs.readdirSync(path.join(root, 'sys/kernel/iommu_groups', g, 'devices')).sort()).toEqual(['0005:00:00.0', '0005:01:00.0', '0005:01:00.1']);
-    expect(fs.existsSync(path.join(root, 'proc/device-tree/bus@0/pcie@141a0000/iommus'))).toBe(false);
+    expect(fs.readFileSync(path.join(root, 'proc/device-tree/bus@0/pcie@141a0000/iommus')).length).toBe(0);
+    expect(execFileSync('fdtget', ['-t', 'x', path.join(root, 'sys/firmware/fdt'), '/bus@0/pcie@141a0000', 'iommus'], { encoding: 'utf8' }).trim()).toBe('');
     // the other controllers keep theirs
-    expect(fs.existsSync(path.join(root, 'sys/devices/platform/14100000.pcie/iommu_group'))).toBe(true);
-    expect(readOrinMeta(root)?.overlayLabels).toEqual(['pcie_c5_rp']);
+    expect(fs.existsSync(path.join(root, 'sys/devices/platform/bus@0/14100000.pcie/iommu_group'))).toBe(true);
+    expect(readOrinMeta(root)).toMatchObject({ release: 'r36', overlay: ['141a0000.pcie'] });
   });
 
-  it('refuses unknown cards and labels with the valid ones', () => {
+  it('JetPack 5 (r35.2.1 tree): controllers at the root, labelled; the overlay targets the label', async () => {
+    const root = path.join(tmp, 'r35');
+    await bootOrin(root, { card: 't600', release: 'r35', overlay: ['14100000.pcie'] });
+    expect(link(root, 'sys/bus/platform/devices/141a0000.pcie')).toBe('sys/devices/platform/141a0000.pcie');
+    expect(link(root, 'sys/devices/platform/141a0000.pcie/of_node')).toBe('sys/firmware/devicetree/base/pcie@141a0000');
+    expect(fs.existsSync(path.join(root, 'sys/devices/platform/141a0000.pcie/iommu_group'))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'sys/devices/platform/14100000.pcie/iommu_group'))).toBe(false);
+    expect(read(root, 'etc/nv_tegra_release')).toMatch(/^# R35 /);
+    expect(read(root, 'kernel-release')).toBe('5.10.104-tegra\n');
+  });
+
+  it('refuses unknown cards, and an overlay for a controller the tree lacks, writing nothing', async () => {
     expect(() => generateOrinTree(path.join(tmp, 'x'), { card: 'rtx4090' })).toThrow(`valid cards are ${SIM_CARD_NAMES.join(', ')}`);
-    expect(() => generateOrinTree(path.join(tmp, 'x'), { card: 't600', overlayLabels: ['pcie_c9_rp'] })).toThrow(ORIN_DT_LABELS.join(', '));
+    await expect(bootOrin(path.join(tmp, 'x'), { card: 't600', overlay: ['15000000.pcie'] })).rejects.toThrow(/no node for 15000000\.pcie/);
     expect(fs.existsSync(path.join(tmp, 'x'))).toBe(false);
   });
 

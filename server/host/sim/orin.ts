@@ -11,18 +11,22 @@ import { ORIN_CONTROLLERS } from '../boards/orin-devkit';
 import type { ControllerDef } from '../boards/types';
 import { GROUPS, PLATFORM_BUS, PCI_BUS, Tree, addToGroup, ensureDriver, linkDriver } from './tree';
 import { formatPciAddress } from '../../../shared/pci-address';
+import { DT_BASE, FDT_FILE } from '../../devicetree/booted-tree';
+import { type FdtNode, nodeAt, parseFdt } from '../../devicetree/fdt';
+import { findController } from '../../devicetree/targets';
+import { devkitTree, type L4tRelease } from '../../devicetree/trees';
 
-/** Controller labels the (simulated) device-tree overlay can name: the board profile's. */
-export const ORIN_DT_LABELS: readonly string[] = ORIN_CONTROLLERS.flatMap((c) => (c.dtLabel ? [c.dtLabel] : []));
-export const ORIN_COMPATIBLE = ['nvidia,p3737-0000+p3701-0000', 'nvidia,p3701-0000', 'nvidia,tegra234'];
-export const ORIN_KERNEL_RELEASE = '5.15.185-tegra';
+export const ORIN_KERNEL_RELEASES: Record<L4tRelease, string> = { r35: '5.10.104-tegra', r36: '5.15.185-tegra' };
 /** r36.4.4 log: "tegra194-pcie 14100000.pcie: Adding to iommu group 5" (lower groups: other SoC devices) */
 const FIRST_PCIE_GROUP = 5;
 const META_FILE = '.sim-orin.json';
 
 export interface OrinMeta {
   card: string;
-  overlayLabels: string[];
+  /** the L4T release whose devkit tree the board boots (JETVM_SIM_L4T) */
+  release: L4tRelease;
+  /** platform devices the overlay in /boot names, e.g. ["141a0000.pcie"]: the booted tree has them applied */
+  overlay: string[];
   /** false while the tree is being written: a crash midway leaves a tree that gets regenerated */
   complete: boolean;
 }
@@ -125,13 +129,6 @@ export function orinApertures(domain: number): readonly Aperture[] | null {
   return (c && ORIN_HOSTS[c.id]?.apertures) ?? null;
 }
 
-function checkLabels(labels: string[]): string[] {
-  for (const l of labels) {
-    if (!ORIN_DT_LABELS.includes(l)) throw new Error(`unknown device-tree label ${JSON.stringify(l)}: the Orin's controller labels are ${ORIN_DT_LABELS.join(', ')}`);
-  }
-  return [...new Set(labels)].sort();
-}
-
 export function readOrinMeta(root: string): OrinMeta | null {
   try {
     return JSON.parse(fs.readFileSync(path.join(root, META_FILE), 'utf8')) as OrinMeta;
@@ -150,32 +147,49 @@ function resetRoot(root: string): void {
   fs.mkdirSync(root, { recursive: true });
 }
 
-/** Writes the devkit's tree as after a fresh boot (with the overlay on overlayLabels). */
-export function generateOrinTree(root: string, opts: { card: string; overlayLabels?: string[] }): OrinMeta {
+export interface OrinBoot {
+  card: string;
+  release?: L4tRelease;
+  /** the tree the board booted: the release's devkit tree, with the overlay applied when there is one (orin-boot.ts) */
+  fdt?: Buffer;
+  /** the controllers that overlay names (recorded; the tree itself decides the groups) */
+  overlay?: string[];
+}
+
+/**
+ * Writes the devkit's tree as after a fresh boot of `fdt`: a controller whose node keeps a non-empty
+ * `iommus` shares the IOMMU group with its root port and endpoints; one whose `iommus` is empty (the
+ * overlay) or absent is in no group.
+ */
+export function generateOrinTree(root: string, opts: OrinBoot): OrinMeta {
   const card = simCard(opts.card);
-  const overlayLabels = checkLabels(opts.overlayLabels ?? []);
+  const release = opts.release ?? 'r36';
+  const fdt = opts.fdt ?? devkitTree(release);
+  const dt = parseFdt(fdt);
+  const nodes = new Map(ORIN_CONTROLLERS.map((c) => [c.id, findController(dt, c.platformDevice)]));
   resetRoot(root);
   const tree = new Tree(root);
-  const meta: OrinMeta = { card: card.name, overlayLabels, complete: false };
+  const meta: OrinMeta = { card: card.name, release, overlay: [...new Set(opts.overlay ?? [])].sort(), complete: false };
   tree.file(META_FILE, JSON.stringify(meta) + '\n');
   writeBusSkeleton(tree);
+  writeDeviceTree(tree, dt, fdt, [...nodes.values()].map((n) => n.path));
   let group = FIRST_PCIE_GROUP;
   for (const c of ORIN_CONTROLLERS.filter((c) => ORIN_HOSTS[c.id])) {
-    const overlay = c.dtLabel !== null && overlayLabels.includes(c.dtLabel);
-    writeDeviceTreeNode(tree, c, true, overlay);
-    const pdev = `sys/devices/platform/${c.platformDevice}`;
+    const node = nodes.get(c.id)!;
+    // the kernel names a platform device after its node and nests it like the node: bus@0/141a0000.pcie
+    const pdev = `sys/devices/platform${path.posix.dirname(node.path).replace(/^\/$/, '')}/${c.platformDevice}`;
     tree.dir(pdev);
+    tree.link(`${pdev}/of_node`, `${DT_BASE}${node.path}`);
     tree.link(`${PLATFORM_BUS}/devices/${c.platformDevice}`, pdev);
     const endpoints = endpointsOf(c.id, card, c.domain);
     // An empty slot: the link never comes up and tegra194-pcie fails its probe, so no PCI bus appears.
     if (endpoints.length === 0) continue;
     linkDriver(tree, pdev, PLATFORM_BUS, 'tegra194-pcie');
-    if (!overlay) addToGroup(tree, pdev, group);
+    if (node.iommus === 'set') addToGroup(tree, pdev, group);
     writeController(tree, c, pdev, endpoints, group);
     group++;
   }
-  for (const c of ORIN_CONTROLLERS.filter((c) => !ORIN_HOSTS[c.id])) writeDeviceTreeNode(tree, c, false, false);
-  writeSystemFiles(tree);
+  writeSystemFiles(tree, release);
   meta.complete = true;
   tree.file(META_FILE, JSON.stringify(meta) + '\n');
   return meta;
@@ -214,24 +228,32 @@ function writeBusSkeleton(tree: Tree): void {
   tree.dir(GROUPS);
 }
 
-/** /proc/device-tree node of a controller; `iommus` is what the seed's overlay deletes. */
-function writeDeviceTreeNode(tree: Tree, c: ControllerDef, okay: boolean, overlay: boolean): void {
-  const unit = c.platformDevice.replace('.pcie', '');
-  const node = `proc/device-tree/bus@0/pcie@${unit}`;
-  if (c.dtLabel) tree.file(`proc/device-tree/__symbols__/${c.dtLabel}`, `/bus@0/pcie@${unit}\0`);
-  tree.file(`${node}/compatible`, 'nvidia,tegra234-pcie\0');
-  tree.file(`${node}/status`, okay ? 'okay\0' : 'disabled\0');
-  const be32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
-  tree.file(`${node}/linux,pci-domain`, be32(c.domain));
-  if (!overlay) tree.file(`${node}/iommus`, Buffer.concat([be32(c.domain >= 4 && c.domain <= 5 ? 0x2 : 0x3), be32(0x20 + c.domain)]));
+/**
+ * /sys/firmware/fdt is the booted tree itself; /sys/firmware/devicetree/base (and /proc/device-tree,
+ * a link to it) shows the root's properties and the PCIe controllers' nodes, each property a file of
+ * its raw bytes as the kernel shows them. The rest of the tree is only in the fdt.
+ */
+function writeDeviceTree(tree: Tree, dt: FdtNode, fdt: Buffer, controllerPaths: string[]): void {
+  tree.file(FDT_FILE, fdt);
+  const writeProps = (node: FdtNode) => {
+    for (const [name, value] of node.props) tree.file(`${DT_BASE}${node.path === '/' ? '' : node.path}/${name}`, value);
+  };
+  writeProps(dt);
+  for (const p of controllerPaths) writeProps(nodeAt(dt, p)!);
+  tree.link('proc/device-tree', DT_BASE);
 }
 
-function writeSystemFiles(tree: Tree): void {
-  tree.file('proc/device-tree/compatible', ORIN_COMPATIBLE.map((s) => `${s}\0`).join(''));
-  tree.file('proc/device-tree/model', 'NVIDIA Jetson AGX Orin Developer Kit\0');
+/** /etc/nv_tegra_release's opening fields for the release of the tree carried (the real line goes on with GCID, BOARD, EABI, DATE; left out). */
+const NV_TEGRA_RELEASE: Record<L4tRelease, string> = {
+  r35: '# R35 (release), REVISION: 2.1\n',
+  r36: '# R36 (release), REVISION: 4.2\n',
+};
+
+function writeSystemFiles(tree: Tree, release: L4tRelease): void {
+  tree.file('etc/nv_tegra_release', NV_TEGRA_RELEASE[release]);
   tree.file('dev/vfio/vfio', '');
   tree.file('sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts', 'N\n');
-  tree.file('kernel-release', `${ORIN_KERNEL_RELEASE}\n`);
+  tree.file('kernel-release', `${ORIN_KERNEL_RELEASES[release]}\n`);
   tree.file(
     'proc/mounts',
     [

@@ -13,19 +13,21 @@ const as = (role: 'admin' | 'viewer', origin?: string) => makeCaller(contextFor(
 describe('passthrough router', () => {
   it('plans for viewers; refuses bad input, viewers changing things, and cross-origin changes', async () => {
     const plan = await as('viewer').plan({ address: '0005:01:00.0' });
-    expect(plan.refusals[0]).toMatchObject({ code: 'platform-in-group', overlay: { dtLabel: 'pcie_c5_rp' } });
+    expect(plan.refusals[0]).toMatchObject({ code: 'platform-in-group', overlay: { platformDevice: '141a0000.pcie', controller: 'C5' } });
     await expect(as('viewer').plan({ address: '5:1:0.0' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(as('viewer').bind({ address: '0005:01:00.0' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(as('admin', 'http://evil.test').bind({ address: '0005:01:00.0' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(as('admin').bind({ address: '0005:01:00.0' })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringMatching(/pcie_c5_rp/) });
+    await expect(as('admin').bind({ address: '0005:01:00.0' })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringMatching(/141a0000\.pcie/) });
   });
 
   it('overlay, simulated reboot, apply with progress, release', async () => {
     const overlay = await as('viewer').overlayFor({ address: '0005:01:00.0' });
-    expect(overlay?.labels).toEqual(['pcie_c5_rp']);
-    expect(overlay?.check.ok).toBe(true);
-    await expect(as('admin').applyOverlayAndReboot({ labels: ['nope-'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    expect(await as('admin').applyOverlayAndReboot({ labels: overlay!.labels })).toEqual({ overlayLabels: ['pcie_c5_rp'] });
+    expect(overlay?.targets.map((t) => [t.platformDevice, t.ref])).toEqual([['141a0000.pcie', '&{/bus@0/pcie@141a0000}']]);
+    expect(overlay?.check?.ok).toBe(true);
+    await expect(as('viewer').overlay({ controllers: ['pcie_c5_rp'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(as('viewer').overlay({ controllers: ['15000000.pcie'] })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringMatching(/no node for 15000000\.pcie/) });
+    await expect(as('admin').applyOverlayAndReboot({ controllers: ['nope-'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await as('admin').applyOverlayAndReboot({ controllers: overlay!.targets.map((t) => t.platformDevice) })).toEqual({ controllers: ['141a0000.pcie'] });
 
     const plan = await as('viewer').plan({ address: '0005:01:00.0' });
     const events: string[] = [];

@@ -2,9 +2,8 @@
 // bind at boot, preflight. Thin: validate, call the passthrough services, map their errors.
 import { z } from 'zod';
 import { BOOT_METHODS } from '../../passthrough/boot';
-import { overlayLabelsSchema } from '../../passthrough/overlay';
 import { pciAddressSchema } from '../../../shared/pci-address';
-import { dtLabelSchema } from '../../passthrough/validate';
+import { platformDeviceSchema } from '../../passthrough/validate';
 import { actorOf, adminProcedure, router, viewerProcedure } from '../trpc';
 import { sessionSignal } from '../../auth/session-bound';
 
@@ -46,23 +45,28 @@ export const passthroughRouter = router({
     yield* ctx.services.passthrough.progress.watch(input.operationId, sessionSignal({ user: ctx.user.name, sessionToken: ctx.req.sessionToken }, signal));
   }),
 
-  /** The device-tree overlay for these controller labels, checked with dtc, and how to install it. */
-  overlay: viewerProcedure.input(z.object({ labels: overlayLabelsSchema })).query(({ ctx, input }) => ctx.services.passthrough.passthrough.overlay(input.labels)),
+  /** The device-tree overlay for these controllers (141a0000.pcie), derived from the booted tree, checked against it with fdtoverlay, and how to install it. */
+  overlay: viewerProcedure
+    .input(z.object({ controllers: z.array(platformDeviceSchema).min(1, 'name at least one controller').max(16) }))
+    .query(({ ctx, input }) => ctx.services.passthrough.passthrough.overlay(input.controllers)),
 
   /** The overlay a device needs (its group holds a platform controller), or null when it needs none. */
-  overlayFor: viewerProcedure.input(addressInput).query(({ ctx, input }) => {
+  overlayFor: viewerProcedure.input(addressInput).query(async ({ ctx, input }) => {
     const s = ctx.services.passthrough.passthrough;
-    const labels = s.overlayLabelsFor(input.address);
-    return labels.length ? s.overlay(labels) : null;
+    const controllers = s.overlayControllersFor(input.address);
+    return controllers.length ? s.overlay(controllers) : null;
   }),
 
-  /** Sim mode: the overlay labels the simulated Orin booted with (null on a real host: jetvm cannot know). */
-  simOverlay: viewerProcedure.query(({ ctx }) => ({ overlayLabels: ctx.services.host.sim?.overlayLabels() ?? null })),
+  /** Sim mode: the release the simulated Orin boots and the controllers its overlay names (null on a real host: jetvm cannot know). */
+  simOverlay: viewerProcedure.query(({ ctx }) => {
+    const sim = ctx.services.host.sim;
+    return sim ? { release: sim.release, controllers: sim.overlay() } : { release: null, controllers: null };
+  }),
 
-  /** Sim mode: reboot the simulated Orin with exactly these overlay labels applied ([] removes the overlay). */
+  /** Sim mode: reboot the simulated Orin with an overlay for exactly these controllers ([] removes the overlay). */
   applyOverlayAndReboot: adminProcedure
-    .input(z.object({ labels: z.array(dtLabelSchema).max(16) }))
-    .mutation(async ({ ctx, input }) => ctx.services.passthrough.passthrough.simulateOverlayReboot(actorOf(ctx), input.labels)),
+    .input(z.object({ controllers: z.array(platformDeviceSchema).max(16) }))
+    .mutation(async ({ ctx, input }) => ctx.services.passthrough.passthrough.simulateOverlayReboot(actorOf(ctx), input.controllers)),
 
   /** Devices bound at boot and the files jetvm wrote for them. */
   bootConfig: viewerProcedure.query(({ ctx }) => ctx.services.passthrough.boot.current()),

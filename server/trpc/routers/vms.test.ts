@@ -73,7 +73,7 @@ describe('vms router', () => {
     expect(refused.message).toMatch(/0005:01:00\.0 .* is on nouveau, not vfio-pci/);
 
     // what the passthrough page does: overlay + reboot, then bind the group to vfio-pci through the simulated kernel
-    services().host.sim!.reboot({ overlayLabels: ['pcie_c5_rp'] });
+    await services().host.sim!.reboot({ overlay: ['141a0000.pcie'] });
     for (const a of ['0005:01:00.0', '0005:01:00.1']) {
       const drv = services().host.scan().devices.find((d) => d.address === a)!.driver!;
       for (const [p, v] of [[`sys/bus/pci/devices/${a}/driver_override`, 'vfio-pci'], [`sys/bus/pci/drivers/${drv}/unbind`, a], ['sys/bus/pci/drivers_probe', a]]) {
