@@ -4,6 +4,7 @@ import type { HostSnapshot } from '../host/types';
 import { parseCommand, USAGE, UsageError, type Command } from './args';
 import { scanJson, type ScanJson } from './scan-json';
 import { scanText } from './scan-text';
+import { runOverlay } from './overlay-cli';
 
 interface Io {
   stdout: (text: string) => void;
@@ -42,9 +43,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   }
   try {
-    return await runScan(cmd, io);
+    return cmd.kind === 'overlay' ? await runOverlay(cmd, io) : await runScan(cmd, io);
   } catch (err) {
-    io.stderr(`jetvm scan: ${(err as Error).message}\n`);
+    io.stderr(`jetvm ${cmd.kind}: ${(err as Error).message}\n`);
     return 1;
   }
 }

@@ -47,7 +47,7 @@ describe('jetvm scan --sysfs-root', () => {
     const r = jetvm('scan', '--json', '--sysfs-root', tree);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout) as ScanJson;
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(2);
     expect(doc.host).toEqual({ mode: 'tree', root: tree });
     expect(doc.board.id).toBe('generic');
     expect(doc.board.slots.find((s) => s.id === '0000:00:05.0')).toMatchObject({ rootPort: '0000:00:05.0', devices: ['0000:03:00.0', '0000:03:00.1'] });

@@ -1,9 +1,9 @@
 import type { BoardView } from '../host/boards/types';
 import type { HostSnapshot, PciAddress } from '../host/types';
 
-/** The stable `jetvm scan --json` document (docs/cli.md). Bump `version` on any breaking change. */
+/** The stable `jetvm scan --json` document (docs/cli.md). Bump `version` on any breaking change (2: no dtLabel on slots and controllers). */
 export interface ScanJson {
-  version: 1;
+  version: 2;
   host: { mode: 'real' | 'sim' | 'tree'; root: string };
   board: BoardJson;
   snapshot: HostSnapshot;
@@ -20,7 +20,7 @@ export interface BoardJson {
 
 export function scanJson(mode: ScanJson['host']['mode'], snapshot: HostSnapshot, view: BoardView): ScanJson {
   return {
-    version: 1,
+    version: 2,
     host: { mode, root: snapshot.root },
     board: {
       id: view.board.id,
