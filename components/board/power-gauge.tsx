@@ -55,6 +55,7 @@ export function PowerGauge({ power }: { power: SlotPower }) {
       <div data-testid="power-gauge" data-tone="empty" className={`rounded-md border p-3 ${tonePanel.neutral}`}>
         <p className="font-semibold">Power budget: {power.budgetW} W</p>
         <p className="text-sm text-slate-600">No card in the slot. Before you fit one, check its maximum board power: this slot gives {power.budgetW} W, a desktop slot {power.desktopW} W.</p>
+        {power.budgetSource && <p className="text-xs text-slate-600">Slot budget {power.budgetW} W: {power.budgetSource}</p>}
         <Guidance items={power.guidance} />
       </div>
     );
@@ -81,8 +82,13 @@ export function PowerGauge({ power }: { power: SlotPower }) {
       <GaugeBar watts={verdict.watts} budgetW={verdict.budgetW} desktopW={power.desktopW} fill={toneFill[tone]} />
       {info?.source && (
         <p className="text-xs text-slate-600">
-          Figure: {info.origin === 'user' ? 'entered here' : 'built-in table'} — {info.source}
+          Figure: {info.origin === 'user' ? 'entered here' : info.unverified ? 'built-in table, unverified' : 'built-in table'} — {info.source}
           {info.origin === 'user' && info.builtinWatts !== null && ` (table says ${info.builtinWatts} W)`}
+        </p>
+      )}
+      {power.budgetSource && (
+        <p className="text-xs text-slate-600" data-testid="power-budget-source">
+          Slot budget {power.budgetW} W: {power.budgetSource}
         </p>
       )}
       {tone === 'unknown' &&

@@ -17,7 +17,7 @@ afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
 async function jetvm(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'LOG_LEVEL'));
   try {
-    const r = await exec(process.execPath, [BIN, ...args], { cwd, env: { ...base, JETVM_HOST: 'sim', JETVM_DATA_DIR: path.join(cwd, 'data') } });
+    const r = await exec(process.execPath, [BIN, ...args], { cwd, env: { ...base, JETVM_HOST: 'sim', JETVM_DATA_DIR: path.join(cwd, 'data') } as unknown as NodeJS.ProcessEnv });
     return { status: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };

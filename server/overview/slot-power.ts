@@ -8,6 +8,8 @@ import { deviceName, vendorDevice } from './format';
 
 export interface SlotPower {
   budgetW: number;
+  /** where the budget figure comes from (the board profile's source for it) */
+  budgetSource: string | null;
   desktopW: number;
   /** the card's first function; null for an empty slot */
   card: { address: string; vendorDevice: string; name: string } | null;
@@ -37,6 +39,7 @@ export function slotPower(view: SlotView, userPower: readonly UserCardPower[]): 
   ];
   return {
     budgetW,
+    budgetSource: view.slot.powerBudgetSource,
     desktopW: DESKTOP_SLOT_POWER_W,
     card: card ? { address: card.address, vendorDevice: vendorDevice(card), name: power?.knownName ?? deviceName(card) } : null,
     power,

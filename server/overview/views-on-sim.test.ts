@@ -81,7 +81,7 @@ describe('overview of the simulated Orin', () => {
   it('an empty x8 slot has a gauge without a card', () => {
     const x8 = overview(simSnapshot('none')).slots[0];
     expect(x8).toMatchObject({ state: 'empty', devices: [], rootPort: null });
-    expect(x8.power).toMatchObject({ card: null, verdict: null, budgetW: 40 });
+    expect(x8.power).toMatchObject({ card: null, verdict: null, budgetW: 40, budgetSource: expect.stringMatching(/^Ghaf .*\("max 40 W"\); unverified: NVIDIA's carrier-board specification/) });
   });
 });
 

@@ -44,10 +44,10 @@ describe('card power in SQLite', () => {
   });
 
   it('a user entry overrides the table, and clearing it brings the table back', () => {
-    expect(cardPower('10de:1cb1', listUserCardPower(db))).toMatchObject({ watts: 47, origin: 'builtin', activeCooler: true });
+    expect(cardPower('10de:1cb1', listUserCardPower(db))).toMatchObject({ watts: 47, origin: 'builtin', activeCooler: true, unverified: true });
     setUserCardPower(db, '10de:1cb1', 36, 'measured at the wall');
     const over = cardPower('10de:1cb1', listUserCardPower(db));
-    expect(over).toMatchObject({ watts: 36, origin: 'user', builtinWatts: 47, knownName: 'NVIDIA Quadro P1000' });
+    expect(over).toMatchObject({ watts: 36, origin: 'user', builtinWatts: 47, knownName: 'NVIDIA Quadro P1000', unverified: false });
     expect(over.source).toContain('measured at the wall');
     expect(clearUserCardPower(db, '10de:1cb1')).toBe(true);
     expect(clearUserCardPower(db, '10de:1cb1')).toBe(false);

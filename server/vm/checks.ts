@@ -1,8 +1,10 @@
 // Checks before a start, pure over (VM, host snapshot, QEMU caps, other VMs' claims). Each says in plain
 // words what is wrong and what to do; any 'error' blocks the start.
+import { isOrin } from '../host/boards';
 import type { HostSnapshot } from '../host/types';
 import { resolveAccel } from './argv';
-import { barFit, formatBytes, HIGH_WINDOW_BYTES, LOW_WINDOW_BYTES, MIN_IPA_BITS_FOR_HIGH_WINDOW } from './bar-fit';
+import { barFit, formatBytes, HIGH_WINDOW_BYTES, highWindowFitsIpa, LOW_WINDOW_BYTES, MIN_IPA_BITS_FOR_HIGH_WINDOW, ORIN_IPA_BITS } from './bar-fit';
+import { parseSize } from './machine-options';
 import { deviceLabel, passedEndpoints, type PassedFunction } from './devices';
 import { machineOptionUnsupported } from './machine-options';
 import type { Finding, QemuCaps, VmDefinition } from './types';
@@ -55,11 +57,25 @@ function groupChecks(fns: PassedFunction[], snapshot: HostSnapshot): Finding[] {
   return out;
 }
 
-function barChecks(fns: PassedFunction[], vm: VmDefinition, caps: QemuCaps, accel: 'kvm' | 'tcg'): Finding[] {
+function barChecks(fns: PassedFunction[], vm: VmDefinition, caps: QemuCaps, accel: 'kvm' | 'tcg', snapshot: HostSnapshot): Finding[] {
   const out: Finding[] = [];
   const highmemOff = vm.machineOptions.some((o) => o === 'highmem=off' || o === 'highmem-mmio=off');
-  const ipaTooSmall = accel === 'kvm' && caps.hostIpaBits !== null && caps.hostIpaBits < MIN_IPA_BITS_FOR_HIGH_WINDOW;
-  const fit = barFit(fns, !highmemOff && !ipaTooSmall);
+  const sizeOption = vm.machineOptions.find((o) => o.startsWith('highmem-mmio-size='));
+  const highBytes = (sizeOption && parseSize(sizeOption.slice('highmem-mmio-size='.length))) || HIGH_WINDOW_BYTES;
+  const orinGuess = accel === 'kvm' && caps.hostIpaBits === null && isOrin(snapshot);
+  const ipa = caps.hostIpaBits ?? (orinGuess ? ORIN_IPA_BITS : null);
+  const ipaTooSmall = accel === 'kvm' && ipa !== null && ipa < MIN_IPA_BITS_FOR_HIGH_WINDOW;
+  const windowTooBig = accel === 'kvm' && ipa !== null && !ipaTooSmall && !highmemOff && !highWindowFitsIpa(highBytes, ipa);
+  if (windowTooBig) {
+    out.push({
+      code: 'highmem-mmio-size-ipa',
+      severity: 'error',
+      message:
+        `${sizeOption} does not fit the host's ${ipa}-bit IPA${orinGuess ? ' (the Orin\'s, assumed: dmesg did not say)' : ''}: a ${formatBytes(highBytes)} window ends at ${formatBytes(2 * highBytes)}, above ${formatBytes(2 ** ipa)}. ` +
+        `QEMU would drop the high window silently and push every 64-bit BAR into the ${formatBytes(LOW_WINDOW_BYTES)} low window. Leave highmem-mmio-size out (512G fits)`,
+    });
+  }
+  const fit = barFit(fns, !highmemOff && !ipaTooSmall && !windowTooBig, highBytes);
   const wants64 = fns.some((f) => f.device?.bars.some((b) => b.is64 && b.prefetchable && b.size > 0));
   if (ipaTooSmall && wants64) {
     out.push({ code: 'ipa-small', severity: 'warning', message: `the host's IPA size is ${caps.hostIpaBits} bits (< ${MIN_IPA_BITS_FOR_HIGH_WINDOW}): QEMU silently drops the 512 GiB high PCIe window, so 64-bit BARs must fit the low window` });
@@ -74,10 +90,10 @@ function barChecks(fns: PassedFunction[], vm: VmDefinition, caps: QemuCaps, acce
     });
   }
   if (!fit.highFits) {
-    out.push({ code: 'bar-high', severity: 'error', message: `the devices need ${formatBytes(fit.highUsed)} of 64-bit prefetchable space, more than the ${formatBytes(HIGH_WINDOW_BYTES)} high window (QEMU ≥ 10.0: highmem-mmio-size)` });
+    out.push({ code: 'bar-high', severity: 'error', message: `the devices need ${formatBytes(fit.highUsed)} of 64-bit prefetchable space, more than the ${formatBytes(highBytes)} high window (QEMU ≥ 10.0: a larger highmem-mmio-size, if the host IPA has room for it)` });
   }
   if (fit.lowFits && fit.highFits && fns.length) {
-    out.push({ code: 'bar-fit', severity: 'info', message: `BARs fit: ${formatBytes(fit.lowUsed)} of ${formatBytes(LOW_WINDOW_BYTES)} low window, ${formatBytes(fit.highUsed)} of ${formatBytes(HIGH_WINDOW_BYTES)} high window` });
+    out.push({ code: 'bar-fit', severity: 'info', message: `BARs fit: ${formatBytes(fit.lowUsed)} of ${formatBytes(LOW_WINDOW_BYTES)} low window, ${formatBytes(fit.highUsed)} of ${formatBytes(highBytes)} high window` });
   }
   return out;
 }
@@ -122,7 +138,7 @@ export function checkStart(vm: VmDefinition, snapshot: HostSnapshot, caps: QemuC
     ...named.map((a) => ({ code: 'bridge', severity: 'error' as const, subject: a, message: `${a} is a PCI bridge: bridges stay on the host (pass the endpoints behind it)` })),
     ...hostChecks(vm, caps, snapshot, fns, ctx),
     ...groupChecks(fns, snapshot),
-    ...barChecks(fns, vm, caps, resolveAccel(vm, caps)),
+    ...barChecks(fns, vm, caps, resolveAccel(vm, caps), snapshot),
     ...claimChecks(fns, vm, ctx),
   ];
 }

@@ -1,8 +1,10 @@
 // Extra `-machine virt,...` options a user may set. Everything else (accel, gic-version, kernel, …) jetvm owns.
 // Sources: `qemu-system-aarch64 -machine virt,help` (7.2); highmem-* user-settable from 8.0 and
-// highmem-mmio-size from 10.0 per docs/system/arm/virt.rst. server/vm/qemu-parse.test.ts has the real QEMU
+// highmem-mmio-size from 10.0 per docs/system/arm/virt.rst (docs/qemu-facts.md). server/vm/qemu-parse.test.ts has the real QEMU
 // parse and start every one. Not offered: ras (needs ACPI from firmware, and jetvm boots the kernel
 // directly; QEMU 7.2 aborts on ras=on with acpi on).
+
+import { HIGH_WINDOW_BYTES } from './bar-fit';
 
 const ON_OFF = /^(on|off)$/;
 const SIZE = /^[1-9][0-9]{0,5}[KMGT]$/;
@@ -16,6 +18,23 @@ interface MachineOption {
   /** a value QEMU refuses once a card is passed (each sits behind a PCIe root port), and why */
   notWithDevices?: { value: string; why: string };
   help: string;
+  /** a rule beyond the shape of the value: null when fine, else why not */
+  check?: (value: string) => string | null;
+}
+
+const UNIT = { K: 10, M: 20, G: 30, T: 40 } as const;
+
+/** "512G" → bytes; null when it is not a size. */
+export function parseSize(value: string): number | null {
+  const m = /^([1-9][0-9]{0,5})([KMGT])$/.exec(value);
+  return m ? Number(m[1]) * 2 ** UNIT[m[2] as keyof typeof UNIT] : null;
+}
+
+/** QEMU (hw/arm/virt.c) takes a power of two of at least the default 512 GiB, and refuses anything else. */
+function highMmioSizeError(value: string): string | null {
+  const n = parseSize(value)!;
+  const pow2 = Number.isInteger(Math.log2(n));
+  return pow2 && n >= HIGH_WINDOW_BYTES ? null : `highmem-mmio-size must be a power of two of at least 512G (QEMU refuses others), not ${value}`;
 }
 
 export const MACHINE_OPTIONS: Record<string, MachineOption> = {
@@ -23,7 +42,12 @@ export const MACHINE_OPTIONS: Record<string, MachineOption> = {
   'highmem-ecam': { values: ON_OFF, since: [8, 0], help: 'high PCIe config space' },
   'highmem-mmio': { values: ON_OFF, since: [8, 0], help: 'the high 64-bit PCIe MMIO window' },
   'highmem-redists': { values: ON_OFF, since: [8, 0], help: 'high GIC redistributor region' },
-  'highmem-mmio-size': { values: SIZE, since: [10, 0], help: 'size of the high PCIe MMIO window, e.g. 1T' },
+  'highmem-mmio-size': {
+    values: SIZE,
+    since: [10, 0],
+    help: 'size of the high PCIe MMIO window: a power of two from 512G; it must fit the host IPA (the Orin\'s 40 bits fit only 512G)',
+    check: highMmioSizeError,
+  },
   its: {
     values: ON_OFF, help: 'GICv3 ITS (MSI/MSI-X for passed devices)',
     notWithDevices: { value: 'off', why: 'without an ITS there is no MSI-X, and QEMU refuses the PCIe root port a passed card sits behind' },
@@ -52,7 +76,7 @@ export function machineOptionError(option: string): string | null {
   const spec = MACHINE_OPTIONS[key];
   if (!spec) return `machine option "${key}" is not allowed (allowed: ${Object.keys(MACHINE_OPTIONS).join(', ')})`;
   if (!spec.values.test(value)) return `machine option ${key} cannot be "${value}"`;
-  return null;
+  return spec.check?.(value) ?? null;
 }
 
 export interface MachineContext {

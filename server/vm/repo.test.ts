@@ -65,6 +65,8 @@ describe('VmRepo.create validation', () => {
     [{ devices: ['0005:01:00.0', '0005:01:00.0'] }, /devices: lists a device twice/],
     [{ machineOptions: ['gic-version=2'] }, /machine option "gic-version" is not allowed/],
     [{ machineOptions: ['highmem=maybe'] }, /highmem cannot be "maybe"/],
+    [{ machineOptions: ['highmem-mmio-size=768G'] }, /highmem-mmio-size must be a power of two of at least 512G \(QEMU refuses others\), not 768G/],
+    [{ machineOptions: ['highmem-mmio-size=256G'] }, /power of two of at least 512G/],
     [{ machineOptions: ['its=on', 'its=off'] }, /sets a machine option twice/],
     [{ accel: 'hvf' }, /accel:/],
     [{ disks: [{ path: raw, format: 'qcow2' }] }, /is not a qcow2 image/],

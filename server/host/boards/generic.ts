@@ -43,6 +43,7 @@ export function genericProfile(snapshot: HostSnapshot): BoardProfile {
     domain: rp.domain,
     lanes: rp.link?.maxWidth ?? 0,
     powerBudgetW: null,
+    powerBudgetSource: null,
     location: `PCI domain ${domainHex(rp.domain)}, behind ${controllerName(rp)}`,
     notes: [],
     source: SOURCE,

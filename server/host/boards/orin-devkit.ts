@@ -37,6 +37,7 @@ export const ORIN_SLOTS: SlotDef[] = [
     domain: 5,
     lanes: 8,
     powerBudgetW: 40,
+    powerBudgetSource: `${SEED} ("max 40 W"); unverified: NVIDIA's carrier-board specification (Table 6-1, as a forum answer cites it) was not read`,
     location: 'Under the black magnetic cover above the micro-USB serial debug port, on the side of the board',
     notes: [
       `At most 40 W from the slot at 12 V; a desktop slot gives ${DESKTOP_SLOT_POWER_W} W. Check the card's maximum board power before powering it on.`,
@@ -53,6 +54,7 @@ export const ORIN_SLOTS: SlotDef[] = [
     domain: 1,
     lanes: 1,
     powerBudgetW: null,
+    powerBudgetSource: null,
     location: 'Bottom of the board',
     notes: [
       'Holds the included Realtek RTL8822CE Wi-Fi/Bluetooth module (10ec:c822) by default, at 0001:01:00.0.',
@@ -69,6 +71,7 @@ export const ORIN_SLOTS: SlotDef[] = [
     domain: 4,
     lanes: 4,
     powerBudgetW: null,
+    powerBudgetSource: null,
     location: 'M.2 2280 socket for an NVMe SSD',
     notes: [
       'The SSD is in most cases used by the host (often its root filesystem); passing it through is untested.',

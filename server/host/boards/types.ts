@@ -19,6 +19,8 @@ export interface SlotDef {
   lanes: number;
   /** watts the slot can deliver at 12 V; null when not a card slot with a budget */
   powerBudgetW: number | null;
+  /** where powerBudgetW comes from, and whether it was checked */
+  powerBudgetSource: string | null;
   location: string; // where on the board a person finds it
   notes: string[];
   source: string;
