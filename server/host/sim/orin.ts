@@ -1,5 +1,5 @@
 // The simulated Jetson AGX Orin devkit, written as the sysfs/devfs/procfs tree its kernel shows.
-// Facts and their sources: docs/sources/orin-facts.md. Each controller's apertures and their CPU/bus
+// Facts and their sources: docs/sources/orin-facts.md; the device tree: trees/README.md. Each controller's apertures and their CPU/bus
 // translation come from the Tegra234 device tree (ORIN_HOSTS); where BARs land inside them is
 // illustrative. Group numbers come from probe order.
 import fs from 'node:fs';
