@@ -1,6 +1,6 @@
 // Extra `-machine virt,...` options a user may set. Everything else (accel, gic-version, kernel, …) jetvm owns.
 // Sources: `qemu-system-aarch64 -machine virt,help` (7.2); highmem-* user-settable from 8.0 and
-// highmem-mmio-size from 10.0 per docs/system/arm/virt.rst (docs/qemu-facts.md). server/vm/qemu-parse.test.ts has the real QEMU
+// highmem-mmio-size from 10.0 per docs/system/arm/virt.rst (docs/sources/qemu-facts.md). server/vm/qemu-parse.test.ts has the real QEMU
 // parse and start every one. Not offered: ras (needs ACPI from firmware, and jetvm boots the kernel
 // directly; QEMU 7.2 aborts on ras=on with acpi on).
 

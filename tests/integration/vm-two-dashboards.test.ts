@@ -93,7 +93,7 @@ describe('two dashboard processes on one data directory', () => {
     expect(await a.ok('query', 'vms.get', { name: 'demo' })).toMatchObject({ vm: { devices: GPU, onStop: 'keep' } });
     await a.ok('mutate', 'vms.update', { name: 'demo', patch: { onStop: 'return' } });
     // the seed's recipe: the overlay that takes the C5 controller out of the slot's IOMMU group, then vfio-pci
-    await a.ok('mutate', 'passthrough.applyOverlayAndReboot', { labels: ['pcie_c5_rp'] });
+    await a.ok('mutate', 'passthrough.applyOverlayAndReboot', { controllers: ['141a0000.pcie'] });
     const bound = await a.ok('mutate', 'passthrough.bind', { address: GPU[0] });
     expect(bound.ok).toBe(true);
     expect(GPU.map(sysfsDriver)).toEqual(['vfio-pci', 'vfio-pci']);
