@@ -78,22 +78,23 @@ describe('checkStart', () => {
   });
 
   it('highmem-mmio-size must fit the host IPA: 1T on a 40-bit host is refused and says why; 512G fits; a 48-bit host takes 1T', () => {
+    const QEMU10 = { ...JETSON_CAPS, version: '10.0.0' }; // highmem-mmio-size needs QEMU 10.0
     const big = vmDef({ machineOptions: ['highmem-mmio-size=1T'] });
-    const r = checkStart(big, orinSnapshot(), { ...JETSON_CAPS, hostIpaBits: 40 }, real);
+    const r = checkStart(big, orinSnapshot(), { ...QEMU10, hostIpaBits: 40 }, real);
     expect(ids(r, 'error')).toEqual(['highmem-mmio-size-ipa']);
     expect(r.find((x) => x.code === 'highmem-mmio-size-ipa')?.message).toBe(
       "highmem-mmio-size=1T does not fit the host's 40-bit IPA: a 1024 GiB window ends at 2048 GiB, above 1024 GiB. " +
         'QEMU would drop the high window silently and push every 64-bit BAR into the 751.9 MiB low window. Leave highmem-mmio-size out (512G fits)',
     );
     // the Orin's 40 bits are assumed when dmesg did not say
-    const guessed = checkStart(big, orinSnapshot(), { ...JETSON_CAPS, hostIpaBits: null }, real);
+    const guessed = checkStart(big, orinSnapshot(), { ...QEMU10, hostIpaBits: null }, real);
     expect(guessed.find((x) => x.code === 'highmem-mmio-size-ipa')?.message).toMatch(/40-bit IPA \(the Orin's, assumed: dmesg did not say\)/);
-    expect(ids(checkStart(vmDef({ machineOptions: ['highmem-mmio-size=512G'] }), orinSnapshot(), { ...JETSON_CAPS, hostIpaBits: 40 }, real), 'error')).toEqual([]);
-    const wide = checkStart(big, orinSnapshot({ gpuBar1MiB: 768 * 1024 }), JETSON_CAPS, real);
+    expect(ids(checkStart(vmDef({ machineOptions: ['highmem-mmio-size=512G'] }), orinSnapshot(), { ...QEMU10, hostIpaBits: 40 }, real), 'error')).toEqual([]);
+    const wide = checkStart(big, orinSnapshot({ gpuBar1MiB: 768 * 1024 }), QEMU10, real);
     expect(ids(wide, 'error')).toEqual([]);
     expect(wide.find((x) => x.code === 'bar-fit')?.message).toMatch(/of 1024 GiB high window/);
     // under TCG there is no host IPA to fit
-    expect(ids(checkStart(vmDef({ accel: 'tcg', machineOptions: ['highmem-mmio-size=1T'] }), orinSnapshot(), { ...JETSON_CAPS, hostIpaBits: 40 }, real), 'error')).toEqual([]);
+    expect(ids(checkStart(vmDef({ accel: 'tcg', machineOptions: ['highmem-mmio-size=1T'] }), orinSnapshot(), { ...QEMU10, hostIpaBits: 40 }, real), 'error')).toEqual([]);
   });
 
   it('barFit counts 2 MiB per root port and skips a display ROM (rombar=0)', () => {
