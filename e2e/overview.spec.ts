@@ -40,6 +40,9 @@ test.describe('overview with the T600 (default card)', () => {
     await expect(gauge).toHaveAttribute('data-tone', 'warn');
     await expect(gauge.getByTestId('power-watts')).toHaveText('40 W');
     await expect(gauge.getByTestId('power-label')).toHaveText('at the limit');
+    await expect(gauge).toContainText('Figure: built-in table, unverified');
+    await expect(gauge.getByTestId('power-budget-source')).toContainText('Slot budget 40 W: Ghaf');
+    await expect(gauge.getByTestId('power-budget-source')).toContainText('unverified: NVIDIA');
     await expect(gauge).toContainText('at the limit: draws up to 40 W; this slot gives 40 W (a desktop slot gives 75 W)');
     await expect(gauge).toContainText('disconnect every power source');
     await expect(gauge).toContainText('active cooler');
