@@ -25,7 +25,7 @@ describe('passthrough router', () => {
     expect(overlay?.targets.map((t) => [t.platformDevice, t.ref])).toEqual([['141a0000.pcie', '&{/bus@0/pcie@141a0000}']]);
     expect(overlay?.check?.ok).toBe(true);
     await expect(as('viewer').overlay({ controllers: ['pcie_c5_rp'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(as('viewer').overlay({ controllers: ['15000000.pcie'] })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringMatching(/no node for 15000000\.pcie/) });
+    await expect(as('viewer').overlay({ controllers: ['15000000.pcie'] })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no node for 15000000\.pcie/) });
     await expect(as('admin').applyOverlayAndReboot({ controllers: ['nope-'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(await as('admin').applyOverlayAndReboot({ controllers: overlay!.targets.map((t) => t.platformDevice) })).toEqual({ controllers: ['141a0000.pcie'] });
 
