@@ -117,6 +117,12 @@ export interface VfioState {
   vfioPciDriver: boolean;
   /** /sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts: Y → true, N → false, absent → null */
   allowUnsafeInterrupts: boolean | null;
+  /**
+   * Interrupt remapping in use, from <root>/proc/interrupts: IR-… chips (Intel/AMD IOMMU) or ITS-MSI
+   * (GICv3 ITS) → true; the file without them → false; no file → null. With it, allow_unsafe_interrupts
+   * is not needed.
+   */
+  interruptRemapping: boolean | null;
 }
 
 export interface Mount {

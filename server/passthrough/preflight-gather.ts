@@ -89,6 +89,7 @@ export async function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherO
     vfioPciDriver: snapshot.vfio.vfioPciDriver,
     vfioContainerNode: snapshot.vfio.containerNode,
     allowUnsafeInterrupts: snapshot.vfio.allowUnsafeInterrupts,
+    interruptRemapping: snapshot.vfio.interruptRemapping,
     memlockBytes: limits === null ? undefined : parseMemlock(limits),
     privileged: typeof process.getuid === 'function' && process.getuid() === 0,
     guestRamBytes: opts.guestRamBytes,

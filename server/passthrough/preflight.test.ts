@@ -16,6 +16,7 @@ const good: PreflightFacts = {
   vfioPciDriver: true,
   vfioContainerNode: true,
   allowUnsafeInterrupts: true,
+  interruptRemapping: null,
   memlockBytes: null,
   privileged: false,
   guestRamBytes: 2 * GiB,
@@ -41,6 +42,7 @@ describe('preflight rules', () => {
     ['no container node', { vfioContainerNode: false }, 'vfio-container', 'error', /modprobe vfio/],
     ['Orin with allow_unsafe_interrupts=N', { allowUnsafeInterrupts: false }, 'unsafe-interrupts', 'error', /vfio_iommu_type1\.allow_unsafe_interrupts=1/],
     ['another machine with N', { isOrin: false, allowUnsafeInterrupts: false }, 'unsafe-interrupts', 'warning', /allow_unsafe_interrupts=1/],
+    ['N without interrupt remapping', { isOrin: false, allowUnsafeInterrupts: false, interruptRemapping: false }, 'unsafe-interrupts', 'error', /allow_unsafe_interrupts=1/],
     ['memlock 8 MiB for a 2 GiB guest', { memlockBytes: 8 * 1024 * 1024 }, 'memlock', 'error', /LimitMEMLOCK/],
     ['limits unreadable', { memlockBytes: undefined }, 'memlock', 'warning', /LimitMEMLOCK/],
     ['no /dev/kvm', { kvm: 'missing' }, 'kvm', 'warning', /KVM/],
@@ -62,6 +64,12 @@ describe('preflight rules', () => {
       /dmesg/,
     ],
   ];
+  it('N is fine when interrupts are remapped (IR-PCI-MSI or ITS-MSI chips in /proc/interrupts)', () => {
+    const item = preflightRules({ ...good, isOrin: false, allowUnsafeInterrupts: false, interruptRemapping: true }).find((i) => i.code === 'unsafe-interrupts')!;
+    expect(item).toMatchObject({ severity: 'ok', fix: null });
+    expect(item.message).toBe('N; interrupt remapping is on (remapping interrupt chips in /proc/interrupts), so it is not needed');
+  });
+
   it.each(cases)('%s', (_name, change, id, state, fix) => {
     const items = preflightRules({ ...good, ...change });
     const item = items.find((i) => i.code === id)!;

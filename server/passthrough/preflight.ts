@@ -12,6 +12,8 @@ export interface PreflightFacts {
   vfioPciDriver: boolean;
   vfioContainerNode: boolean;
   allowUnsafeInterrupts: boolean | null;
+  /** remapping interrupt chips in /proc/interrupts (IR-…, ITS-MSI); null when unknown */
+  interruptRemapping: boolean | null;
   /** soft RLIMIT_MEMLOCK of this process in bytes; null = unlimited; undefined = could not read */
   memlockBytes: number | null | undefined;
   /** root (CAP_IPC_LOCK): the memlock limit does not apply */
@@ -92,15 +94,18 @@ export function preflightRules(f: PreflightFacts): Finding[] {
   });
 
   const unsafe = f.allowUnsafeInterrupts;
+  const remapped = f.interruptRemapping === true;
   add({
     code: 'unsafe-interrupts',
     subject: 'allow_unsafe_interrupts',
-    severity: unsafe === true ? 'ok' : f.isOrin ? 'error' : 'warning',
-    message: unsafe === null ? 'vfio_iommu_type1 parameter not found' : unsafe ? 'Y' : 'N',
+    severity: unsafe === true || remapped ? 'ok' : f.isOrin || f.interruptRemapping === false ? 'error' : 'warning',
+    message: `${unsafe === null ? 'vfio_iommu_type1 parameter not found' : unsafe ? 'Y' : 'N'}; ${
+      remapped ? 'interrupt remapping is on (remapping interrupt chips in /proc/interrupts), so it is not needed' : f.interruptRemapping === false ? 'no interrupt remapping (no IR- or ITS-MSI chips in /proc/interrupts)' : 'interrupt remapping unknown'
+    }`,
     why: f.isOrin
       ? 'The Orin\'s PCIe MSIs do not go through an ITS, so there is no interrupt remapping: with N the kernel refuses to attach the group ("No interrupt remapping support").'
       : 'Without interrupt remapping (e.g. GICv2) the kernel refuses to attach a group unless this is Y; with a GICv3 ITS it is not needed.',
-    fix: unsafe === true ? null : 'Add vfio_iommu_type1.allow_unsafe_interrupts=1 to the APPEND line in /boot/extlinux/extlinux.conf and reboot (or, until the next boot: `echo Y | sudo tee /sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts`).',
+    fix: unsafe === true || remapped ? null : 'Add vfio_iommu_type1.allow_unsafe_interrupts=1 to the APPEND line in /boot/extlinux/extlinux.conf and reboot (or, until the next boot: `echo Y | sudo tee /sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts`).',
   });
 
   const limit = f.memlockBytes;

@@ -113,7 +113,7 @@ function hostChecks(vm: VmDefinition, caps: QemuCaps, snapshot: HostSnapshot, fn
   }
   if (fns.length === 0) return out;
   if (!snapshot.vfio.containerNode) out.push({ code: 'no-vfio-container', severity: 'error', message: '/dev/vfio/vfio does not exist: the vfio modules are not loaded' });
-  if (snapshot.vfio.allowUnsafeInterrupts === false) {
+  if (snapshot.vfio.allowUnsafeInterrupts === false && snapshot.vfio.interruptRemapping !== true) {
     out.push({ code: 'unsafe-interrupts', severity: 'warning', message: 'vfio_iommu_type1 allow_unsafe_interrupts is N: on the Orin (no interrupt remapping) QEMU cannot attach the group; set it to Y (vfio_iommu_type1.allow_unsafe_interrupts=1)' });
   }
   const need = vm.memoryMiB * MiB;

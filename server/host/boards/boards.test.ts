@@ -67,7 +67,7 @@ function orinSnapshot(dtCompatible: string[]): HostSnapshot {
     devices,
     groups: [],
     drivers: [],
-    vfio: { containerNode: true, groupNodes: [], vfioPciDriver: true, allowUnsafeInterrupts: null },
+    vfio: { containerNode: true, groupNodes: [], vfioPciDriver: true, allowUnsafeInterrupts: null, interruptRemapping: null },
     dtCompatible,
     mounts: [],
     defaultRouteInterfaces: [],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadPciIds, parsePciIds } from '../pciids';
 import { parseResource } from './resource';
-import { parseDefaultRoutes, parseMounts } from './system';
+import { interruptRemapping, parseDefaultRoutes, parseMounts } from './system';
 import { parentChain } from './topology';
 
 describe('parseResource', () => {
@@ -138,5 +138,14 @@ describe('parentChain', () => {
       { kind: 'host-bridge', name: 'pci0000:00', driver: null },
       { kind: 'other', name: 'LNXSYSTM:00', driver: null },
     ]);
+  });
+});
+
+describe('interruptRemapping (/proc/interrupts)', () => {
+  it('sees Intel/AMD remapping chips and a GICv3 ITS, and says no or unknown otherwise', () => {
+    expect(interruptRemapping('  24:          0          0  IR-PCI-MSI 512000-edge      ahci[0000:00:1f.2]\n')).toBe(true);
+    expect(interruptRemapping(' 40:          5   ITS-MSI 524288 Edge      nvme0q0\n')).toBe(true);
+    expect(interruptRemapping('  24:          0          0  PCI-MSI 512000-edge      ahci[0000:00:1f.2]\n')).toBe(false);
+    expect(interruptRemapping(null)).toBe(null);
   });
 });

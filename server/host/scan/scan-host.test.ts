@@ -97,7 +97,7 @@ describe('scanHost on a completed rig snapshot', () => {
   });
 
   it('reads the host-wide state', () => {
-    expect(s.vfio).toEqual({ containerNode: true, groupNodes: [2], vfioPciDriver: true, allowUnsafeInterrupts: true });
+    expect(s.vfio).toEqual({ containerNode: true, groupNodes: [2], vfioPciDriver: true, allowUnsafeInterrupts: true, interruptRemapping: null });
     expect(s.dtCompatible).toEqual(['nvidia,p3737-0000+p3701-0005', 'nvidia,p3701-0005', 'nvidia,tegra234']);
     expect(s.mounts).toEqual([{ source: '/dev/nvme0n1p1', target: '/', fstype: 'ext4' }]);
     expect(s.defaultRouteInterfaces).toEqual(['enP1p1s0']);

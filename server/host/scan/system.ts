@@ -10,7 +10,14 @@ export function scanVfio(tree: Tree): VfioState {
     groupNodes: nodes.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b),
     vfioPciDriver: tree.has('sys/bus/pci/drivers/vfio-pci'),
     allowUnsafeInterrupts: parseYesNo(tree, unsafe),
+    interruptRemapping: interruptRemapping(tree.text('proc/interrupts')),
   };
+}
+
+/** Remapping interrupt chips in /proc/interrupts: "IR-PCI-MSI", "IR-IO-APIC" (x86 IOMMUs), "ITS-MSI" (GICv3 ITS). */
+export function interruptRemapping(interrupts: string | null): boolean | null {
+  if (interrupts === null) return null;
+  return /\s(IR-[A-Z]|ITS-MSI)/.test(interrupts);
 }
 
 function parseYesNo(tree: Tree, text: string | null): boolean | null {

@@ -83,6 +83,7 @@ export function hostSnapshot(spec: SnapshotSpec): HostSnapshot {
       groupNodes: vfioNodes,
       vfioPciDriver: spec.vfioPciDriver !== false,
       allowUnsafeInterrupts: spec.allowUnsafeInterrupts === undefined ? true : spec.allowUnsafeInterrupts,
+      interruptRemapping: null,
     },
     dtCompatible: [],
     mounts: spec.mounts ?? [],

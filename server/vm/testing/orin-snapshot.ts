@@ -67,7 +67,7 @@ export function orinSnapshot(o: OrinOptions = {}): HostSnapshot {
       { id: 12, members: [pci('0005:00:00.0'), pci('0005:01:00.0'), pci('0005:01:00.1')], vfioNode: vfioNodes },
     ],
     drivers: ['pcieport', 'nvme', 'rtl88x2ce', 'vfio-pci', 'snd_hda_intel'],
-    vfio: { containerNode: vfioNodes, groupNodes: vfioNodes ? [12] : [], vfioPciDriver: true, allowUnsafeInterrupts: true },
+    vfio: { containerNode: vfioNodes, groupNodes: vfioNodes ? [12] : [], vfioPciDriver: true, allowUnsafeInterrupts: true, interruptRemapping: false },
     dtCompatible: ['nvidia,p3737-0000+p3701-0000', 'nvidia,tegra234'], mounts: [], defaultRouteInterfaces: [],
     kernelRelease: '5.15.148-tegra', warnings: [],
   };

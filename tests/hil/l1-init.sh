@@ -1,0 +1,23 @@
+#!/bin/busybox sh
+# /init of the L1 initramfs (busybox): modules, this machine's / over virtio-9p with a tmpfs overlay
+# on top, the NVMe formatted and mounted (jetvm's data directory lives on it), then a root shell
+# for the harness on ttyS1 ("the probe"), run in the chroot. Powers off when the probe shell exits.
+/bin/busybox --install -s /bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+echo "@@HIL-INIT $(cut -d' ' -f1 /proc/uptime)"
+for m in $(cat /modules); do modprobe "$m" || echo "@@HIL-MODPROBE-FAILED $m"; done
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose hostroot /lower
+mount -t tmpfs -o size=1200M tmpfs /upper; mkdir -p /upper/u /upper/w
+mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w /newroot
+R=/newroot
+mount -t proc proc $R/proc; mount -t sysfs sys $R/sys; mount -t devtmpfs dev $R/dev
+mkdir -p $R/dev/pts $R/dev/shm; mount -t devpts devpts $R/dev/pts; mount -t tmpfs shm $R/dev/shm
+mount -t tmpfs run $R/run
+# the NVMe holds a mounted filesystem, as a Jetson's data disk does
+chroot $R /sbin/mkfs.ext4 -q -F /dev/nvme0n1
+mkdir -p $R/srv/hil && mount -t ext4 /dev/nvme0n1 $R/srv/hil
+ip link set lo up; ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; ip route add default via 10.0.2.2
+echo "@@HIL-READY $(cut -d' ' -f1 /proc/uptime)"
+chroot $R /bin/sh -c 'stty -F /dev/ttyS1 115200 raw -echo; exec /bin/bash --norc --noprofile -s </dev/ttyS1 >/dev/ttyS1 2>&1'
+echo "@@HIL-PROBE-EXIT"
+sync; poweroff -f
