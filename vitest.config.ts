@@ -5,6 +5,8 @@ export default defineConfig({
   resolve: { alias: { '@': path.resolve(__dirname) } },
   test: {
     include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'tests/**/*.test.ts'],
+    // the hardware-in-the-loop run boots its own VMs: `npm run test:hil` (tests/hil/vitest.config.ts)
+    exclude: ['tests/hil/**', '**/node_modules/**'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -2,12 +2,14 @@
 # Debian packages jetvm needs (Debian 12): QEMU for guests and the kernel rig, lspci + pci.ids for
 # names, dtc for the device-tree overlay, Chromium for the browser tests, a cross compiler for the
 # rig's vfioprobe; the tests' judges: virt-xml-validate (libvirt-clients, with xmllint from libxml2-utils)
-# for the libvirt export, shellcheck for every shell script. Run as root (or with sudo available).
+# for the libvirt export, shellcheck for every shell script; qemu-system-x86 + gcc for the
+# hardware-in-the-loop machine (tests/hil). Run as root (or with sudo available).
 set -euo pipefail
 PKGS=(qemu-system-arm qemu-utils cpio kmod gzip pciutils pci.ids device-tree-compiler chromium
       gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static ca-certificates fonts-dejavu-core seabios ipxe-qemu
       libvirt-clients libxml2-utils shellcheck
-      qemu-efi-aarch64 grub-common fdisk dosfstools mtools genisoimage)
+      qemu-efi-aarch64 grub-common fdisk dosfstools mtools genisoimage
+      qemu-system-x86 gcc libc6-dev)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 missing=()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: types, unit + real-kernel + real-guest suites (vitest), then the browser suite against a production build.
+# Every test: types, unit + real-kernel + real-guest suites (vitest), the hardware-in-the-loop run
+# (tests/hil), then the browser suite against a production build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== typecheck"; npx tsc --noEmit
@@ -7,5 +8,6 @@ echo "== typecheck"; npx tsc --noEmit
 echo "== kernel rig"; bash tests/rig/rig.sh build
 echo "== demo guest"; bash scripts/build-demo-guest.sh
 echo "== unit, kernel-rig and guest tests"; npx vitest run
+echo "== hardware in the loop (real kernel, real vfio, jetvm in real mode inside a VM)"; npm run -s test:hil
 echo "== build"; npx next build
 echo "== browser tests (Playwright, system Chromium)"; npx playwright test

@@ -10,15 +10,13 @@ import type { Bar, PciDevice } from '../types';
 import { FIXTURES, lspciOnTree, makeTempDir, unpackFixture, type FixtureName } from './fixtures';
 import { scanHost } from './index';
 import { parseLspciBusCentric, type BusCentricDevice } from './lspci-buscentric';
-import { parseLspci, type LspciDevice } from './lspci-output';
+import { parseLspci } from './lspci-output';
+import { asInResource, compareDevice, type ShownWindow } from './lspci-compare';
 
 // The scanner must see every tree exactly as lspci 3.9 (reading the same files) does.
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
 
-/** Where lspci -v prints a bridge window: as `resource` has it (the default, and all the rig's windows are below 4 GiB). */
-type ShownWindow = (w: Bar) => { start: bigint; end: bigint };
-const asInResource: ShownWindow = (w) => ({ start: BigInt(w.start), end: BigInt(w.end) });
 /**
  * lspci 3.9 prints a non-prefetchable window through a u32 (lspci.c show_htype1), so one the
  * kernel put above 4 GiB (every Tegra234 one: CPU 0x2b28000000 for bus 0x40000000) shows its low
@@ -29,49 +27,6 @@ const asLspci39Prints: ShownWindow = (w) => {
   const start = BigInt(w.start) & 0xffffffffn;
   return { start, end: (start + BigInt(w.size) - 1n) & 0xffffffffn };
 };
-
-function expectedNameText(d: PciDevice): string {
-  if (d.vendor.name && d.device.name) return `${d.vendor.name} ${d.device.name}`;
-  if (d.vendor.name) return `${d.vendor.name} Device`;
-  return 'Device';
-}
-
-function compareDevice(ours: PciDevice, l: LspciDevice, shown: ShownWindow = asInResource): void {
-  const at = `${l.address}: `;
-  expect(at + ours.class.code).toBe(at + l.classCode + l.progIf);
-  expect(at + `${ours.vendor.id}:${ours.device.id}`).toBe(at + `${l.vendor}:${l.device}`);
-  expect(at + expectedNameText(ours)).toBe(at + l.vendorDeviceText);
-  if (l.subsystem) {
-    expect(at + `${ours.subsystemVendor?.id}:${ours.subsystemDevice?.id}`).toBe(at + `${l.subsystem.vendor}:${l.subsystem.device}`);
-  } else {
-    // bridges without an SSID capability: lspci prints no Subsystem line; sysfs says 0000
-    expect([null, '0000']).toContain(ours.subsystemVendor?.id ?? null);
-  }
-  expect(at + ours.revision).toBe(at + l.revision);
-  expect(at + ours.driver).toBe(at + l.driver);
-  expect(at + ours.iommuGroup).toBe(at + l.iommuGroup);
-
-  const regions = ours.bars.filter((b) => b.kind === 'bar' || b.kind === 'rom');
-  expect(at + regions.length).toBe(at + l.regions.length);
-  regions.forEach((bar, i) => {
-    const r = l.regions[i];
-    const where = `${at}BAR index ${bar.index}: `;
-    expect(where + BigInt(bar.start)).toBe(where + BigInt(`0x${r.address}`));
-    expect(where + bar.size).toBe(where + r.size);
-    const type = bar.kind === 'rom' ? 'rom' : bar.io ? 'io' : 'memory';
-    expect(where + type).toBe(where + r.type);
-    if (r.type === 'memory') {
-      expect(where + `64-bit=${bar.is64} prefetchable=${bar.prefetchable}`).toBe(where + `64-bit=${r.is64} prefetchable=${r.prefetchable}`);
-    }
-  });
-
-  for (const w of l.windows) {
-    const match = ours.windows.find((o) => shown(o).start === BigInt(`0x${w.start}`) && shown(o).end === BigInt(`0x${w.end}`));
-    expect(match, `${at}${w.type} window ${w.start}-${w.end}`).toBeDefined();
-    const type = match!.io ? 'io' : match!.prefetchable ? 'prefetchable' : 'memory';
-    expect(at + type).toBe(at + w.type);
-  }
-}
 
 describe.each(Object.keys(FIXTURES) as FixtureName[])('scanner agrees with lspci on the %s snapshot', (name) => {
   const root = unpackFixture(name);
