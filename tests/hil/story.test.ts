@@ -3,6 +3,7 @@
 // driven from here through jetvm's HTTP API and console WebSocket, and every step is checked against
 // what L1's kernel reports through the probe shell (lspci, sysfs links, /dev/vfio, VFIO_GROUP_GET_STATUS,
 // /proc). The nested guest is the demo guest under qemu-system-aarch64 (TCG), started by jetvm.
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLspci } from '../../server/host/scan/lspci-output';
 import { compareDevice } from '../../server/host/scan/lspci-compare';
@@ -10,7 +11,7 @@ import type { HostSnapshot } from '../../server/host/types';
 import { guestPaths } from '../../server/vm/guest';
 import { Api, ApiError, type ConsoleViewer } from './api';
 import { Kernel } from './kernel';
-import { ADMIN_PASSWORD, DATA_DIR, L1, waitFor } from './machine';
+import { ADMIN_PASSWORD, DATA_DIR, HIL_CACHE, L1, waitFor } from './machine';
 import { record } from './report';
 
 const VM = 'hil';
@@ -57,7 +58,7 @@ describe.sequential('the story on a real kernel (intremap=on)', () => {
     expect(lspci.length).toBeGreaterThanOrEqual(15);
     expect(snapshot.devices.map((d) => d.address).sort()).toEqual(lspci.map((l) => l.address).sort());
     for (const l of lspci) compareDevice(snapshot.devices.find((d) => d.address === l.address)!, l);
-    const groups = (await l1.probe.ok('ls /sys/kernel/iommu_groups')).split('\n').filter(Boolean).map(Number).sort((a, b) => a - b);
+    const groups = (await l1.probe.ok('ls -1 /sys/kernel/iommu_groups')).split('\n').filter(Boolean).map(Number).sort((a, b) => a - b);
     expect(snapshot.groups.map((g) => g.id).sort((a, b) => a - b)).toEqual(groups);
     expect(card).toHaveLength(2);
   });
@@ -65,7 +66,7 @@ describe.sequential('the story on a real kernel (intremap=on)', () => {
   it('preflight reports the machine as it is: IOMMU, vfio, interrupt remapping, memlock, no KVM -> TCG with the warning', async () => {
     const pf = await api.query<{ items: Array<{ id: string; state: string; detail: string }> }>('passthrough.preflight', { guestRamMiB: 256 });
     const item = (id: string) => pf.items.find((i) => i.id === id)!;
-    const groups = Number((await l1.probe.ok('ls /sys/kernel/iommu_groups | wc -l')).trim());
+    const groups = Number((await l1.probe.ok('ls -1 /sys/kernel/iommu_groups | wc -l')).trim());
     expect(item('iommu-groups')).toMatchObject({ state: 'ok', detail: `${groups} group(s) in /sys/kernel/iommu_groups` });
     expect(await kernel.exists('/sys/bus/pci/drivers/vfio-pci')).toBe(true);
     expect(item('vfio-pci').state).toBe('ok');
@@ -183,5 +184,46 @@ describe.sequential('the story on a real kernel (intremap=on)', () => {
     await waitFor(async () => JSON.stringify(await kernel.state(card)) === JSON.stringify(home), 120_000, () => 'the card back on its host drivers');
     expect(await kernel.exists(`/dev/vfio/${group}`)).toBe(false);
     expect((await api.query('vms.get', { name: VM })).status.state).not.toBe('running');
+  });
+
+  // Closed-loop faults: a real step fails on the real kernel and the rollback leaves it where it started.
+  it('a device removed (sysfs remove) between planning and applying: nothing is written, the kernel is where it started', async () => {
+    const [a, b] = [...(await kernel.find('8086:25ab')), ...(await kernel.find('1b36:0005'))];
+    const g = await kernel.group(a);
+    expect(await kernel.group(b)).toBe(g);
+    const before = await kernel.state([a]);
+    expect(before[a]).toEqual({ driver: null, override: '(null)' });
+    const plan = await api.query('passthrough.plan', { address: a });
+    expect(plan.endpoints).toEqual([a, b]);
+    await l1.probe.ok(`echo 1 > /sys/bus/pci/devices/${b}/remove`);
+    expect(await kernel.exists(`/sys/bus/pci/devices/${b}`)).toBe(false);
+    const confirmedWrites = plan.writes.map((w: { path: string; value: string }) => ({ path: w.path, value: w.value }));
+    const err = await api.mutate('passthrough.bind', { address: a, confirmedWrites }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe('CONFLICT');
+    expect(await kernel.state([a])).toEqual(before);
+    expect(await kernel.exists(`/dev/vfio/${g}`)).toBe(false);
+    await l1.probe.ok('echo 1 > /sys/bus/pci/rescan');
+    expect(await kernel.state([b])).toEqual({ [b]: { driver: null, override: '(null)' } });
+  });
+
+  it('a group held open by another process: the release fails and is rolled back, the kernel keeps the group on vfio-pci', async () => {
+    const plan = await api.query('passthrough.plan', { address: card[0] });
+    const bound = await api.mutate('passthrough.bind', { address: card[0], confirmedWrites: plan.writes.map((w: { path: string; value: string }) => ({ path: w.path, value: w.value })) });
+    expect(bound.ok).toBe(true);
+    const onVfio = { [card[0]]: { driver: 'vfio-pci', override: 'vfio-pci' }, [card[1]]: { driver: 'vfio-pci', override: 'vfio-pci' } };
+    expect(await kernel.state(card)).toEqual(onVfio);
+    // a user of the group jetvm does not know about: group + type1 container open
+    await l1.probe.ok(`(setsid ${path.join(HIL_CACHE, 'vfioprobe')} /dev/vfio/${group} hold > /tmp/hold.log 2>&1 & echo $! > /tmp/hold.pid); for i in $(seq 50); do grep -q 'iommu set ok' /tmp/hold.log && exit 0; sleep 0.2; done; cat /tmp/hold.log; exit 1`);
+    const outcome = await api.mutate('passthrough.release', { address: card[0] });
+    await l1.probe.ok('kill $(cat /tmp/hold.pid)');
+    expect(outcome.ok).toBe(false);
+    expect(outcome.rollback?.verification.ok).toBe(true);
+    expect(await kernel.state(card)).toEqual(onVfio);
+    expect(await kernel.exists(`/dev/vfio/${group}`)).toBe(true);
+    // and once nobody holds it, the release goes through
+    await waitFor(async () => (await l1.probe.run('kill -0 $(cat /tmp/hold.pid)')).code !== 0, 30_000, () => 'the holder to exit');
+    expect((await api.mutate('passthrough.release', { address: card[0] })).ok).toBe(true);
+    expect(await kernel.state(card)).toEqual({ [card[0]]: { driver: 'bochs-drm', override: '(null)' }, [card[1]]: { driver: 'snd_hda_intel', override: '(null)' } });
   });
 });
