@@ -1,11 +1,12 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the L1 initramfs (busybox): modules, this machine's / over virtio-9p with a tmpfs overlay
 # on top, the NVMe formatted and mounted (jetvm's data directory lives on it), then a root shell
 # for the harness on ttyS1 ("the probe"), run in the chroot. Powers off when the probe shell exits.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 echo "@@HIL-INIT $(cut -d' ' -f1 /proc/uptime)"
-for m in $(cat /modules); do modprobe "$m" || echo "@@HIL-MODPROBE-FAILED $m"; done
+while read -r m; do insmod "/lib/modules/$m" || echo "@@HIL-INSMOD-FAILED $m"; done < /lib/modules/load-order
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose hostroot /lower
 mount -t tmpfs -o size=1200M tmpfs /upper; mkdir -p /upper/u /upper/w
 mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w /newroot

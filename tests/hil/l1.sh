@@ -11,51 +11,37 @@
 #                               Env: HIL_INTREMAP=on|off, HIL_HOSTFWD=PORT (127.0.0.1:PORT -> L1:3000),
 #                               HIL_TIMEOUT (s), HIL_MEM.
 #
-# Cache: $JETVM_HIL_CACHE (default ~/.cache/jetvm/hil). Needs qemu-system-x86, kmod, cpio, busybox-static, gcc (vfioprobe).
-# $cache/vfioprobe asks L1's kernel whether a group is viable.
+# Cache: $JETVM_HIL_CACHE (default ~/.cache/jetvm/hil). Needs qemu-system-x86, cpio, busybox-static, gcc. The kernel comes through tests/rig/lib/debian-kernel.sh;
+# $cache/vfioprobe (tests/rig/vfioprobe.c, built for amd64) asks L1's kernel whether a group is viable.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${JETVM_HIL_CACHE:-$HOME/.cache/jetvm/hil}
 # modules L1 needs: 9p root, overlay, ext4 for the NVMe, vfio, and the drivers of the board's cards
 MODULES="virtio_pci 9pnet_virtio 9p overlay crc32c_generic ext4 nvme e1000e bochs snd-hda-intel snd-hda-codec-generic vfio-pci vfio_iommu_type1"
 
-fetch_kernel() {
-  mkdir -p "$cache/apt/lists/partial" "$cache/debs"
-  ls "$cache"/debs/linux-image-*-amd64-unsigned_*.deb >/dev/null 2>&1 && return
-  local o=(-oAPT::Architecture=amd64 "-oDir::State::Lists=$cache/apt/lists" -oDebug::NoLocking=1 -oAPT::Sandbox::User=root)
-  apt-get "${o[@]}" update >/dev/null
-  local signed img
-  signed=$(apt-cache "${o[@]}" depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
-  img="${signed%-amd64}-amd64-unsigned"
-  (cd "$cache/debs" && apt-get "${o[@]}" download "$img" >/dev/null)
-}
+# shellcheck source=tests/rig/lib/debian-kernel.sh
+. "$here/../rig/lib/debian-kernel.sh"
+stamp() { cat "$0" "$here/l1-init.sh" "$here/../rig/lib/debian-kernel.sh" "$here/../rig/vfioprobe.c" | sha256sum | cut -c1-16; }
 
 build() {
-  fetch_kernel
-  local deb; deb=$(ls "$cache"/debs/linux-image-*-amd64-unsigned_*.deb | head -1)
-  local stamp; stamp="$(basename "$deb") $MODULES $(cat "$here/l1-init.sh" "$here/vfioprobe.c" | cksum)"
-  [ -f "$cache/stamp" ] && [ "$(cat "$cache/stamp")" = "$stamp" ] && return
-  rm -rf "$cache/k" "$cache/ir"; mkdir -p "$cache/k"
-  dpkg -x "$deb" "$cache/k"
-  local kver; kver=$(ls "$cache/k/lib/modules")
-  depmod -b "$cache/k" "$kver"
-  local ir="$cache/ir"; mkdir -p "$ir"/{bin,proc,sys,dev,tmp,newroot,lower,upper,lib/modules/"$kver"}
+  mkdir -p "$cache"
+  [ -s "$cache/vmlinuz" ] && [ "$(cat "$cache/stamp" 2>/dev/null)" = "$(stamp)" ] && return
+  dk_fetch amd64 "$cache" linux-image || exit 1
+  local work=$cache/work kver ir=$cache/work/ir
+  rm -rf "$work"
+  dk_unpack "$(dk_deb "$cache" linux-image)" "$work/k"
+  kver=$(dk_kernel_release "$work/k")
+  mkdir -p "$ir"/{bin,proc,sys,dev,tmp,newroot,lower,upper,lib/modules}
   cp /bin/busybox "$ir/bin/busybox"
-  local m f
-  for m in $MODULES; do
-    modprobe -d "$cache/k" -S "$kver" --show-depends "$m" | awk '$1=="insmod"{print $2}'
-  done | sort -u | while read -r f; do
-    local rel=${f#"$cache/k"}; mkdir -p "$ir$(dirname "$rel")"; cp "$f" "$ir$rel"
-  done
-  cp "$cache/k/lib/modules/$kver"/modules.{builtin,builtin.modinfo,order} "$ir/lib/modules/$kver/"
-  depmod -b "$ir" "$kver"
-  cp "$here/l1-init.sh" "$ir/init"; chmod +x "$ir/init"
-  echo "$MODULES" > "$ir/modules"
-  (cd "$ir" && find . | cpio -o -H newc 2>/dev/null | gzip -1 > "$cache/initrd.gz")
-  cp "$cache"/k/boot/vmlinuz-* "$cache/vmlinuz"
+  # shellcheck disable=SC2086
+  dk_install_modules "$work/k/lib/modules/$kver" "$ir/lib/modules" $MODULES > "$ir/lib/modules/load-order"
+  cp "$here/l1-init.sh" "$ir/init"; chmod 755 "$ir/init"
+  dk_cpio "$ir" "$cache/initrd.gz"
+  cp "$work/k/boot/vmlinuz-$kver" "$cache/vmlinuz"
+  gcc -static -O2 -Wall -o "$cache/vfioprobe" "$here/../rig/vfioprobe.c"
   echo "$kver" > "$cache/kernel-release"
-  gcc -static -O2 -o "$cache/vfioprobe" "$here/vfioprobe.c"
-  echo "$stamp" > "$cache/stamp"
+  stamp > "$cache/stamp"
+  rm -rf "$work"
   echo "built L1: kernel $kver in $cache" >&2
 }
 

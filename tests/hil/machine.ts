@@ -3,9 +3,9 @@
 // over the forwarded port.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../server/free-port';
 import { guestPaths } from '../../server/vm/guest';
 import { Probe } from './probe';
 
@@ -14,17 +14,6 @@ export const ADMIN_PASSWORD = 'hil-admin-password';
 /** jetvm's data directory inside L1: on the NVMe's mounted filesystem */
 export const DATA_DIR = '/srv/hil/jetvm';
 export const HIL_CACHE = path.resolve(process.env.JETVM_HIL_CACHE || path.join(os.homedir(), '.cache', 'jetvm', 'hil'));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 

@@ -31,8 +31,8 @@ afterAll(async () => {
   }
 }, 120_000);
 
-type Preflight = { items: Array<{ id: string; state: string; detail: string; fix: string | null }> };
-const unsafeItem = async () => (await api.query<Preflight>('passthrough.preflight', { guestRamMiB: 256 })).items.find((i) => i.id === 'unsafe-interrupts')!;
+type Preflight = { items: Array<{ code: string; severity: string; message: string; fix: string | null }> };
+const unsafeItem = async () => (await api.query<Preflight>('passthrough.preflight', { guestRamMiB: 256 })).items.find((i) => i.code === 'unsafe-interrupts')!;
 
 describe.sequential('without interrupt remapping (intremap=off)', () => {
   it("preflight explains allow_unsafe_interrupts, as the kernel's state is", async () => {
@@ -40,8 +40,8 @@ describe.sequential('without interrupt remapping (intremap=off)', () => {
     expect((await l1.probe.run('grep -q " IR-" /proc/interrupts')).code).not.toBe(0);
     expect((await l1.probe.run('dmesg | grep -q "Enabled IRQ remapping"')).code).not.toBe(0);
     const item = await unsafeItem();
-    expect(item.state).toBe('fail');
-    expect(item.detail).toBe('N; no interrupt remapping (no IR- or ITS-MSI chips in /proc/interrupts)');
+    expect(item.severity).toBe('error');
+    expect(item.message).toBe('N; no interrupt remapping (no IR- or ITS-MSI chips in /proc/interrupts)');
     expect(item.fix).toContain('vfio_iommu_type1.allow_unsafe_interrupts=1');
   });
 
@@ -56,8 +56,8 @@ describe.sequential('without interrupt remapping (intremap=off)', () => {
 
     const guest = guestPaths();
     await api.mutate('vms.create', { name: VM, kernel: guest.kernel, initrd: guest.initrd, memoryMiB: 256, vcpus: 1, cmdline: 'console=ttyAMA0 panic=-1', devices: card });
-    const checks = await api.query<Array<{ id: string; message: string }>>('vms.checks', { name: VM });
-    expect(checks.find((c) => c.id === 'unsafe-interrupts')?.message).toContain('allow_unsafe_interrupts is N');
+    const checks = await api.query<Array<{ code: string; message: string }>>('vms.checks', { name: VM });
+    expect(checks.find((c) => c.code === 'unsafe-interrupts')?.message).toContain('allow_unsafe_interrupts is N');
     const refused = await api.mutate('vms.start', { name: VM }).catch((e) => e);
     expect(refused).toBeInstanceOf(ApiError);
     expect((refused as ApiError).message).toMatch(/Operation not permitted|interrupt remapping/);
@@ -65,7 +65,7 @@ describe.sequential('without interrupt remapping (intremap=off)', () => {
 
     // the operator's fix, until the next boot
     await l1.probe.ok(`echo Y > ${UNSAFE}`);
-    expect((await unsafeItem()).state).toBe('ok');
+    expect((await unsafeItem()).severity).toBe('ok');
     await api.mutate('vms.start', { name: VM });
     const { status } = await api.query('vms.get', { name: VM });
     expect(status.state).toBe('running');

@@ -64,25 +64,25 @@ describe.sequential('the story on a real kernel (intremap=on)', () => {
   });
 
   it('preflight reports the machine as it is: IOMMU, vfio, interrupt remapping, memlock, no KVM -> TCG with the warning', async () => {
-    const pf = await api.query<{ items: Array<{ id: string; state: string; detail: string }> }>('passthrough.preflight', { guestRamMiB: 256 });
-    const item = (id: string) => pf.items.find((i) => i.id === id)!;
+    const pf = await api.query<{ items: Array<{ code: string; severity: string; message: string }> }>('passthrough.preflight', { guestRamMiB: 256 });
+    const item = (code: string) => pf.items.find((i) => i.code === code)!;
     const groups = Number((await l1.probe.ok('ls -1 /sys/kernel/iommu_groups | wc -l')).trim());
-    expect(item('iommu-groups')).toMatchObject({ state: 'ok', detail: `${groups} group(s) in /sys/kernel/iommu_groups` });
+    expect(item('iommu-groups')).toMatchObject({ severity: 'ok', message: `${groups} group(s) in /sys/kernel/iommu_groups` });
     expect(await kernel.exists('/sys/bus/pci/drivers/vfio-pci')).toBe(true);
-    expect(item('vfio-pci').state).toBe('ok');
+    expect(item('vfio-pci').severity).toBe('ok');
     expect(await kernel.exists('/dev/vfio/vfio')).toBe(true);
-    expect(item('vfio-container').state).toBe('ok');
+    expect(item('vfio-container').severity).toBe('ok');
     // the kernel: remapping on, so the unsafe switch stays N and is not needed
     expect((await l1.probe.ok('cat /sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts')).trim()).toBe('N');
     expect(await l1.probe.ok('dmesg | grep -o "DMAR-IR: Enabled IRQ remapping"')).toContain('Enabled IRQ remapping');
     expect(Number((await l1.probe.ok('grep -c " IR-" /proc/interrupts')).trim())).toBeGreaterThan(0);
-    expect(item('unsafe-interrupts')).toMatchObject({ state: 'ok' });
-    expect(item('unsafe-interrupts').detail).toContain('interrupt remapping is on');
+    expect(item('unsafe-interrupts')).toMatchObject({ severity: 'ok' });
+    expect(item('unsafe-interrupts').message).toContain('interrupt remapping is on');
     const memlock = (await l1.probe.ok(`grep 'Max locked memory' /proc/$(cat /tmp/jetvm.pid)/limits`)).trim().split(/\s+/)[3];
-    expect(item('memlock').state).toBe('ok');
-    expect(item('memlock').detail).toContain(memlock === 'unlimited' ? 'unlimited' : `${Number(memlock) / 1024 / 1024} MiB`);
+    expect(item('memlock').severity).toBe('ok');
+    expect(item('memlock').message).toContain(memlock === 'unlimited' ? 'unlimited' : `${Number(memlock) / 1024 / 1024} MiB`);
     expect(await kernel.exists('/dev/kvm')).toBe(false);
-    expect(item('kvm')).toMatchObject({ state: 'warn', detail: 'missing' });
+    expect(item('kvm')).toMatchObject({ severity: 'warning', message: 'missing' });
   });
 
   it('refuses the NVMe holding the mounted filesystem and the NIC carrying its own traffic, with their reasons', async () => {
@@ -129,7 +129,7 @@ describe.sequential('the story on a real kernel (intremap=on)', () => {
       [card[1]]: { driver: 'vfio-pci', override: 'vfio-pci' },
     });
     expect(await kernel.exists(`/dev/vfio/${group}`)).toBe(true);
-    expect(await kernel.vfioStatus(group)).toMatch(new RegExp(`PROBE /dev/vfio/${group} viable=1 .*\\nPROBE iommu set ok`));
+    expect(await kernel.vfioStatus(group)).toMatch(new RegExp(`PROBE /dev/vfio/${group} viable=1 .*\\nPROBE /dev/vfio/${group} iommu set ok`));
   });
 
   it("starts a VM with the real -device vfio-pci argv; the nested guest's own boot log lists the card; the console streams to a WebSocket viewer", async () => {

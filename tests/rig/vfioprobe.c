@@ -1,7 +1,8 @@
 /* vfioprobe /dev/vfio/N: asks the kernel whether IOMMU group N is viable (every member bound to
  * vfio-pci or to no driver), and if it is, attaches the group to a fresh container with the type1
- * IOMMU, as QEMU does before it maps guest memory. One "PROBE ..." line per answer. Built static
- * for the rig's guest (tests/rig/rig.sh build). */
+ * IOMMU, as QEMU does before it maps guest memory. One "PROBE ..." line per answer. With "hold" it
+ * then keeps the group and container open until killed (a user of the group nobody else knows
+ * about: tests/hil). Built static for the rig's guest (tests/rig/rig.sh build) and for L1 (tests/hil). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/vfio.h>
@@ -16,8 +17,9 @@ static int fail(const char *what, const char *node) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: vfioprobe /dev/vfio/N\n");
+  int hold = argc == 3 && strcmp(argv[2], "hold") == 0;
+  if (argc != 2 && !hold) {
+    fprintf(stderr, "usage: vfioprobe /dev/vfio/N [hold]\n");
     return 2;
   }
   const char *node = argv[1];
@@ -36,5 +38,9 @@ int main(int argc, char **argv) {
   if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) != 0) return fail("set_container", node);
   if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) != 0) return fail("set_iommu", node);
   printf("PROBE %s iommu set ok\n", node);
+  if (hold) {
+    fflush(stdout);
+    pause();
+  }
   return 0;
 }
