@@ -179,9 +179,10 @@ describe.sequential('the story on a real kernel (intremap=on)', () => {
 
   it('stop: QEMU exits and the card goes back to its host drivers, as the kernel reports', async () => {
     await api.mutate('vms.stop', { name: VM, timeoutSec: 5 });
-    await waitFor(async () => !(await qemuAlive(qemuPid)), 120_000, () => 'QEMU to exit');
+    await waitFor(async () => !(await qemuAlive(qemuPid)), 180_000, () => 'QEMU to exit');
     const home = { [card[0]]: { driver: 'bochs-drm', override: '(null)' }, [card[1]]: { driver: 'snd_hda_intel', override: '(null)' } };
-    await waitFor(async () => JSON.stringify(await kernel.state(card)) === JSON.stringify(home), 120_000, () => 'the card back on its host drivers');
+    let seen = '';
+    await waitFor(async () => (seen = JSON.stringify(await kernel.state(card))) === JSON.stringify(home), 300_000, () => `the card back on its host drivers; the kernel says ${seen}`);
     expect(await kernel.exists(`/dev/vfio/${group}`)).toBe(false);
     expect((await api.query('vms.get', { name: VM })).status.state).not.toBe('running');
   });
