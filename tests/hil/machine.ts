@@ -81,9 +81,11 @@ export class L1 {
 
   async shutdown(): Promise<void> {
     if (this.qemu.exitCode === null) {
-      await this.probe.run('sync; exit 0', 10_000).catch(() => undefined);
       const exited = new Promise((r) => this.qemu.once('exit', r));
-      const t = setTimeout(() => this.qemu.kill('SIGKILL'), 20_000);
+      await this.probe.run('sync', 10_000).catch(() => undefined);
+      this.probe.exitShell();
+      // l1.sh execs `timeout … qemu`: TERM to timeout is passed on to QEMU
+      const t = setTimeout(() => this.qemu.kill('SIGTERM'), 20_000);
       this.probe.close();
       await exited;
       clearTimeout(t);

@@ -70,6 +70,11 @@ export class Probe {
     return r.out;
   }
 
+  /** ends the probe shell itself (L1's init then powers off) */
+  exitShell(): void {
+    this.sock.write('exit 0\n');
+  }
+
   close(): void {
     this.sock.end();
   }
