@@ -10,7 +10,7 @@ import type { Bar, PciDevice } from '../types';
 import { FIXTURES, lspciOnTree, makeTempDir, unpackFixture, type FixtureName } from './fixtures';
 import { scanHost } from './index';
 import { parseLspciBusCentric, type BusCentricDevice } from './lspci-buscentric';
-import { parseLspci } from './lspci-output';
+import { parseLspci, type LspciDevice } from './lspci-output';
 import { asInResource, compareDevice, type ShownWindow } from './lspci-compare';
 
 // The scanner must see every tree exactly as lspci 3.9 (reading the same files) does.
