@@ -72,6 +72,7 @@ export async function startApp(
   const vmService = await createVmService({ config, db, host, log });
   services.vms = vmService.supervisor;
   vmService.supervisor.setDevicePolicyHook(devicePolicyOnStop(services.passthrough.passthrough, host));
+  vmService.supervisor.setLaunchHook((vm) => services.console.launching(vm));
   log.info({ demo: vmService.demo.message, demoEfi: vmService.demoEfi.message, adopted: vmService.adopted.map((v) => v.name) }, 'VMs ready');
 
   const nextApp = opts.pages === false ? null : next({ dev, dir: projectDir, hostname: config.host, port: config.port });

@@ -1,5 +1,6 @@
 // The console hub against a real guest: the demo kernel + busybox booted under QEMU (TCG) with the
-// launcher's serial chardev, watched through the real WebSocket route with real sessions.
+// launcher's serial chardev (wait=on: the guest runs once the hub connects, so the history has the
+// whole boot), watched through the real WebSocket route with real sessions.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { bootDemoGuest, SHELL_PROMPT, type DemoGuest } from './testing/demo-gues
 import { startConsoleServer, type ConsoleServer } from './testing/console-server';
 import { connectTerminal, type TerminalClient } from './testing/terminal-client';
 import { CLOSE } from './protocol';
+import { ChardevStandIn } from './testing/chardev-standin';
+import { consolePaths } from '../vm/paths';
 
 let dataDir: string;
 let guest: DemoGuest;
@@ -105,7 +108,7 @@ describe('console hub on a booting guest', () => {
   });
 
   it('caps the history at a line boundary with a marker', async () => {
-    const small = await startConsoleServer(dataDir, { vms: ['demo'], hub: { historyBytes: 2048 } });
+    const small = await startConsoleServer(dataDir, { vms: ['demo'], hub: { historyBytes: 2048 }, adopt: false });
     try {
       const c = await open('viewer', small);
       await c.waitControl('history-end');
@@ -138,8 +141,29 @@ describe('console hub on a booting guest', () => {
     expect(c.received().equals(log)).toBe(true);
   });
 
-  it('reconnects to the running guest after a dashboard restart', async () => {
+  it('types while the guest floods its console: every viewer gets exactly the history file, from its start', async () => {
+    const early = await open('admin');
+    await early.waitControl('history-end');
+    const from = early.received().length;
+    early.type('yes 0123456789abcdefghijklmnopqrstuvwxyz | head -n 6000; echo flood-$((40+2))\r');
+    await early.waitFor('0123456789abcdefghijklmnopqrstuvwxyz\r\n'.repeat(50), { from });
+    // typed while the flood runs: the shell reads it once `yes` is done
+    const m = marker('typed-in-flood', 7);
+    early.type(m.command);
+    const late = await open('viewer'); // joins mid-flood: history, then live
+    await early.waitFor('flood-42\r\n', { from });
+    await early.waitFor(m.output, { from });
+    await late.waitFor(m.output);
+    const log = await settled(early, late);
+    expect(early.received().equals(log)).toBe(true);
+    expect(late.received().equals(log)).toBe(true);
+  });
+
+  it('reconnects to the running guest after a dashboard restart, and marks what went unrecorded meanwhile', async () => {
+    const before = await open('admin');
+    await before.waitControl('history-end');
     await server.close();
+    expect((await before.closed).code).toBe(CLOSE.shuttingDown);
     server = await startConsoleServer(dataDir, { vms: ['demo', 'flood'] });
     // start() found the running VM by its serial socket before anyone connected
     expect(server.service.hubCount).toBe(1);
@@ -148,9 +172,14 @@ describe('console hub on a booting guest', () => {
     expect(hub.link.state).toBe('connected');
     const c = await open('admin');
     await c.waitControl('history-end');
+    expect(c.receivedText()).toMatch(/\[jetvm: output from \S+ until \S+ was not recorded \(the dashboard was not running\)\]\r\n$/);
     const m = marker('after-dashboard-restart', 1);
     c.type(m.command);
     await c.waitFor(m.output);
+    // what the viewer had before the restart is the start of what it gets after: no byte lost or doubled at the seam
+    expect(c.received().subarray(0, before.received().length).equals(before.received())).toBe(true);
+    const log = await settled(c);
+    expect(c.received().equals(log)).toBe(true);
   });
 
   it('drops a stalled viewer with a reason while another keeps receiving', async () => {
@@ -159,6 +188,8 @@ describe('console hub on a booting guest', () => {
     fs.mkdirSync(path.dirname(floodLog), { recursive: true });
     const line = Buffer.from('flood 0123456789abcdef0123456789abcdef0123456789abcdef0123456789\r\n');
     fs.writeFileSync(floodLog, Buffer.concat(Array.from({ length: (24 * 1024 * 1024) / line.length }, () => line)));
+    fs.mkdirSync(path.dirname(consolePaths(dataDir, 'flood').serialSocket), { recursive: true });
+    const chardev = await ChardevStandIn.listen(consolePaths(dataDir, 'flood').serialSocket);
     const strict = await startConsoleServer(dataDir, { vms: ['flood'], hub: { historyBytes: 64 * 1024 * 1024, queueLimitBytes: 256 * 1024, stallTimeoutMs: 1000 } });
     try {
       const stalled = await open('viewer', strict, 'flood');
@@ -167,7 +198,8 @@ describe('console hub on a booting guest', () => {
       const healthy = await open('viewer', strict, 'flood');
       await healthy.waitControl('history-end');
       expect(healthy.received().length).toBe(fs.statSync(floodLog).size);
-      fs.appendFileSync(floodLog, 'live after the flood\r\n');
+      while (!chardev.connected) await new Promise((r) => setTimeout(r, 10));
+      await chardev.write(Buffer.from('live after the flood\r\n'));
       await healthy.waitFor('live after the flood');
 
       const hub = strict.service.hub('flood')!;
@@ -180,6 +212,7 @@ describe('console hub on a booting guest', () => {
       expect(stalled.received().length).toBeLessThan(fs.statSync(floodLog).size);
     } finally {
       await strict.close();
+      await chardev.close();
     }
   });
 });

@@ -1,79 +1,84 @@
 import fs from 'node:fs';
 import type { WebSocket } from 'ws';
-import { ConsoleLog } from './console-log';
+import { ConsoleHistory, type HistoryOptions, type RecordingState } from './history';
 import { CLOSE, type ServerControl } from './protocol';
 import { SerialLink, type SerialLinkOptions } from './serial-link';
 
-export interface HubOptions extends SerialLinkOptions {
+export interface HubOptions extends SerialLinkOptions, HistoryOptions {
   /** a new viewer gets at most this much history (from a line boundary), default 8 MiB */
   historyBytes?: number;
   /** a viewer with more than this queued in its WebSocket gets nothing more until it drains, default 1 MiB */
   queueLimitBytes?: number;
   /** a viewer that stays over the queue limit this long is disconnected, default 10 s */
   stallTimeoutMs?: number;
-  /** read size from the log, default 64 KiB */
+  /** read size from the history file, default 64 KiB */
   chunkBytes?: number;
-  /** how often the log is checked when fs.watch says nothing (missing file, replaced file, odd filesystems), default 250 ms */
-  pollMs?: number;
 }
 
 interface Viewer {
   ws: WebSocket;
   readOnly: boolean;
-  /** offset in the log of the next byte this viewer gets; -1 until its history start is known */
+  /** caught up: gets each chunk straight from the serial socket */
+  live: boolean;
+  /** while not live: position in the history of the next byte it gets; -1 until its history start is known */
   pos: number;
-  /** reading its backlog from the file right now */
+  /** reading its backlog from the history right now */
   pumping: boolean;
   historyDone: boolean;
   /** since when its queue has been over the limit with output waiting */
   blockedSince: number | null;
+  /** WebSocket send callback: the socket took a chunk, so a viewer that is behind may read on */
+  sent: () => void;
 }
 
 const MiB = 1024 * 1024;
+const BINARY = { binary: true } as const;
 
 /**
- * One per VM: fans the guest's serial output out to any number of WebSocket viewers and passes
- * typed input to the guest.
+ * One per VM, kept while the VM runs: reads the guest's serial output from QEMU's socket, records
+ * it in the VM's console history (capped, rotated: history.ts) and fans it out to any number of
+ * WebSocket viewers; passes typed input to the guest.
  *
- * Output comes from QEMU's console log, by byte offset: every viewer has a position in the file.
- * A viewer at the end of the file gets each new chunk as it is read (the fast path); a viewer
- * behind (new, or slow) reads its own backlog from the file, paced by its socket. History and live
- * output are therefore one stream with no gap and no duplicate, and memory per viewer is bounded
- * by its WebSocket queue limit whatever the guest prints: the file is the buffer.
+ * A viewer that is caught up gets every chunk straight from the socket, before it is written to
+ * disk. A viewer that is behind (new, or too slow) reads from the history by position, paced by
+ * its WebSocket, and turns live the moment its position reaches the history's end. Chunks are
+ * appended to the history synchronously, in order, so that moment has no gap and no duplicate; and
+ * memory per viewer is bounded by its WebSocket queue limit whatever the guest prints.
+ * If the history cannot be written (disk full) live output keeps flowing and viewers are told.
  */
 export class ConsoleHub {
   readonly link: SerialLink;
-  private readonly log: ConsoleLog;
+  readonly history: ConsoleHistory;
   private readonly viewers = new Set<Viewer>();
-  private readonly opts: Required<Omit<HubOptions, keyof SerialLinkOptions>>;
-  /** bytes of the log already dealt with by the tail (delivered to viewers at the end, or skipped) */
-  private liveEnd = 0;
-  private tailReady: Promise<void> | null = null;
-  private watcher: fs.FSWatcher | null = null;
+  private readonly opts: Required<Pick<HubOptions, 'historyBytes' | 'queueLimitBytes' | 'stallTimeoutMs' | 'chunkBytes'>>;
   private timer: NodeJS.Timeout | null = null;
-  private reading = false;
-  private readAgain = false;
   private closed = false;
 
   constructor(
     readonly vm: string,
     paths: { serialSocket: string; consoleLog: string },
     opts: HubOptions = {},
+    /** the VM was already running when this hub was made (dashboard restart): what it printed meanwhile is lost */
+    adopted = false,
   ) {
     this.opts = {
       historyBytes: opts.historyBytes ?? 8 * MiB,
       queueLimitBytes: opts.queueLimitBytes ?? 1 * MiB,
       stallTimeoutMs: opts.stallTimeoutMs ?? 10_000,
       chunkBytes: opts.chunkBytes ?? 64 * 1024,
-      pollMs: opts.pollMs ?? 250,
     };
-    this.log = new ConsoleLog(paths.consoleLog);
+    this.history = new ConsoleHistory(paths.consoleLog, opts);
+    this.history.onState = (state) => this.broadcast(recordingControl(state));
     this.link = new SerialLink(paths.serialSocket, opts);
-    this.link.on('data', () => this.readNew());
+    this.link.on('data', (chunk: Buffer) => this.output(chunk));
     let wasConnected = false;
     this.link.on('state', (state) => {
       const connected = state === 'connected';
-      if (connected !== wasConnected) this.broadcastStatus();
+      if (connected && adopted) {
+        adopted = false;
+        this.history.note(`output from ${lastWrite(paths.consoleLog)} until ${new Date().toISOString()} was not recorded (the dashboard was not running)`);
+      }
+      if (connected !== wasConnected) this.broadcast(null);
       wasConnected = connected;
     });
     this.link.start();
@@ -83,21 +88,29 @@ export class ConsoleHub {
     return this.viewers.size;
   }
 
+  /** viewers reading from the history rather than getting output live */
+  get viewersBehind(): number {
+    let n = 0;
+    for (const v of this.viewers) if (!v.live) n++;
+    return n;
+  }
+
   get logFile(): string {
-    return this.log.file;
+    return this.history.file;
   }
 
   /** Starts streaming to a viewer: history first (capped), then live output. */
   async addViewer(ws: WebSocket, readOnly: boolean): Promise<void> {
-    const v: Viewer = { ws, readOnly, pos: -1, pumping: false, historyDone: false, blockedSince: null };
+    const v: Viewer = { ws, readOnly, live: false, pos: -1, pumping: false, historyDone: false, blockedSince: null, sent: () => this.resume(v) };
     this.viewers.add(v);
     ws.once('close', () => this.removeViewer(v));
-    await this.startTail();
+    this.timer ??= setInterval(() => this.dropStalled(), 250);
+    const start = await this.history.historyStart(this.opts.historyBytes);
     if (!this.viewers.has(v)) return;
-    const start = await this.log.historyStart(this.liveEnd, this.opts.historyBytes);
-    if (!this.viewers.has(v)) return;
-    if (start > 0) this.sendControl(v, { type: 'history-truncated', skippedBytes: start, logBytes: this.liveEnd });
+    const { base, end } = this.history;
+    if (start > base) this.sendControl(v, { type: 'history-truncated', skippedBytes: start - base, logBytes: end - base });
     this.sendControl(v, this.statusFor(v));
+    if (!this.history.state.ok) this.sendControl(v, recordingControl(this.history.state));
     v.pos = start;
     void this.pump(v);
   }
@@ -107,15 +120,21 @@ export class ConsoleHub {
     return this.link.write(data);
   }
 
+  /** The VM's QEMU is (re)starting: connect as soon as its socket appears (QEMU waits for us before the guest runs). */
+  expect(): void {
+    this.link.expect();
+  }
+
   /** The link was probably wrong about the VM being down (it just started): reconnect now. */
   kick(): void {
     this.link.kick();
-    this.readNew();
   }
 
   async close(reason = 'the dashboard is shutting down'): Promise<void> {
     this.closed = true;
     this.link.close();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
     const viewers = [...this.viewers];
     this.viewers.clear();
     // wait for the close handshakes, so what runs on close (the typing audit) runs before the database closes
@@ -128,12 +147,33 @@ export class ConsoleHub {
         return closed;
       }),
     );
-    await this.stopTail();
+    await this.history.close();
+  }
+
+  /** A chunk from the guest: straight to the viewers that are caught up, then into the history. */
+  private output(chunk: Buffer): void {
+    if (this.closed) return;
+    const at = this.history.end;
+    for (const v of this.viewers) {
+      if (!v.live) continue;
+      if (this.overLimit(v)) {
+        // from here on it reads from the history, starting with this chunk
+        v.live = false;
+        v.pos = at;
+        v.blockedSince = Date.now();
+      } else {
+        v.ws.send(chunk, BINARY, v.sent);
+      }
+    }
+    this.history.append(chunk);
   }
 
   private removeViewer(v: Viewer): void {
     this.viewers.delete(v);
-    if (this.viewers.size === 0) void this.stopTail();
+    if (this.viewers.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
   }
 
   private statusFor(v: Viewer): ServerControl {
@@ -141,108 +181,57 @@ export class ConsoleHub {
     return { type: 'status', link: connected ? 'connected' : 'disconnected', readOnly: v.readOnly, detail: connected ? undefined : this.link.detail };
   }
 
-  private broadcastStatus(): void {
-    for (const v of this.viewers) if (v.pos >= 0) this.sendControl(v, this.statusFor(v));
+  /** Sends msg (or each viewer's status when null) to every viewer whose stream has begun. */
+  private broadcast(msg: ServerControl | null): void {
+    for (const v of this.viewers) if (v.pos >= 0 || v.live) this.sendControl(v, msg ?? this.statusFor(v));
   }
 
   private sendControl(v: Viewer, msg: ServerControl): void {
     if (v.ws.readyState === v.ws.OPEN) v.ws.send(JSON.stringify(msg));
   }
 
-  private sendBytes(v: Viewer, data: Buffer): void {
-    v.ws.send(data, { binary: true }, () => {
-      // the socket took this chunk: if the viewer is behind, carry on from the file
-      if (v.pos < this.liveEnd && !v.pumping && this.viewers.has(v)) void this.pump(v);
-    });
-    v.pos += data.length;
-  }
-
   private overLimit(v: Viewer): boolean {
     return v.ws.bufferedAmount >= this.opts.queueLimitBytes;
   }
 
-  /** Sends a viewer its backlog from the file until it is at the live end or its queue is full. */
+  private resume(v: Viewer): void {
+    if (!v.live && v.pos >= 0 && !v.pumping && this.viewers.has(v) && !this.overLimit(v)) void this.pump(v);
+  }
+
+  /** Sends a viewer its backlog from the history until it is caught up (then it turns live) or its queue is full. */
   private async pump(v: Viewer): Promise<void> {
-    if (v.pumping || v.pos < 0) return;
+    if (v.pumping || v.live || v.pos < 0) return;
     v.pumping = true;
     try {
-      while (v.pos < this.liveEnd && this.viewers.has(v)) {
+      while (this.viewers.has(v) && v.ws.readyState === v.ws.OPEN) {
+        if (v.pos < this.history.base) {
+          this.sendControl(v, { type: 'history-truncated', skippedBytes: this.history.base - v.pos, logBytes: this.history.end - this.history.base });
+          v.pos = this.history.base;
+        }
+        if (v.pos >= this.history.end) {
+          // caught up: no await between this check and turning live, so the next chunk reaches it exactly once
+          v.live = true;
+          v.blockedSince = null;
+          if (!v.historyDone) this.sendControl(v, { type: 'history-end' });
+          v.historyDone = true;
+          return;
+        }
         if (this.overLimit(v)) {
           v.blockedSince ??= Date.now();
           return;
         }
         v.blockedSince = null;
-        const data = await this.log.read(v.pos, Math.min(this.opts.chunkBytes, this.liveEnd - v.pos));
-        if (data.length === 0 || !this.viewers.has(v) || v.ws.readyState !== v.ws.OPEN) return;
-        this.sendBytes(v, data);
-      }
-      if (v.pos === this.liveEnd && !v.historyDone && this.viewers.has(v)) {
-        v.historyDone = true;
-        this.sendControl(v, { type: 'history-end' });
+        const data = await this.history.read(v.pos, this.opts.chunkBytes);
+        if (data.length === 0 || !this.viewers.has(v)) return;
+        v.pos += data.length;
+        v.ws.send(data, BINARY, v.sent);
       }
     } catch (err) {
-      v.ws.close(1011, `console log read failed: ${(err as Error).message}`.slice(0, 120));
+      if (v.pos < this.history.base) return queueMicrotask(() => void this.pump(v)); // rotated away under the read: skip ahead
+      v.ws.close(1011, `console history read failed: ${(err as Error).message}`.slice(0, 120));
     } finally {
       v.pumping = false;
     }
-  }
-
-  /** A viewer is at the live end and can take a chunk right now. */
-  private fastPath(v: Viewer, start: number): boolean {
-    return v.pos === start && v.historyDone && !v.pumping && !this.overLimit(v);
-  }
-
-  private async startTail(): Promise<void> {
-    this.tailReady ??= (async () => {
-      if (await this.log.open()) {
-        this.liveEnd = await this.log.size();
-        this.watch();
-      }
-      this.timer = setInterval(() => void this.poll(), this.opts.pollMs);
-    })();
-    return this.tailReady;
-  }
-
-  private async stopTail(): Promise<void> {
-    await this.tailReady;
-    if (this.viewers.size > 0 && !this.closed) return;
-    this.tailReady = null;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    this.watcher?.close();
-    this.watcher = null;
-    await this.log.close();
-    this.liveEnd = 0;
-  }
-
-  private watch(): void {
-    try {
-      this.watcher = fs.watch(this.log.file, () => this.readNew());
-      this.watcher.on('error', () => {
-        this.watcher?.close();
-        this.watcher = null;
-      });
-    } catch {
-      this.watcher = null; // the poll still finds new output
-    }
-  }
-
-  private async poll(): Promise<void> {
-    if (!this.log.isOpen) {
-      if (!(await this.log.open())) return;
-      this.liveEnd = 0; // a new log: everything in it is new to every viewer
-      this.watch();
-    } else if (await this.log.replaced()) {
-      return this.logReplaced();
-    }
-    this.readNew();
-    this.dropStalled();
-  }
-
-  private async logReplaced(): Promise<void> {
-    for (const v of [...this.viewers]) v.ws.close(CLOSE.logReplaced, 'the console log was replaced; reconnect to replay it');
-    this.viewers.clear();
-    await this.stopTail();
   }
 
   private dropStalled(): void {
@@ -262,41 +251,16 @@ export class ConsoleHub {
       }
     }
   }
+}
 
-  /** Reads what QEMU appended since the last read and hands it to the viewers at the live end. */
-  private readNew(): void {
-    if (!this.log.isOpen || this.closed) return;
-    if (this.reading) {
-      this.readAgain = true;
-      return;
-    }
-    this.reading = true;
-    void (async () => {
-      try {
-        do {
-          this.readAgain = false;
-          const size = await this.log.size();
-          if (size < this.liveEnd) return void (await this.logReplaced());
-          while (this.liveEnd < size && this.log.isOpen) {
-            const start = this.liveEnd;
-            const atEnd = [...this.viewers].filter((v) => this.fastPath(v, start));
-            if (atEnd.length === 0) {
-              // nobody can take it now: whoever is behind reads it from the file later
-              this.liveEnd = size;
-            } else {
-              const data = await this.log.read(start, Math.min(this.opts.chunkBytes, size - start));
-              if (data.length === 0) break;
-              this.liveEnd = start + data.length;
-              for (const v of atEnd) if (v.pos === start && this.viewers.has(v)) this.sendBytes(v, data);
-            }
-            for (const v of this.viewers) if (v.pos < this.liveEnd && !v.pumping) void this.pump(v);
-          }
-        } while (this.readAgain);
-      } catch {
-        // the log vanished under us; the poll reopens or reports it
-      } finally {
-        this.reading = false;
-      }
-    })();
+function recordingControl(state: RecordingState): ServerControl {
+  return state.ok ? { type: 'recording', ok: true } : { type: 'recording', ok: false, message: `console history not being recorded: ${state.message}` };
+}
+
+function lastWrite(file: string): string {
+  try {
+    return fs.statSync(file).mtime.toISOString();
+  } catch {
+    return 'the start';
   }
 }

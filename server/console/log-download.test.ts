@@ -22,10 +22,14 @@ beforeAll(async () => {
   db = openDb(dir);
   createUser(db, 'watcher', 'watcher-password', 'viewer');
   cookie = `${SESSION_COOKIE}=${createSession(db, 'watcher', null).token}`;
-  const consoles = new ConsoleService(dir, { exists: (vm) => vm === 'demo' || vm === 'fresh' });
+  const consoles = new ConsoleService(dir, { exists: (vm) => ['demo', 'fresh', 'rotated'].includes(vm) });
   const log = consoles.paths('demo').consoleLog;
   fs.mkdirSync(path.dirname(log), { recursive: true });
   fs.writeFileSync(log, Buffer.from('Booting Linux\r\n\x1b[1mbold\x1b[0m\r\n'));
+  const rotated = consoles.paths('rotated').consoleLog;
+  fs.mkdirSync(path.dirname(rotated), { recursive: true });
+  fs.writeFileSync(`${rotated}.1`, 'older segment\r\n');
+  fs.writeFileSync(rotated, 'newer segment\r\n');
   server = http.createServer((req, res) => serveConsoleLog(consoles, db, req, res) || res.writeHead(418).end());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -45,6 +49,12 @@ describe('console log download', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="demo-console.log"');
     expect(Buffer.from(await res.arrayBuffer()).equals(fs.readFileSync(path.join(dir, 'vms', 'demo', 'console.log')))).toBe(true);
+  });
+
+  it('sends the previous segment, then the current one, after a rotation', async () => {
+    const res = await get('/api/console/rotated/log');
+    expect(res.headers.get('content-length')).toBe('30');
+    expect(await res.text()).toBe('older segment\r\nnewer segment\r\n');
   });
 
   it.each([

@@ -8,7 +8,7 @@ import { answerText, sendDownload } from '../http/download';
 const LOG_PATH = /^\/api\/console\/([^/]+)\/log$/;
 
 /**
- * GET /api/console/<vm>/log: the VM's whole console log as a download, for logged-in users.
+ * GET /api/console/<vm>/log: the VM's console history as kept on disk (both segments) as a download, for logged-in users.
  * Returns false for any other path so the caller serves it.
  */
 export function serveConsoleLog(consoles: ConsoleService, db: Db, req: IncomingMessage, res: ServerResponse): boolean {
@@ -29,5 +29,7 @@ export function serveConsoleLog(consoles: ConsoleService, db: Db, req: IncomingM
     return answerText(res, 400, 'malformed VM name');
   }
   if (!consoles.exists(vm)) return answerText(res, 404, `there is no VM named "${vm.slice(0, 40)}"`);
-  return sendDownload(req, res, consoles.paths(vm).consoleLog, `${vm}-console.log`, `VM "${vm}" has no console output yet (it has never run)`);
+  // the rotated segment (if kept), then the current one
+  const log = consoles.paths(vm).consoleLog;
+  return sendDownload(req, res, [`${log}.1`, log], `${vm}-console.log`, `VM "${vm}" has no console output yet (it has never run)`);
 }

@@ -11,6 +11,8 @@ export type ServerControl =
   | { type: 'history-truncated'; skippedBytes: number; logBytes: number }
   /** everything written before this viewer joined has been sent; what follows is live */
   | { type: 'history-end' }
+  /** whether the console history is being written (ok: false while the disk is full; live output keeps flowing) */
+  | { type: 'recording'; ok: boolean; message?: string }
   /** the host shell ended */
   | { type: 'exit'; exitCode: number; signal: number | null }
   | { type: 'error'; message: string };
@@ -48,8 +50,6 @@ export function parseClientMessage(data: Uint8Array | string, isBinary: boolean)
 export const CLOSE = {
   /** the viewer could not keep up and was dropped; reconnecting resumes from the log */
   stalled: 4008,
-  /** QEMU's log was replaced (deleted or truncated): reconnect to replay the new one */
-  logReplaced: 4009,
   /** no such VM */
   notFound: 4004,
   /** the shell process ended */

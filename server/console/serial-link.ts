@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 
+const EXPECT_RETRY_MS = 5;
+
 export type LinkState = 'connecting' | 'connected' | 'disconnected';
 
 export interface SerialLinkOptions {
@@ -9,13 +11,13 @@ export interface SerialLinkOptions {
 }
 
 /**
- * The hub's connection to QEMU's serial chardev socket (server=on,wait=off): used to type on the
- * guest's console. Output is read from the log instead, but the socket must still be drained:
- * while a client is connected QEMU writes to it with write_all semantics, so an unread socket
- * would stall the guest's UART. Reconnects with exponential backoff whenever the socket is
- * missing, refused or dropped (VM stopped, restarted, or the dashboard started before it).
+ * The hub's connection to QEMU's serial chardev socket (server=on,wait=on): the guest's output
+ * comes in, typed input goes out. Reconnects with exponential backoff whenever the socket is
+ * missing, refused or dropped (VM stopped, restarted, or the dashboard started before it); while a
+ * VM is being launched (expect()) it retries every few milliseconds, because QEMU holds the guest
+ * until a client connects.
  *
- * Events: 'state' (state, detail), 'data' (a chunk arrived: the log has grown or is about to).
+ * Events: 'state' (state, detail), 'data' (a chunk of guest output, Buffer).
  */
 export class SerialLink extends EventEmitter {
   state: LinkState = 'disconnected';
@@ -24,6 +26,8 @@ export class SerialLink extends EventEmitter {
   private timer: NodeJS.Timeout | null = null;
   private backoff: number;
   private closed = false;
+  /** until when to retry every EXPECT_RETRY_MS (a launch is waiting for us) */
+  private expectUntil = 0;
   private readonly minBackoff: number;
   private readonly maxBackoff: number;
 
@@ -48,6 +52,17 @@ export class SerialLink extends EventEmitter {
     this.timer = null;
     this.backoff = this.minBackoff;
     this.connect();
+  }
+
+  /** QEMU is being launched and waits for a client: connect the moment its socket appears. */
+  expect(withinMs = 60_000): void {
+    this.expectUntil = Date.now() + withinMs;
+    this.kick();
+  }
+
+  /** True while a launch is waiting for this link to connect. */
+  get expecting(): boolean {
+    return this.state !== 'connected' && Date.now() < this.expectUntil;
   }
 
   /** Sends bytes to the guest; false when the socket is not connected (the input is dropped). */
@@ -78,9 +93,10 @@ export class SerialLink extends EventEmitter {
     this.socket = socket;
     socket.on('connect', () => {
       this.backoff = this.minBackoff;
+      this.expectUntil = 0;
       this.setState('connected', 'serial console connected');
     });
-    socket.on('data', (chunk) => this.emit('data', chunk.length));
+    socket.on('data', (chunk) => this.emit('data', chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => {
       this.detail = err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? 'the VM is not running (no serial socket)' : `serial socket: ${err.message}`;
     });
@@ -90,8 +106,8 @@ export class SerialLink extends EventEmitter {
       const wasConnected = this.state === 'connected';
       this.setState('disconnected', wasConnected ? 'the serial socket closed (VM stopped or restarting)' : this.detail);
       if (this.closed) return;
-      const delay = wasConnected ? this.minBackoff : this.backoff;
-      this.backoff = Math.min(this.backoff * 2, this.maxBackoff);
+      const delay = this.expecting ? EXPECT_RETRY_MS : wasConnected ? this.minBackoff : this.backoff;
+      if (!this.expecting) this.backoff = Math.min(this.backoff * 2, this.maxBackoff);
       this.timer = setTimeout(() => {
         this.timer = null;
         this.connect();

@@ -12,8 +12,9 @@ export interface ConsoleServiceOptions {
 
 /**
  * The console hubs, one per VM. A hub is kept while its VM runs (its serial socket exists) so the
- * link to the guest stays up, and while anyone watches; otherwise it is closed. On start-up every
- * VM with a serial socket gets its hub again, so a dashboard restart reconnects to running guests.
+ * guest's output is recorded whether anyone watches or not, and while anyone watches; otherwise it
+ * is closed. On start-up every VM with a serial socket gets its hub again, so a dashboard restart
+ * reconnects to running guests (and notes in their history that output meanwhile was not recorded).
  */
 export class ConsoleService {
   private readonly hubs = new Map<string, ConsoleHub>();
@@ -28,7 +29,7 @@ export class ConsoleService {
   start(): void {
     const vmsDir = path.join(path.resolve(this.dataDir), 'vms');
     const names = fs.existsSync(vmsDir) ? fs.readdirSync(vmsDir) : [];
-    for (const vm of names) if (this.running(vm) && this.opts.exists(vm)) this.hub(vm);
+    for (const vm of names) if (this.running(vm) && this.opts.exists(vm)) this.hub(vm, true);
     void (async () => {
       try {
         for await (const event of changes(this.abort.signal)) {
@@ -49,19 +50,28 @@ export class ConsoleService {
   }
 
   /** The hub of a defined VM (created on first use); null for an unknown name. */
-  hub(vm: string): ConsoleHub | null {
+  hub(vm: string, adopted = false): ConsoleHub | null {
     const existing = this.hubs.get(vm);
     if (existing) return existing;
     if (!this.opts.exists(vm)) return null;
-    const hub = new ConsoleHub(vm, this.paths(vm), this.opts.hub);
+    const hub = new ConsoleHub(vm, this.paths(vm), this.opts.hub, adopted);
     this.hubs.set(vm, hub);
     return hub;
+  }
+
+  /**
+   * The supervisor is launching this VM's QEMU, which waits (chardev wait=on) until a client
+   * connects to its serial socket before the guest runs: the hub connects as soon as it appears, so
+   * the history has every byte from the first.
+   */
+  launching(vm: string): void {
+    this.hub(vm)?.expect();
   }
 
   /** Called when a viewer leaves: a hub nobody watches, for a VM that is not running, is closed. */
   release(vm: string): void {
     const hub = this.hubs.get(vm);
-    if (hub && hub.viewerCount === 0 && !this.running(vm)) {
+    if (hub && hub.viewerCount === 0 && !this.running(vm) && !hub.link.expecting) {
       this.hubs.delete(vm);
       void hub.close();
     }

@@ -117,8 +117,9 @@ export function buildQemuArgv(vm: VmDefinition, snapshot: HostSnapshot, caps: Qe
   argv.push(...mediaArgs(vm, vm.cloudInit ? paths.seedIso : null, notes));
   argv.push(...networkArgs(vm.network, notes));
   argv.push(...passthroughArgs(passedEndpoints(vm.devices, snapshot), vm, paths, opts, notes, scratch));
+  notes.push(`the serial console waits for a client (wait=on), so no output is lost: the guest runs once something connects, e.g. socat - UNIX-CONNECT:${paths.serialSocket} (jetvm's console does, and records the output)`);
   argv.push(
-    '-chardev', optList('socket', [['id', 'ser0'], ['path', paths.serialSocket], ['server', 'on'], ['wait', 'off'], ['logfile', paths.consoleLog], ['logappend', 'on']]),
+    '-chardev', optList('socket', [['id', 'ser0'], ['path', paths.serialSocket], ['server', 'on'], ['wait', 'on']]),
     '-serial', 'chardev:ser0',
     '-chardev', optList('socket', [['id', 'qmp'], ['path', paths.qmpSocket], ['server', 'on'], ['wait', 'off']]),
     '-mon', 'chardev=qmp,mode=control',

@@ -11,11 +11,11 @@ export interface VmPaths {
   runDir: string;
   pidFile: string;
   qmpSocket: string;
-  /** QEMU's serial chardev socket: connect to it to read and type on the guest's ttyAMA0 */
+  /** QEMU's serial chardev socket: connect to it to read and type on the guest's ttyAMA0 (QEMU waits for the first client) */
   serialSocket: string;
   /** persistent per-VM directory (console log) */
   vmDir: string;
-  /** every byte the guest wrote on its serial port (QEMU's logfile=, appended across restarts) */
+  /** the guest's serial output as recorded by jetvm's console hub (capped; the previous segment is console.log.1) */
   consoleLog: string;
   /** UEFI variable store (boot entries), created from the firmware template on the first UEFI start */
   efiVars: string;
@@ -50,7 +50,7 @@ export function vmPaths(dataDir: string, vmName: string): VmPaths {
   };
 }
 
-/** The two paths the console hub needs: the live serial socket and QEMU's console log. */
+/** The two paths the console hub needs: the live serial socket and the console history it writes. */
 export function consolePaths(dataDir: string, vmName: string): { serialSocket: string; consoleLog: string } {
   const p = vmPaths(dataDir, vmName);
   return { serialSocket: p.serialSocket, consoleLog: p.consoleLog };

@@ -18,6 +18,7 @@ import { isOurQemu, launchDaemon, pidAlive, processIdentity, readPidFile, waitFo
 import { VmConflictError, VmRepo } from './repo';
 import { fileIssues } from './schema';
 import { issueLine } from '../../shared/errors';
+import { releaseSerialWait } from './serial-wait';
 import type { Finding, QemuCaps, StopPolicy, VmDefinition, VmState } from './types';
 import { WatchedQemu, type ExitKind } from './watch';
 
@@ -43,6 +44,8 @@ export interface SupervisorOptions {
   /** sim host: run stand-ins instead of vfio-pci */
   sim: boolean;
   onDevicesReleased?: DevicePolicyHook;
+  /** the console area: connect to this VM's serial socket as soon as QEMU creates it (QEMU holds the guest until then) */
+  onLaunching?: (vm: string) => void;
   log?: { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void };
   /** crash poll interval (ms) */
   pollMs?: number;
@@ -107,6 +110,11 @@ export class Supervisor {
   /** The passthrough area installs what happens to devices when a VM ends (keep on vfio-pci / return to host). */
   setDevicePolicyHook(hook: DevicePolicyHook | undefined): void {
     this.o.onDevicesReleased = hook;
+  }
+
+  /** The console area installs who connects to a launching VM's serial console (else the supervisor lets QEMU go itself). */
+  setLaunchHook(hook: ((vm: string) => void) | undefined): void {
+    this.o.onLaunching = hook;
   }
 
   paths(name: string): VmPaths {
@@ -203,7 +211,9 @@ export class Supervisor {
   private async launch(vm: VmDefinition, plan: LaunchPlan, paths: VmPaths, actor: Actor, now: string): Promise<VmStatus> {
     prepareRunDir(paths, plan);
     prepareGuest(vm, paths);
-    const r = await launchDaemon(plan.run.argv);
+    // the serial chardev is wait=on: somebody must connect before the guest runs (and QEMU daemonizes)
+    const stopReleasing = this.o.onLaunching ? (this.o.onLaunching(vm.name), undefined) : releaseSerialWait(paths.serialSocket);
+    const r = await launchDaemon(plan.run.argv).finally(() => stopReleasing?.());
     const pid = readPidFile(paths.pidFile);
     if (r.code !== 0 || !pid) throw new VmLaunchError(`QEMU did not start (exit ${r.code}): ${r.stderr || 'no message'}`);
     this.o.db.prepare('UPDATE vm_runs SET pid = ? WHERE vm = ?').run(pid, vm.name);

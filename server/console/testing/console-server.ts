@@ -27,7 +27,7 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptions; vms?: string[]; shell?: boolean } = {}): Promise<ConsoleServer> {
+export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptions; vms?: string[]; shell?: boolean; /** false: do not adopt running VMs at start (a second server on the same data dir) */ adopt?: boolean } = {}): Promise<ConsoleServer> {
   const db = openDb(dataDir);
   const cookies: Record<Role, string> = { admin: '', viewer: '' };
   for (const role of ['admin', 'viewer'] as const) {
@@ -36,7 +36,7 @@ export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptio
   }
   const known = new Set(opts.vms ?? ['demo']);
   const service = new ConsoleService(dataDir, { exists: (vm) => known.has(vm), hub: opts.hub });
-  service.start();
+  if (opts.adopt !== false) service.start();
   const server = http.createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', createUpgradeHandler(db, [consoleRoute(service, db), ...(opts.shell ? [shellRoute({ db, dataDir, maxShells: 2 })] : [])]));
   // upgraded sockets are no longer the HTTP server's: tracked here so close() ends them

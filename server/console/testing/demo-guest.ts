@@ -6,21 +6,22 @@ import { buildGuest, guestBuilt, guestPaths } from '../../vm/guest';
 
 /**
  * Boots the project's demo guest under QEMU (TCG) with exactly the serial chardev the launcher uses
- * (unix socket server, wait=off, logfile=, logappend=on), for the console tests and the benchmark.
- * A plain child process (no -daemonize) so the caller owns its lifetime.
+ * (unix socket server, wait=on: the guest runs once a console hub, or anything, connects), for the
+ * console tests and the benchmark. A plain child process (no -daemonize) so the caller owns its lifetime.
+ * consoleLog is where a hub records the output (QEMU writes no log).
  */
 export interface DemoGuest {
   serialSocket: string;
   consoleLog: string;
   /** kill QEMU and wait for it to exit */
   stop(): Promise<void>;
-  /** stop, then boot again on the same socket and log (QEMU appends to the log) */
+  /** stop, then boot again on the same socket (a hub appends the new boot to the same history) */
   restart(): Promise<void>;
 }
 
 export const SHELL_PROMPT = 'root@demo:/# ';
 
-export function demoGuestArgv(serialSocket: string, consoleLog: string, qemu = process.env.JETVM_QEMU || 'qemu-system-aarch64'): string[] {
+export function demoGuestArgv(serialSocket: string, qemu = process.env.JETVM_QEMU || 'qemu-system-aarch64'): string[] {
   const guest = guestBuilt() ? guestPaths() : buildGuest();
   return [
     qemu,
@@ -28,7 +29,7 @@ export function demoGuestArgv(serialSocket: string, consoleLog: string, qemu = p
     '-cpu', 'cortex-a72', '-smp', '1', '-m', '256',
     '-nodefaults', '-no-reboot', '-display', 'none', '-monitor', 'none',
     '-kernel', guest.kernel, '-initrd', guest.initrd, '-append', 'console=ttyAMA0',
-    '-chardev', `socket,id=ser0,path=${serialSocket},server=on,wait=off,logfile=${consoleLog},logappend=on`,
+    '-chardev', `socket,id=ser0,path=${serialSocket},server=on,wait=on`,
     '-serial', 'chardev:ser0',
   ];
 }
@@ -41,7 +42,7 @@ export async function bootDemoGuest(dataDir: string, vm = 'demo'): Promise<DemoG
   let stderr = '';
   const launch = async () => {
     fs.rmSync(serialSocket, { force: true });
-    const [bin, ...args] = demoGuestArgv(serialSocket, consoleLog);
+    const [bin, ...args] = demoGuestArgv(serialSocket);
     child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
     // QEMU binds the socket before the guest runs (wait=off), so its existence means "listening"
