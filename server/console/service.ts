@@ -29,7 +29,7 @@ export class ConsoleService {
   start(): void {
     const vmsDir = path.join(path.resolve(this.dataDir), 'vms');
     const names = fs.existsSync(vmsDir) ? fs.readdirSync(vmsDir) : [];
-    for (const vm of names) if (this.running(vm) && this.opts.exists(vm)) this.hub(vm, true);
+    for (const vm of names) if (this.running(vm) && this.opts.exists(vm)) this.hub(vm);
     void (async () => {
       try {
         for await (const event of changes(this.abort.signal)) {
@@ -49,12 +49,16 @@ export class ConsoleService {
     return this.opts.exists(vm);
   }
 
-  /** The hub of a defined VM (created on first use); null for an unknown name. */
-  hub(vm: string, adopted = false): ConsoleHub | null {
+  /**
+   * The hub of a defined VM (created on first use); null for an unknown name. A hub is kept while its
+   * VM runs, so one made for a VM that already runs (a dashboard restart) notes in the history that
+   * output was not recorded meanwhile.
+   */
+  hub(vm: string): ConsoleHub | null {
     const existing = this.hubs.get(vm);
     if (existing) return existing;
     if (!this.opts.exists(vm)) return null;
-    const hub = new ConsoleHub(vm, this.paths(vm), this.opts.hub, adopted);
+    const hub = new ConsoleHub(vm, this.paths(vm), this.opts.hub, this.running(vm));
     this.hubs.set(vm, hub);
     return hub;
   }

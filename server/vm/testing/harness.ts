@@ -1,12 +1,13 @@
 // Shared set-up for tests and the boot benchmark: a temp data dir, real SQLite, the real demo guest
 // (built by the project script if missing), and a sim-mode Supervisor over the simulated Orin snapshot.
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ConsoleService } from '../../console/service';
 import { openDb, type Db } from '../../db';
 import { probeCaps } from '../caps';
 import { buildGuest, guestBuilt, guestPaths, type GuestPaths } from '../guest';
+import { VmRepo } from '../repo';
 import { Supervisor, type DevicePolicyHook } from '../supervisor';
 import { imageDir } from '../disks';
 import type { QemuCaps } from '../types';
@@ -21,18 +22,27 @@ export interface Harness {
   db: Db;
   caps: QemuCaps;
   guest: GuestPaths;
+  /** the console hubs, as in the dashboard: they connect to a launching VM's serial socket and record its output */
+  consoles: ConsoleService;
   supervisor: (hook?: DevicePolicyHook) => Supervisor;
-  cleanup: () => void;
+  cleanup: () => Promise<void>;
 }
 
 export function makeHarness(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-vm-'))): Harness {
   const guest = demoGuest();
   const db = openDb(dataDir);
   const caps = probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
+  const consoles = new ConsoleService(dataDir, { exists: (vm) => new VmRepo(db).get(vm) !== null });
+  consoles.start();
   return {
-    dataDir, db, caps, guest,
-    supervisor: (hook) => new Supervisor({ db, dataDir, imageDirs: [guest.dir, imageDir(dataDir)], caps, scan: () => orinSnapshot(), sim: true, onDevicesReleased: hook }),
-    cleanup: () => {
+    dataDir, db, caps, guest, consoles,
+    supervisor: (hook) => {
+      const sup = new Supervisor({ db, dataDir, imageDirs: [guest.dir, imageDir(dataDir)], caps, scan: () => orinSnapshot(), sim: true, onDevicesReleased: hook });
+      sup.setLaunchHook((vm) => consoles.launching(vm));
+      return sup;
+    },
+    cleanup: async () => {
+      await consoles.close();
       db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
@@ -55,26 +65,17 @@ export async function waitForText(file: string, text: string | RegExp, timeoutMs
   }
 }
 
-/** Types a line on the serial socket and returns what came back within waitMs. */
-export function typeOnSerial(socketPath: string, line: string, until: RegExp, waitMs = 10_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(socketPath);
-    let out = '';
-    const timer = setTimeout(() => {
-      s.destroy();
-      reject(new Error(`no ${until} on the serial console within ${waitMs} ms; got ${JSON.stringify(out)}`));
-    }, waitMs);
-    s.on('connect', () => s.write(`${line}\r`));
-    s.on('data', (d) => {
-      out += d.toString('latin1');
-      if (until.test(out)) {
-        clearTimeout(timer);
-        s.end();
-        resolve(out);
-      }
-    });
-    s.on('error', reject);
-  });
+/** Types a line on the VM's console (through its hub) and returns the console history from before it once it matches `until`. */
+export async function typeOnConsole(consoles: ConsoleService, vm: string, line: string, until: RegExp, waitMs = 10_000): Promise<string> {
+  const hub = consoles.hub(vm);
+  if (!hub) throw new Error(`no console for VM ${vm}`);
+  for (const t0 = Date.now(); hub.link.state !== 'connected'; ) {
+    if (Date.now() - t0 > waitMs) throw new Error(`the console of ${vm} did not connect within ${waitMs} ms: ${hub.link.detail}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const offset = fs.existsSync(hub.logFile) ? fs.statSync(hub.logFile).size : 0;
+  hub.write(Buffer.from(`${line}\r`));
+  return waitForText(hub.logFile, until, waitMs, offset);
 }
 
 /** GET / on 127.0.0.1:port until a guest answers (QEMU's user-mode NAT accepts and drops until the guest listens). */
