@@ -15,11 +15,15 @@ export interface SocketState {
   detail: string | null;
   /** the shell's exit code once it exited */
   exitCode: number | null;
+  /** set while the console history is not being written (disk full): live output still flows */
+  notRecording: string | null;
 }
 
-export const initialSocketState: SocketState = { phase: 'connecting', readOnly: false, link: 'unknown', detail: null, exitCode: null };
+export const initialSocketState: SocketState = { phase: 'connecting', readOnly: false, link: 'unknown', detail: null, exitCode: null, notRecording: null };
 
 const MiB = 1024 * 1024;
+/** how often a reconnecting terminal asks whether the server is back */
+const HEALTH_PROBE_MS = 1_000;
 // answers the terminal itself generates (cursor position / device attributes reports)
 const TERMINAL_REPORT = /^(\x1b\[\d+;\d+R|\x1b\[[?>][\d;]*c)+$/;
 
@@ -87,7 +91,7 @@ export class TerminalSocket {
     ws.onopen = () => {
       this.retry = 0;
       this.term.reset();
-      this.set({ phase: 'history', detail: null });
+      this.set({ phase: 'history', detail: null, notRecording: null });
     };
     ws.onmessage = (ev) => {
       if (ws !== this.ws) return;
@@ -108,7 +112,26 @@ export class TerminalSocket {
         this.timer = null;
         this.connect();
       }, delay);
+      if (delay > HEALTH_PROBE_MS) this.probeUntilBack();
     };
+  }
+
+  /** While waiting out the backoff, asks the server every second whether it is back (a restart): if so, reconnects at once. */
+  private probeUntilBack(): void {
+    const probe = () => {
+      if (this.disposed || this.timer === null || this.ws) return;
+      fetch('/', { method: 'HEAD', cache: 'no-store', redirect: 'manual' }).then(
+        () => {
+          if (this.timer === null || this.ws || this.disposed) return;
+          clearTimeout(this.timer);
+          this.timer = null;
+          this.retry = 0;
+          this.connect();
+        },
+        () => setTimeout(probe, HEALTH_PROBE_MS),
+      );
+    };
+    setTimeout(probe, HEALTH_PROBE_MS);
   }
 
   private control(msg: ServerControl): void {
@@ -120,6 +143,8 @@ export class TerminalSocket {
           `\x1b[2m[${(msg.skippedBytes / MiB).toFixed(1)} MiB of earlier output not shown (the log has ${(msg.logBytes / MiB).toFixed(1)} MiB): use "Download log" for all of it]\x1b[0m\r\n`,
         );
         return;
+      case 'recording':
+        return this.set({ notRecording: msg.ok ? null : (msg.message ?? 'console history not being recorded') });
       case 'history-end':
         return this.set({ phase: 'live' });
       case 'exit':

@@ -50,6 +50,11 @@ export function TerminalToolbar(props: {
           read-only
         </span>
       )}
+      {state.notRecording && (
+        <span className="text-amber-300" data-testid="terminal-not-recording" title="Live output keeps flowing; the gap is marked in the history when recording resumes">
+          {state.notRecording}
+        </span>
+      )}
       {linkDown && <span className="text-amber-300">VM not running: output resumes when it starts</span>}
       {state.detail && !linkDown && <span className="max-w-md truncate text-slate-400" title={state.detail}>{state.detail}</span>}
       <span className="ml-auto flex items-center gap-1.5">

@@ -43,9 +43,14 @@ export class ChardevStandIn {
   async write(data: Buffer): Promise<void> {
     const c = this.client;
     if (c && !c.write(data)) {
-      await new Promise((r) => {
-        c.once('drain', r);
-        c.once('close', r);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          c.off('drain', done);
+          c.off('close', done);
+          resolve();
+        };
+        c.on('drain', done);
+        c.on('close', done);
       });
     }
   }
