@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,14 +11,26 @@ export interface TestServer {
   url: string;
   dataDir: string;
   output: () => string;
+  /** the server process's pid (scripts/start.sh execs node) */
+  pid: () => number;
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** start a second server process on the same data directory and port (dashboard restart) */
   restart(): Promise<void>;
 }
 
+let serverBuilt = false;
+
+/** Compiles the server into dist/ (npm run build:server, about a second) once per test process. */
+function buildServer(): void {
+  if (serverBuilt) return;
+  execFileSync('npm', ['run', '-s', 'build:server'], { cwd: projectDir, stdio: 'inherit' });
+  serverBuilt = true;
+}
+
 /**
- * Starts `npm start`'s server (production build, simulated Orin) in a fresh data directory, or in
- * env.JETVM_DATA_DIR. `entry` runs another script in its place (tests/integration/serve.ts: no pages).
+ * Starts `npm start`'s server (the compiled server in dist/, production build, simulated Orin) in a
+ * fresh data directory, or in env.JETVM_DATA_DIR. `entry` runs another script in its place through
+ * tsx (tests/integration/serve.ts: no pages).
  */
 export async function startServer(env: Record<string, string> = {}, opts: { entry?: string } = {}): Promise<TestServer> {
   const dataDir = env.JETVM_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-e2e-'));
@@ -27,7 +39,10 @@ export async function startServer(env: Record<string, string> = {}, opts: { entr
   let child: ChildProcess;
   const launch = async () => {
     const from = out.length;
-    child = spawn(process.execPath, ['--import', 'tsx', opts.entry ?? 'server/main.ts'], {
+    if (!opts.entry) buildServer();
+    // scripts/start.sh execs node: the child's pid is the server's
+    const [bin, args] = opts.entry ? [process.execPath, ['--import', 'tsx', opts.entry]] : ['bash', ['scripts/start.sh']];
+    child = spawn(bin, args, {
       cwd: projectDir,
       env: {
         ...process.env,
@@ -71,6 +86,7 @@ export async function startServer(env: Record<string, string> = {}, opts: { entr
     url: `http://127.0.0.1:${port}`,
     dataDir,
     output: () => out,
+    pid: () => child.pid!,
     stop,
     async restart() {
       await stop();

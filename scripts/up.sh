@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci; fi
 bash scripts/build-demo-guest.sh
-npx next build
-exec npm start
+npm run build
+# the compiled server as the only process (npm start would keep npm itself running as its parent)
+exec bash scripts/start.sh

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
-import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import next from 'next';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Config } from './config';
+import { projectDir } from './project-dir';
 import { openDb } from './db';
 import { startAuditRetention } from './db/audit';
 import { ensureAdmin } from './auth/users';
@@ -31,7 +31,7 @@ import { createPassthroughServices } from './passthrough/index';
 import { devicePolicyOnStop } from './passthrough/on-vm-stop';
 import { accountLimiterFor, LoginLimiter } from './auth/rate-limit';
 
-export const projectDir = path.resolve(import.meta.dirname, '..');
+export { projectDir };
 
 export interface RunningApp {
   server: http.Server | https.Server;

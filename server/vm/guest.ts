@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectDir } from '../project-dir';
 
 export interface GuestPaths {
   /** the cache directory the build script writes to */
@@ -14,8 +14,7 @@ export interface GuestPaths {
   efiDisk: string;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const BUILD_SCRIPT = path.resolve(here, '../../scripts/build-demo-guest.sh');
+export const BUILD_SCRIPT = path.join(projectDir, 'scripts/build-demo-guest.sh');
 
 /** Where scripts/build-demo-guest.sh puts the demo guest (JETVM_GUEST_CACHE, default ~/.cache/jetvm/guest). */
 export function guestPaths(env: NodeJS.ProcessEnv = process.env): GuestPaths {
