@@ -82,6 +82,11 @@ export function claimRun(db: Db, start: RunStart, addresses: readonly string[], 
     .immediate();
 }
 
+/** The addresses vm holds (a read: works when the disk is full). */
+export function claimedBy(db: Db, vm: string): string[] {
+  return db.prepare('SELECT address FROM vm_device_claims WHERE vm = ? ORDER BY address').pluck().all(vm) as string[];
+}
+
 export function releaseDevices(db: Db, vm: string): string[] {
   return db.transaction(() => {
     const addresses = db.prepare('SELECT address FROM vm_device_claims WHERE vm = ? ORDER BY address').pluck().all(vm) as string[];

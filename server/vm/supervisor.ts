@@ -7,7 +7,7 @@ import { publishChange } from '../events';
 import type { HostSnapshot } from '../host/types';
 import { resolveExecutable } from './caps';
 import { blocking, checkStart } from './checks';
-import { claimRun, currentClaims, releaseDevices, type RunRefusal, type RunRow } from './claims';
+import { claimRun, claimedBy, currentClaims, releaseDevices, type RunRefusal, type RunRow } from './claims';
 import type { AutostartOutcome } from './autostart';
 import { passedEndpoints } from './devices';
 import { guestChecks, prepareGuest } from './guest-prep';
@@ -16,6 +16,7 @@ import { vmPaths, type VmPaths } from './paths';
 import { jetsonCaps, launchPlan, type LaunchPlan } from './plan';
 import { isOurQemu, launchDaemon, pidAlive, processIdentity, readPidFile, waitForExit } from './proc';
 import { VmConflictError, VmRepo } from './repo';
+import { runExitSteps, type ExitStep } from './exit-steps';
 import { fileIssues } from './schema';
 import { issueLine } from '../../shared/errors';
 import { releaseSerialWait } from './serial-wait';
@@ -239,23 +240,48 @@ export class Supervisor {
     return this.status(name);
   }
 
+  /**
+   * Everything that follows a QEMU's exit, each step on its own (exit-steps.ts): a failing step (the
+   * disk is full, so SQLite cannot write) is logged and audited when possible, and the ones that
+   * must not leave state behind (claims, the run row) are retried until they succeed.
+   */
   private async onExit(name: string, kind: ExitKind): Promise<void> {
     this.running.delete(name);
     this.ended.set(name, { state: kind, at: new Date().toISOString() });
-    const devices = releaseDevices(this.o.db, name);
-    this.o.db.prepare('DELETE FROM vm_runs WHERE vm = ?').run(name);
-    cleanRunDir(this.paths(name));
-    if (kind !== 'stopped') {
-      recordAudit(this.o.db, { ...SYSTEM, action: kind === 'crashed' ? 'vm.crash' : 'vm.shutdown', target: name, result: kind === 'crashed' ? 'error' : 'ok' });
-    }
-    publishChange({ kind: 'vm', vm: name, reason: kind });
-    const vm = this.repo.get(name);
-    if (vm && this.o.onDevicesReleased && devices.length) {
-      try {
-        await this.o.onDevicesReleased({ vm, policy: vm.onStop, devices, reason: kind, actor: SYSTEM });
-      } catch (err) {
-        recordAudit(this.o.db, { ...SYSTEM, action: 'vm.devices', target: name, result: 'error', detail: { policy: vm.onStop, error: (err as Error).message } });
+    let devices: string[] = [];
+    const steps: ExitStep[] = [
+      { name: 'read claims', run: () => (devices = claimedBy(this.o.db, name)) },
+      { name: 'release claims', retry: true, run: () => releaseDevices(this.o.db, name) },
+      { name: 'forget run', retry: true, run: () => this.o.db.prepare('DELETE FROM vm_runs WHERE vm = ?').run(name) },
+      { name: 'clean run directory', retry: true, run: () => cleanRunDir(this.paths(name)) },
+      {
+        name: 'audit',
+        run: () => {
+          if (kind !== 'stopped') recordAudit(this.o.db, { ...SYSTEM, action: kind === 'crashed' ? 'vm.crash' : 'vm.shutdown', target: name, result: kind === 'crashed' ? 'error' : 'ok' });
+        },
+      },
+      { name: 'publish', run: () => publishChange({ kind: 'vm', vm: name, reason: kind }) },
+      { name: 'device policy', run: () => this.applyDevicePolicy(name, kind, devices) },
+    ];
+    await runExitSteps(steps, (e) => {
+      this.o.log?.warn({ vm: name, ...e }, `VM exit: step "${e.step}" failed${e.final ? '' : '; retrying'}`);
+      if (e.final) {
+        try {
+          recordAudit(this.o.db, { ...SYSTEM, action: 'vm.exit', target: name, result: 'error', detail: { step: e.step, error: e.error } });
+        } catch {
+          // the audit cannot be written either (disk full): the log line above is the record
+        }
       }
+    });
+  }
+
+  private async applyDevicePolicy(name: string, kind: ExitKind, devices: string[]): Promise<void> {
+    const vm = this.repo.get(name);
+    if (!vm || !this.o.onDevicesReleased || devices.length === 0) return;
+    try {
+      await this.o.onDevicesReleased({ vm, policy: vm.onStop, devices, reason: kind, actor: SYSTEM });
+    } catch (err) {
+      recordAudit(this.o.db, { ...SYSTEM, action: 'vm.devices', target: name, result: 'error', detail: { policy: vm.onStop, error: (err as Error).message } });
     }
   }
 
