@@ -27,7 +27,7 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptions; vms?: string[]; shell?: boolean; /** false: do not adopt running VMs at start (a second server on the same data dir) */ adopt?: boolean } = {}): Promise<ConsoleServer> {
+export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptions; vms?: string[]; shell?: boolean; /** false: do not adopt running VMs at start (a second server on the same data dir) */ adopt?: boolean; /** serve this service's hubs (its owner starts and closes it) instead of a new one */ service?: ConsoleService } = {}): Promise<ConsoleServer> {
   const db = openDb(dataDir);
   const cookies: Record<Role, string> = { admin: '', viewer: '' };
   for (const role of ['admin', 'viewer'] as const) {
@@ -35,8 +35,8 @@ export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptio
     cookies[role] = `${SESSION_COOKIE}=${createSession(db, role, null).token}`;
   }
   const known = new Set(opts.vms ?? ['demo']);
-  const service = new ConsoleService(dataDir, { exists: (vm) => known.has(vm), hub: opts.hub });
-  if (opts.adopt !== false) service.start();
+  const service = opts.service ?? new ConsoleService(dataDir, { exists: (vm) => known.has(vm), hub: opts.hub });
+  if (!opts.service && opts.adopt !== false) service.start();
   const server = http.createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', createUpgradeHandler(db, [consoleRoute(service, db), ...(opts.shell ? [shellRoute({ db, dataDir, maxShells: 2 })] : [])]));
   // upgraded sockets are no longer the HTTP server's: tracked here so close() ends them
@@ -56,7 +56,7 @@ export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptio
     db,
     service,
     async close() {
-      await service.close();
+      if (!opts.service) await service.close();
       for (const s of sockets) s.destroy();
       await new Promise((r) => setTimeout(r, 50)); // let the close handlers (audit) run before the database closes
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { HubOptions } from '../../console/hub';
 import { ConsoleService } from '../../console/service';
 import { openDb, type Db } from '../../db';
 import { probeCaps } from '../caps';
@@ -28,11 +29,11 @@ export interface Harness {
   cleanup: () => Promise<void>;
 }
 
-export function makeHarness(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-vm-'))): Harness {
+export function makeHarness(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-vm-')), opts: { hub?: HubOptions } = {}): Harness {
   const guest = demoGuest();
   const db = openDb(dataDir);
   const caps = probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
-  const consoles = new ConsoleService(dataDir, { exists: (vm) => new VmRepo(db).get(vm) !== null });
+  const consoles = new ConsoleService(dataDir, { exists: (vm) => new VmRepo(db).get(vm) !== null, hub: opts.hub });
   consoles.start();
   return {
     dataDir, db, caps, guest, consoles,
