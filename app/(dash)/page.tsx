@@ -1,6 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc';
+import { DataDisk } from '@/components/board/data-disk';
 import { HostBanner } from '@/components/board/host-banner';
 import { HostFacts } from '@/components/board/host-facts';
 import { OrinBoard } from '@/components/board/orin-board';
@@ -19,6 +20,7 @@ export default function OverviewPage() {
     <div className="space-y-4">
       <PageTitle sub={view.board.name}>Overview</PageTitle>
       <HostBanner view={view} />
+      <DataDisk />
       {view.isOrin ? (
         <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
           <div className="space-y-4 lg:sticky lg:top-4 lg:self-start">

@@ -37,6 +37,7 @@ export function createPassthroughServices(s: { config: Config; db: Db; host: Hos
       host: s.host,
       db: s.db,
       qemuBinary: s.config.qemuBinary,
+      dataDir: s.config.dataDir,
       vmClaims: () => vmClaimsFromDb(s.db),
       dashboardInterfaces: () => dashboardInterfaces(s.config, s.host),
     }),

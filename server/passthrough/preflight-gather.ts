@@ -9,6 +9,7 @@ import { dtcVersion, defaultTools } from '../devicetree/overlay-apply';
 import { findController } from '../devicetree/targets';
 import type { ControllerInGroup, PreflightFacts } from './preflight';
 import { programVersion } from '../proc/run';
+import { dataDiskSpace } from '../disk-space';
 
 export interface GatherOptions {
   mode: HostMode;
@@ -19,6 +20,8 @@ export interface GatherOptions {
   procLimitsPath?: string;
   kvmPath?: string;
   dtc?: string;
+  /** jetvm's data directory, whose free space is checked */
+  dataDir?: string;
 }
 
 /** Soft "Max locked memory" from a /proc/<pid>/limits text: bytes, null for unlimited, undefined if absent. */
@@ -97,5 +100,6 @@ export async function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherO
     qemu: { binary: opts.qemuBinary, version: qemu },
     dtcVersion: dtc,
     controllersInGroups: controllers,
+    dataDisk: opts.dataDir ? dataDiskSpace(opts.dataDir) : null,
   };
 }

@@ -24,13 +24,14 @@ const good: PreflightFacts = {
   qemu: { binary: 'qemu-system-aarch64', version: '8.2.2' },
   dtcVersion: 'DTC 1.6.1',
   controllersInGroups: [],
+  dataDisk: { dir: '/var/lib/jetvm', freeBytes: 20 * GiB, totalBytes: 50 * GiB, state: 'ok', message: '20.0 GiB free of 50.0 GiB in /var/lib/jetvm' },
 };
 
 describe('preflight rules', () => {
   it('all ok on a ready Orin', () => {
     const items = preflightRules(good);
     expect(items.map((i) => [i.code, i.severity])).toEqual([
-      ['iommu-groups', 'ok'], ['vfio-pci', 'ok'], ['vfio-container', 'ok'], ['unsafe-interrupts', 'ok'], ['memlock', 'ok'], ['kvm', 'ok'], ['qemu', 'ok'], ['dt-overlay', 'ok'], ['dtc', 'ok'],
+      ['iommu-groups', 'ok'], ['vfio-pci', 'ok'], ['vfio-container', 'ok'], ['unsafe-interrupts', 'ok'], ['memlock', 'ok'], ['kvm', 'ok'], ['qemu', 'ok'], ['dt-overlay', 'ok'], ['dtc', 'ok'], ['data-disk', 'ok'],
     ]);
     expect(items.every((i) => i.fix === null && (i.why ?? "").length > 10)).toBe(true);
     expect(worstSeverity(items)).toBe('ok');
@@ -63,6 +64,8 @@ describe('preflight rules', () => {
       'warning',
       /dmesg/,
     ],
+    ['data disk running low', { dataDisk: { ...good.dataDisk!, freeBytes: 500 * 1024 ** 2, state: 'warn', message: 'running low' } }, 'data-disk', 'warning', /JETVM_DATA_DIR/],
+    ['data disk full', { dataDisk: { ...good.dataDisk!, freeBytes: 0, state: 'fail', message: 'nearly full' } }, 'data-disk', 'error', /Free space/],
   ];
   it('N is fine when interrupts are remapped (IR-PCI-MSI or ITS-MSI chips in /proc/interrupts)', () => {
     const item = preflightRules({ ...good, isOrin: false, allowUnsafeInterrupts: false, interruptRemapping: true }).find((i) => i.code === 'unsafe-interrupts')!;

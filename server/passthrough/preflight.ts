@@ -2,6 +2,7 @@
 // Each item is a Finding: code, severity ('ok' when it passed), subject (the facility), message (what was found),
 // why it matters, and the fix (null when there is nothing to do).
 import type { Finding } from '../../shared/finding';
+import type { DiskSpace } from '../disk-space';
 import type { HostMode } from '../host/types';
 
 export interface PreflightFacts {
@@ -25,6 +26,8 @@ export interface PreflightFacts {
   dtcVersion: string | null;
   /** PCIe controllers still in a group with PCI devices; null when the booted tree could not be read and none is */
   controllersInGroups: ControllerInGroup[] | null;
+  /** free space where jetvm keeps its database and console histories (null: could not be read) */
+  dataDisk: DiskSpace | null;
 }
 
 export interface ControllerInGroup {
@@ -144,6 +147,15 @@ export function preflightRules(f: PreflightFacts): Finding[] {
     message: f.dtcVersion ?? 'not found',
     why: 'jetvm compiles and checks the device-tree overlay with dtc before you install it.',
     fix: f.dtcVersion ? null : '`sudo apt-get install device-tree-compiler`.',
+  });
+  const disk = f.dataDisk;
+  add({
+    code: 'data-disk',
+    subject: 'Free space for jetvm\'s data',
+    severity: !disk ? 'warning' : disk.state === 'ok' ? 'ok' : disk.state === 'warn' ? 'warning' : 'error',
+    message: disk ? disk.message : 'could not read the data directory\'s file system',
+    why: 'The database and every VM\'s console history live in the data directory; on a full disk history goes unrecorded and changes cannot be saved.',
+    fix: disk && disk.state === 'ok' ? null : 'Free space on that file system, or move the data directory (JETVM_DATA_DIR) to a larger one.',
   });
   return items;
 }

@@ -28,6 +28,8 @@ export interface PassthroughDeps {
   host: Host;
   db: Db;
   qemuBinary: string;
+  /** jetvm's data directory (preflight checks its free space) */
+  dataDir?: string;
   /** running VMs and the host devices they hold (the VM supervisor knows) */
   vmClaims: () => VmClaim[];
   /** network interfaces the dashboard is reached through, besides the default-route ones */
@@ -142,8 +144,8 @@ export class PassthroughService {
   }
 
   async preflight(guestRamBytes: number) {
-    const { host, qemuBinary } = this.deps;
-    const items = preflightRules(await gatherPreflightFacts(host.scan(), { mode: host.mode, root: host.root, qemuBinary, guestRamBytes }));
+    const { host, qemuBinary, dataDir } = this.deps;
+    const items = preflightRules(await gatherPreflightFacts(host.scan(), { mode: host.mode, root: host.root, qemuBinary, guestRamBytes, dataDir }));
     return { summary: worstSeverity(items), items };
   }
 }

@@ -4,6 +4,7 @@ import { pageContext } from '../../overview/context';
 import { buildDeviceView } from '../../overview/device';
 import { buildGroupsView } from '../../overview/groups';
 import { buildOverview } from '../../overview/overview';
+import { dataDiskSpace } from '../../disk-space';
 import { pciAddressSchema } from '../../../shared/pci-address';
 import { router, viewerProcedure } from '../trpc';
 
@@ -13,6 +14,9 @@ export const hostRouter = router({
 
   /** The overview page: board, slots with devices, group verdicts and the x8 slot's power gauge. */
   overview: viewerProcedure.query(({ ctx }) => buildOverview(pageContext(ctx.services))),
+
+  /** Free space in jetvm's data directory, with a verdict (the overview warns before it runs out). */
+  dataDisk: viewerProcedure.query(({ ctx }) => dataDiskSpace(ctx.services.config.dataDir)),
 
   /** Every IOMMU group with its members and verdict; devices without a group apart. */
   groups: viewerProcedure.query(({ ctx }) => buildGroupsView(pageContext(ctx.services))),

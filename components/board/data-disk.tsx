@@ -1,0 +1,24 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '@/lib/trpc';
+import { Notice } from '@/components/ui/notice';
+
+/** Free space in jetvm's data directory: a line while there is plenty, a warning before it runs out. */
+export function DataDisk() {
+  const trpc = useTRPC();
+  const disk = useQuery({ ...trpc.host.dataDisk.queryOptions(), refetchInterval: 30_000 });
+  const d = disk.data;
+  if (!d) return null;
+  if (d.state === 'ok') {
+    return (
+      <p className="text-xs text-slate-500" data-testid="data-disk">
+        Data: {d.message}
+      </p>
+    );
+  }
+  return (
+    <Notice tone={d.state === 'fail' ? 'bad' : 'warn'} alert testId="data-disk" title="Disk space for jetvm's data">
+      {d.message}
+    </Notice>
+  );
+}
