@@ -73,7 +73,10 @@ export async function startApp(
   services.vms = vmService.supervisor;
   vmService.supervisor.setDevicePolicyHook(devicePolicyOnStop(services.passthrough.passthrough, host));
   vmService.supervisor.setLaunchHook((vm) => services.console.launching(vm));
-  log.info({ demo: vmService.demo.message, demoEfi: vmService.demoEfi.message, adopted: vmService.adopted.map((v) => v.name) }, 'VMs ready');
+  // guests still running from before the restart are adopted; ones that died meanwhile are reported apart
+  const adopted = vmService.adopted.filter((v) => v.pid !== null).map((v) => v.name);
+  const foundDead = vmService.adopted.filter((v) => v.pid === null).map((v) => ({ name: v.name, state: v.state }));
+  log.info({ demo: vmService.demo.message, demoEfi: vmService.demoEfi.message, adopted, foundDead }, `VMs ready: ${adopted.length} adopted, ${foundDead.length} found dead`);
 
   const nextApp = opts.pages === false ? null : next({ dev, dir: projectDir, hostname: config.host, port: config.port });
   await nextApp?.prepare();
