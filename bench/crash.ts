@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { readPidFile } from '../server/vm/proc';
+import { releaseSerialWait } from '../server/vm/serial-wait';
 import { demoVmInput, makeHarness } from '../server/vm/testing/harness';
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
@@ -38,8 +39,10 @@ async function main() {
       const argv = sup.plan('bench').run.argv.filter((a) => a !== '-daemonize');
       fs.rmSync(paths.pidFile, { force: true });
       const child = spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
+      const stopReleasing = releaseSerialWait(paths.serialSocket); // its serial chardev waits for a client
       const exited = new Promise<number>((resolve) => child.once('exit', () => resolve(performance.now())));
       await until(() => readPidFile(paths.pidFile) === child.pid, 'the child QEMU up');
+      stopReleasing();
       const t1 = performance.now();
       child.kill('SIGKILL');
       waitpid.push((await exited) - t1);
@@ -48,7 +51,7 @@ async function main() {
     }
   } finally {
     for (const s of sup.list()) if (s.pid) await sup.forceStop(s.name, actor).catch(() => undefined);
-    h.cleanup();
+    await h.cleanup();
   }
   console.log(`crash detection benchmark: demo guest under TCG${h.caps.version ? ` (QEMU ${h.caps.version})` : ''}; median of ${RUNS} runs, ms from kill -9 to the report`);
   console.log(`${'supervisor → crashed'.padEnd(28)}${median(viaSupervisor).toFixed(1).padStart(10)}   (all: ${viaSupervisor.map((x) => x.toFixed(1)).join(', ')})`);

@@ -58,7 +58,7 @@ describe('buildQemuArgv', () => {
     expect(b.argv).toContain('file=/d,,isk.qcow2,if=virtio,format=qcow2');
     expect(b.argv).toContain('/k,1/Image');
     expect(b.argv.find((a) => a.startsWith('socket,id=ser0'))).toBe(
-      'socket,id=ser0,path=/data/a,,b/run/demo/serial.sock,server=on,wait=off,logfile=/data/a,,b/vms/demo/console.log,logappend=on',
+      'socket,id=ser0,path=/data/a,,b/run/demo/serial.sock,server=on,wait=on',
     );
   });
 });
