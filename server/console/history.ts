@@ -91,11 +91,6 @@ export class ConsoleHistory {
     }
   }
 
-  /** Records a line of jetvm's own (e.g. that output went unrecorded while the dashboard was down). */
-  note(text: string): void {
-    this.append(Buffer.from(`\r\n[jetvm: ${text}]\r\n`));
-  }
-
   /** Reads up to length bytes at logical position pos (never across a segment boundary); pos must be >= base. */
   async read(pos: number, length: number): Promise<Buffer> {
     if (pos < this.base) throw new Error(`position ${pos} was rotated away (oldest is ${this.base})`);

@@ -76,7 +76,7 @@ export class ConsoleHub {
       const connected = state === 'connected';
       if (connected && adopted) {
         adopted = false;
-        this.history.note(`output from ${lastWrite(paths.consoleLog)} until ${new Date().toISOString()} was not recorded (the dashboard was not running)`);
+        this.output(Buffer.from(`\r\n[jetvm: output from ${lastWrite(paths.consoleLog)} until ${new Date().toISOString()} was not recorded (the dashboard was not running)]\r\n`));
       }
       if (connected !== wasConnected) this.broadcast(null);
       wasConnected = connected;

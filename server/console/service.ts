@@ -29,7 +29,7 @@ export class ConsoleService {
   start(): void {
     const vmsDir = path.join(path.resolve(this.dataDir), 'vms');
     const names = fs.existsSync(vmsDir) ? fs.readdirSync(vmsDir) : [];
-    for (const vm of names) if (this.running(vm) && this.opts.exists(vm)) this.hub(vm);
+    for (const vm of names) if (this.running(vm) && this.opts.exists(vm)) this.hub(vm, true);
     void (async () => {
       try {
         for await (const event of changes(this.abort.signal)) {
@@ -50,15 +50,15 @@ export class ConsoleService {
   }
 
   /**
-   * The hub of a defined VM (created on first use); null for an unknown name. A hub is kept while its
-   * VM runs, so one made for a VM that already runs (a dashboard restart) notes in the history that
-   * output was not recorded meanwhile.
+   * The hub of a defined VM (created on first use); null for an unknown name. `adopted`: the VM was
+   * already running without this service watching (a dashboard restart), so the history gets a note
+   * that output was not recorded meanwhile.
    */
-  hub(vm: string): ConsoleHub | null {
+  hub(vm: string, adopted = false): ConsoleHub | null {
     const existing = this.hubs.get(vm);
     if (existing) return existing;
     if (!this.opts.exists(vm)) return null;
-    const hub = new ConsoleHub(vm, this.paths(vm), this.opts.hub, this.running(vm));
+    const hub = new ConsoleHub(vm, this.paths(vm), this.opts.hub, adopted);
     this.hubs.set(vm, hub);
     return hub;
   }
@@ -96,7 +96,8 @@ export class ConsoleService {
   }
 
   private vmChanged(vm: string): void {
-    if (this.running(vm)) this.hub(vm)?.kick();
+    // a running VM without a hub was started by someone else (another process): adopted
+    if (this.running(vm)) (this.hubs.get(vm) ?? this.hub(vm, true))?.kick();
     else this.release(vm);
   }
 }
