@@ -20,3 +20,12 @@ export function releaseSerialWait(socketPath: string, everyMs = 5): () => void {
     stopped = true;
   };
 }
+
+/** QEMU's stderr without the notice a wait=on chardev prints ("info: QEMU waiting for connection on: …"). */
+export function withoutWaitNotice(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => !/: info: QEMU waiting for connection on: /.test(line))
+    .join('\n')
+    .trim();
+}

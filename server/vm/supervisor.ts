@@ -19,7 +19,7 @@ import { VmConflictError, VmRepo } from './repo';
 import { runExitSteps, type ExitStep } from './exit-steps';
 import { fileIssues } from './schema';
 import { issueLine } from '../../shared/errors';
-import { releaseSerialWait } from './serial-wait';
+import { releaseSerialWait, withoutWaitNotice } from './serial-wait';
 import type { Finding, QemuCaps, StopPolicy, VmDefinition, VmState } from './types';
 import { WatchedQemu, type ExitKind } from './watch';
 
@@ -214,7 +214,8 @@ export class Supervisor {
     prepareGuest(vm, paths);
     // the serial chardev is wait=on: somebody must connect before the guest runs (and QEMU daemonizes)
     const stopReleasing = this.o.onLaunching ? (this.o.onLaunching(vm.name), undefined) : releaseSerialWait(paths.serialSocket);
-    const r = await launchDaemon(plan.run.argv).finally(() => stopReleasing?.());
+    const launched = await launchDaemon(plan.run.argv).finally(() => stopReleasing?.());
+    const r = { ...launched, stderr: withoutWaitNotice(launched.stderr) };
     const pid = readPidFile(paths.pidFile);
     if (r.code !== 0 || !pid) throw new VmLaunchError(`QEMU did not start (exit ${r.code}): ${r.stderr || 'no message'}`);
     this.o.db.prepare('UPDATE vm_runs SET pid = ? WHERE vm = ?').run(pid, vm.name);

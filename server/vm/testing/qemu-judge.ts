@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { launchDaemon, pidAlive, readPidFile, waitForExit } from '../proc';
 import { QmpClient } from '../qmp';
 import type { VmPaths } from '../paths';
+import { releaseSerialWait } from '../serial-wait';
 
 /** "head,k=v,k=v" → its parts, a doubled comma read as a literal one (QEMU's option syntax). */
 export function splitOptList(s: string): string[] {
@@ -68,7 +69,8 @@ export function unknownProperties(argv: readonly string[]): string[] {
  * the foreground parent exits 0. Asks QMP for the status, then quits it. Resolves with QEMU's status.
  */
 export async function startParkedAndQuit(argv: readonly string[], paths: VmPaths): Promise<string> {
-  const launched = await launchDaemon([...argv, '-S'], 60_000);
+  const stopReleasing = releaseSerialWait(paths.serialSocket); // the serial chardev waits for a client
+  const launched = await launchDaemon([...argv, '-S'], 60_000).finally(stopReleasing);
   if (launched.code !== 0) throw new Error(`QEMU refused the argv (exit ${launched.code}): ${launched.stderr}`);
   const pid = readPidFile(paths.pidFile);
   try {
