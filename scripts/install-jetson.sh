@@ -114,7 +114,7 @@ copy_program() {
 }
 if [ "$in_place" -eq 0 ]; then
   copy_program
-elif [ -d "$src/node_modules" ] && [ -d "$src/.next" ]; then
+elif [ -d "$src/node_modules" ] && [ -d "$src/.next" ] && [ -f "$src/dist/server/main.js" ]; then
   echo "running from the clone in $src"
 else
   die "--in-place needs a built clone (npm ci && npm run build in $src)"

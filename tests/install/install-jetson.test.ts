@@ -60,7 +60,8 @@ describe('scripts/install-jetson.sh', () => {
 
     const unit = read(root, 'etc/systemd/system/jetvm.service');
     expect(unit).not.toMatch(/@[A-Z]+@/);
-    expect(unit).toContain(`ExecStart=${fs.realpathSync(process.execPath)} `);
+    expect(unit).toMatch(/^ExecStart=\/bin\/bash \/opt\/jetvm\/scripts\/start\.sh$/m);
+    expect(unit).toContain(`Environment=NODE=${fs.realpathSync(process.execPath)}\n`);
     expect(unit).toMatch(/^KillMode=process$/m);
     expect(unit).toMatch(/^Restart=on-failure$/m);
     expect(unit).toMatch(/^LimitMEMLOCK=infinity$/m);
