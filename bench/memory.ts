@@ -25,7 +25,7 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'jetvm-bench-memory-'));
   // a VM whose "QEMU" is the stand-in: the server adopts its serial socket at start
   const db = openDb(dataDir);
-  new VmRepo(db).create({ ...demoVmInput(guestPaths(), 'flood'), devices: [] });
+  new VmRepo(db, [guestPaths().dir]).create({ ...demoVmInput(guestPaths(), 'flood'), devices: [] });
   db.close();
   const paths = consolePaths(dataDir, 'flood');
   fs.mkdirSync(path.dirname(paths.serialSocket), { recursive: true });

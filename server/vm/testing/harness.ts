@@ -33,12 +33,14 @@ export function makeHarness(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jet
   const guest = demoGuest();
   const db = openDb(dataDir);
   const caps = probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
-  const consoles = new ConsoleService(dataDir, { exists: (vm) => new VmRepo(db).get(vm) !== null, hub: opts.hub });
+  const imageDirs = [guest.dir, imageDir(dataDir)];
+  const repo = new VmRepo(db, imageDirs);
+  const consoles = new ConsoleService(dataDir, { exists: (vm) => repo.get(vm) !== null, hub: opts.hub });
   consoles.start();
   return {
     dataDir, db, caps, guest, consoles,
     supervisor: (hook) => {
-      const sup = new Supervisor({ db, dataDir, imageDirs: [guest.dir, imageDir(dataDir)], caps, scan: () => orinSnapshot(), sim: true, onDevicesReleased: hook });
+      const sup = new Supervisor({ db, dataDir, imageDirs, caps, scan: () => orinSnapshot(), sim: true, onDevicesReleased: hook });
       sup.setLaunchHook((vm) => consoles.launching(vm));
       return sup;
     },
