@@ -1,12 +1,13 @@
 // The AGX Orin devkit trees jetvm carries (server/host/sim/trees/README.md says where each came from).
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectDir } from '../project-dir';
 
 export const L4T_RELEASES = ['r35', 'r36'] as const;
 export type L4tRelease = (typeof L4T_RELEASES)[number];
 
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../host/sim/trees');
+// from the checkout's root, so it holds in the bundled server (dist/) too
+const dir = path.join(projectDir, 'server/host/sim/trees');
 
 export const DEVKIT_TREES: Record<L4tRelease, { file: string; release: string; jetpack: string }> = {
   r35: { file: path.join(dir, 'tegra234-p3701-0000-p3737-0000-r35.2.1.dtb'), release: 'L4T r35.2.1', jetpack: 'JetPack 5' },
