@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== typecheck"; npx tsc --noEmit
+echo "== lint"; npm run --silent lint
 # Build the kernel rig and the demo guest once, before test files that boot them run in parallel.
 echo "== kernel rig"; bash tests/rig/rig.sh build
 echo "== demo guest"; bash scripts/build-demo-guest.sh
