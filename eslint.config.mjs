@@ -37,7 +37,6 @@ export default tseslint.config(
       'import-x/no-self-import': 'error',
       'no-constant-binary-expression': 'error',
       'no-self-compare': 'error',
-      'no-unmodified-loop-condition': 'error',
       'no-unreachable-loop': 'error',
       'no-template-curly-in-string': 'error',
     },

@@ -9,7 +9,7 @@ import { listAudit } from '../db/audit';
 import { bootDemoGuest, SHELL_PROMPT, type DemoGuest } from './testing/demo-guest';
 import { startConsoleServer, type ConsoleServer } from './testing/console-server';
 import { connectTerminal, type TerminalClient } from './testing/terminal-client';
-import { CLOSE } from './protocol';
+import { CLOSE } from '../../shared/terminal-protocol';
 import { ChardevStandIn } from './testing/chardev-standin';
 import { consolePaths } from '../vm/paths';
 
@@ -22,14 +22,6 @@ async function open(role: 'admin' | 'viewer', srv = server, vm = 'demo'): Promis
   const c = await connectTerminal(srv.wsUrl(vm), srv.cookie(role));
   clients.push(c);
   return c;
-}
-
-async function logHas(text: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!fs.readFileSync(guest.consoleLog, 'latin1').includes(text)) {
-    if (Date.now() > until) throw new Error(`the console log never showed ${JSON.stringify(text)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Waits until the log stops growing and the client has every byte of it, then returns the log. */

@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { recordAudit } from '../db/audit';
 import type { WsRoute } from '../ws/upgrade';
-import { CLOSE } from '../console/protocol';
+import { CLOSE } from '../../shared/terminal-protocol';
 import { openShellCount, runShell, type ShellOptions } from './shell-session';
 import { redeemShellTicket } from './tickets';
 import { createTranscript } from './transcript';

@@ -16,7 +16,7 @@ import { guestHttpAnswer, makeHarness, waitForText, type Harness } from './testi
 
 const actor = { actor: 'tester', remote: '127.0.0.1' };
 let h: Harness;
-let sups: Supervisor[] = [];
+const sups: Supervisor[] = [];
 let port = 0;
 let sshPort = 0;
 let keyFile = '';

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { usableMachineOptions } from './argv';
 import { probeCaps } from './caps';
-import { MACHINE_OPTIONS, versionAtLeast } from './machine-options';
+import { MACHINE_OPTIONS, versionAtLeast } from '../../shared/machine-options';
 import { vmPaths } from './paths';
 import { launchPlan } from './plan';
 import { optList } from './qemu-opts';

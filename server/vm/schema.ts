@@ -6,7 +6,7 @@ import { pciAddressSchema } from '../../shared/pci-address';
 import { autostartSchema } from './autostart-schema';
 import { cloudInitSchema } from './cloud-init';
 import { networkSchema } from './network';
-import { machineOptionError } from './machine-options';
+import { machineOptionError } from '../../shared/machine-options';
 import { inputIssues, issueLine, type InputIssue } from '../../shared/errors';
 import { DomainError } from '../errors';
 import { imagePathProblem } from './image-dirs';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { startTestServer } from './harness';
 import { allProcedures } from './procedures';
 import { isPciAddress } from '../../shared/pci-address';
 

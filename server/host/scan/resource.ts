@@ -8,7 +8,6 @@ export const IORESOURCE_MEM_64 = 0x100000;
 
 /** PCI_ROM_RESOURCE = 6, PCI_IOV_RESOURCES 7..12, then the bridge windows (drivers/pci: include/linux/pci.h) */
 const ROM_INDEX = 6;
-const FIRST_IOV = 7;
 const FIRST_WINDOW = 13;
 
 export function barKind(index: number): BarKind {

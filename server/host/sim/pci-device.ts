@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { buildConfigSpace } from './config-space';
 import { PCI_BUS, Tree, hex, linkDriver } from './tree';
-import type { SimBar, SimPciDevice } from './pci-model';
+import type { SimPciDevice } from './pci-model';
 
 export type { SimBar, SimBarKind, SimLink, SimPciDevice, SimWindow } from './pci-model';
 

@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
 import { publishChange } from '../../events';

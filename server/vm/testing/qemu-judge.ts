@@ -11,9 +11,15 @@ export function splitOptList(s: string): string[] {
   const parts: string[] = [];
   let cur = '';
   for (let i = 0; i < s.length; i++) {
-    if (s[i] !== ',') cur += s[i];
-    else if (s[i + 1] === ',') (cur += ','), i++;
-    else parts.push(cur), (cur = '');
+    if (s[i] !== ',') {
+      cur += s[i];
+    } else if (s[i + 1] === ',') {
+      cur += ',';
+      i++;
+    } else {
+      parts.push(cur);
+      cur = '';
+    }
   }
   return [...parts, cur];
 }

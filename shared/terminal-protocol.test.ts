@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClientMessage } from './protocol';
+import { parseClientMessage } from './terminal-protocol';
 
 describe('terminal framing', () => {
   it.each([

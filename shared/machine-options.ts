@@ -4,7 +4,8 @@
 // parse and start every one. Not offered: ras (needs ACPI from firmware, and jetvm boots the kernel
 // directly; QEMU 7.2 aborts on ras=on with acpi on).
 
-import { HIGH_WINDOW_BYTES } from './bar-fit';
+/** VIRT_HIGH_PCIE_MMIO: 512 GiB by default for 64-bit prefetchable BARs (needs highmem; under KVM an IPA ≥ 40 bits) */
+export const HIGH_WINDOW_BYTES = 512 * 1024 ** 3;
 
 const ON_OFF = /^(on|off)$/;
 const SIZE = /^[1-9][0-9]{0,5}[KMGT]$/;
