@@ -16,7 +16,7 @@ const serverOnlyTypes = {
 };
 
 export default tseslint.config(
-  { ignores: ['.next/**', 'node_modules/**', 'e2e-artifacts/**', 'data/**', 'public/**', 'next-env.d.ts', '**/*.js', '**/*.mjs'] },
+  { ignores: ['.next/**', 'dist/**', 'node_modules/**', 'e2e-artifacts/**', 'data/**', 'public/**', 'next-env.d.ts', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.{ts,tsx}'],
