@@ -24,9 +24,9 @@ export class Kernel {
     return (await this.probe.run(`test -e ${file}`)).code === 0;
   }
 
-  /** VFIO_GROUP_GET_STATUS on /dev/vfio/<group>: "PROBE /dev/vfio/N viable=1 ..." */
+  /** VFIO_GROUP_GET_STATUS on /dev/vfio/<group>, then a type1 container: its "PROBE ..." lines (it exits 1 when the kernel refuses a step) */
   async vfioStatus(group: number): Promise<string> {
-    return this.probe.ok(`${path.join(HIL_CACHE, 'vfioprobe')} /dev/vfio/${group}`);
+    return (await this.probe.run(`${path.join(HIL_CACHE, 'vfioprobe')} /dev/vfio/${group}`)).out;
   }
 
   /** PCI addresses with this vendor:device, in order */

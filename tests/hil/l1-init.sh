@@ -18,7 +18,8 @@ mount -t tmpfs run $R/run
 chroot $R /sbin/mkfs.ext4 -q -F /dev/nvme0n1
 mkdir -p $R/srv/hil && mount -t ext4 /dev/nvme0n1 $R/srv/hil
 ip link set lo up; ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; ip route add default via 10.0.2.2
-echo "@@HIL-READY $(cut -d' ' -f1 /proc/uptime)"
-chroot $R /bin/sh -c 'stty -F /dev/ttyS1 115200 raw -echo; exec /bin/bash --norc --noprofile -s </dev/ttyS1 >/dev/ttyS1 2>&1'
+# ready only once ttyS1 is raw: in cooked mode the line discipline echoes and cuts lines at 4096 bytes
+# shellcheck disable=SC2016 # expanded by the chroot's shell, when it is ready
+chroot $R /bin/sh -c 'stty -F /dev/ttyS1 115200 raw -echo && echo "@@HIL-READY $(cut -d" " -f1 /proc/uptime)" > /dev/console; exec /bin/bash --norc --noprofile -s </dev/ttyS1 >/dev/ttyS1 2>&1'
 echo "@@HIL-PROBE-EXIT"
 sync; poweroff -f
