@@ -52,7 +52,7 @@ describe.sequential('without interrupt remapping (intremap=off)', () => {
     expect(await kernel.driver(card[1])).toBe('vfio-pci');
     const group = await kernel.group(card[0]);
     expect(await kernel.vfioStatus(group)).toMatch(/viable=1[\s\S]*set_iommu failed: Operation not permitted/);
-    expect(await l1.probe.ok('dmesg')).toContain('vfio_iommu_type1_attach_group: No interrupt remapping support');
+    expect(await l1.probe.ok('dmesg --color=never')).toContain('vfio_iommu_type1_attach_group: No interrupt remapping support');
 
     const guest = guestPaths();
     await api.mutate('vms.create', { name: VM, kernel: guest.kernel, initrd: guest.initrd, memoryMiB: 256, vcpus: 1, cmdline: 'console=ttyAMA0 panic=-1', devices: card });
