@@ -4,13 +4,13 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
-/** The browser's code may take only types from the server; shared code (shared/) is what both sides import. */
+/** The browser's code may take only types from the server; isomorphic code (common/) is what both sides import. */
 const serverOnlyTypes = {
   patterns: [
     {
       regex: '^(@/|(\\.\\./)+)server(/|$)',
       allowTypeImports: true,
-      message: 'pages and components take only types from server/ (`import type`); move isomorphic code to shared/',
+      message: 'pages and components take only types from server/ (`import type`); move isomorphic code to common/',
     },
   ],
 };
@@ -52,7 +52,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(@/|(\\.\\./)+)(server|components|app|lib)(/|$)', message: 'shared/ is isomorphic: it imports no server or UI code' }] }] },
+    files: ['common/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(@/|(\\.\\./)+)(server|components|app|lib)(/|$)', message: 'common/ is isomorphic: it imports no server or UI code' }] }] },
   },
 );

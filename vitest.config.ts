@@ -4,7 +4,7 @@ import path from 'node:path';
 export default defineConfig({
   resolve: { alias: { '@': path.resolve(__dirname) } },
   test: {
-    include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'common/**/*.test.ts', 'tests/**/*.test.ts'],
     // the hardware-in-the-loop run boots its own VMs: `npm run test:hil` (tests/hil/vitest.config.ts)
     exclude: ['tests/hil/**', '**/node_modules/**'],
     environment: 'node',

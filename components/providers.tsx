@@ -6,7 +6,7 @@ import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
 import type { AppRouter } from '@/server/trpc/root';
 import { TRPCProvider, useTRPC } from '@/lib/trpc';
-import { errorDataOf } from '@/shared/errors';
+import { errorDataOf } from '@/common/errors';
 import { TRPC_MAX_BATCH } from '@/lib/limits';
 import type { ChangeEvent } from '@/server/events';
 

@@ -1,7 +1,7 @@
 // The one base class of the errors the domain throws on purpose. Each says what kind of failure it is (which
-// becomes the tRPC code, see shared/errors.ts) and its own code (sent as data.reason); bad input carries its
+// becomes the tRPC code, see common/errors.ts) and its own code (sent as data.reason); bad input carries its
 // issues. Anything else thrown is a bug: the API reports it as an internal error and the server logs its stack.
-import type { ErrorKind, InputIssue } from '../shared/errors';
+import type { ErrorKind, InputIssue } from '../common/errors';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: ErrorKind;

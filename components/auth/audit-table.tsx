@@ -3,7 +3,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc';
 import { Badge } from '@/components/ui/badge';
 import type { Tone } from '@/components/ui/tone';
-import { errorText } from '@/shared/errors';
+import { errorText } from '@/common/errors';
 
 const RESULT_TONE: Record<string, Tone> = { ok: 'ok', error: 'bad', refused: 'warn' };
 

@@ -2,7 +2,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '@/lib/trpc';
-import { errorText } from '@/shared/errors';
+import { errorText } from '@/common/errors';
 import { Field } from './field';
 
 export function ChangePasswordForm() {

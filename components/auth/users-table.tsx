@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '@/lib/trpc';
 import { Badge } from '@/components/ui/badge';
-import { errorText } from '@/shared/errors';
+import { errorText } from '@/common/errors';
 
 type Role = 'viewer' | 'admin';
 

@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '@/lib/trpc';
-import { errorText } from '@/shared/errors';
+import { errorText } from '@/common/errors';
 
 /** Admin only: store the card's maximum board power (it overrides the built-in table for this vendor:device). */
 export function CardPowerForm({ vendorDevice, initialWatts, onDone }: { vendorDevice: string; initialWatts: number | null; onDone?: () => void }) {

@@ -1,8 +1,8 @@
-// The browser side of the terminal WebSocket (framing in shared/terminal-protocol.ts), without React:
+// The browser side of the terminal WebSocket (framing in common/terminal-protocol.ts), without React:
 // connects, feeds the terminal, reconnects with backoff, and on every (re)connect resets the terminal
 // because the server replays the history: nothing is shown twice.
 import type { Terminal } from '@xterm/xterm';
-import { FINAL_CLOSE_CODES, type ServerControl } from '@/shared/terminal-protocol';
+import { FINAL_CLOSE_CODES, type ServerControl } from '@/common/terminal-protocol';
 
 export type Phase = 'connecting' | 'history' | 'live' | 'reconnecting' | 'closed';
 

@@ -14,7 +14,7 @@ import { RefusalList } from './refusal-list';
 import { useHostChange } from './use-host-change';
 import { useIsAdmin } from './use-is-admin';
 import { WriteList } from './write-list';
-import { errorDataOf } from '@/shared/errors';
+import { errorDataOf } from '@/common/errors';
 
 export const VERB: Record<PlanKind, string> = { bind: 'Pass through', release: 'Return to host' };
 

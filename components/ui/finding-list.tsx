@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { SEVERITY_RANK, type Finding, type Severity } from '@/shared/finding';
+import { SEVERITY_RANK, type Finding, type Severity } from '@/common/finding';
 import { Badge } from './badge';
 import type { Tone } from './tone';
 

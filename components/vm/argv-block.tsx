@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { copyText } from '@/components/console/terminal';
-import { shellQuote } from '@/shared/shell-quote';
+import { shellQuote } from '@/common/shell-quote';
 
 
 /** A QEMU argv as a copy-pasteable shell command, one option and its value per line. */

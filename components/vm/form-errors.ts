@@ -1,5 +1,5 @@
 // The server's refusals of a VM definition placed on the form's fields, from the structured issues the API sends.
-import { errorDataOf, errorText, type InputIssue } from '@/shared/errors';
+import { errorDataOf, errorText, type InputIssue } from '@/common/errors';
 
 /** Field keys of the form; an issue's path ("patch.disks.0.path") is mapped onto one of them. */
 export type FieldKey = 'name' | 'kernel' | 'initrd' | 'disks' | 'memoryMiB' | 'vcpus' | 'cmdline' | 'devices' | 'pciNomsi' | 'accel' | 'machineOptions' | 'onStop'

@@ -1,6 +1,6 @@
 // The VM page's lines for the guest features: how it boots, its network, seed and autostart, in words.
 import type { AutostartOutcome } from '@/server/vm/autostart';
-import { listenAddress } from '@/shared/port-forward';
+import { listenAddress } from '@/common/port-forward';
 import type { VmDefinition } from '@/server/vm/types';
 
 export function bootText(vm: VmDefinition): string {

@@ -1,4 +1,4 @@
-import type { Finding } from '@/shared/finding';
+import type { Finding } from '@/common/finding';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { FindingList } from '@/components/ui/finding-list';

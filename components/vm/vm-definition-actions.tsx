@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { VmDefinition, VmState } from '@/server/vm/types';
 import { useTRPC } from '@/lib/trpc';
-import { errorDataOf, errorText } from '@/shared/errors';
+import { errorDataOf, errorText } from '@/common/errors';
 import { isUp } from './vm-state';
 
 const BTN = 'rounded border px-2.5 py-1 text-sm disabled:cursor-not-allowed disabled:opacity-40';

@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Accel, DiskFormat, StopPolicy, VmDefinition } from '@/server/vm/types';
-import { MACHINE_OPTIONS, machineOptionChoices } from '@/shared/machine-options';
+import { MACHINE_OPTIONS, machineOptionChoices } from '@/common/machine-options';
 import { useTRPC } from '@/lib/trpc';
 import { DevicePicker } from './device-picker';
 import { AutostartSection, BootSection, CloudInitSection, GUEST_EMPTY, guestDraftOf, guestFieldsOf, ImageChoices, NetworkSection, type GuestDraft } from './guest-sections';

@@ -9,7 +9,7 @@ import { listAudit } from '../db/audit';
 import { bootDemoGuest, SHELL_PROMPT, type DemoGuest } from './testing/demo-guest';
 import { startConsoleServer, type ConsoleServer } from './testing/console-server';
 import { connectTerminal, type TerminalClient } from './testing/terminal-client';
-import { CLOSE } from '../../shared/terminal-protocol';
+import { CLOSE } from '../../common/terminal-protocol';
 import { ChardevStandIn } from './testing/chardev-standin';
 import { consolePaths } from '../vm/paths';
 

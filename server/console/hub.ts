@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { WebSocket } from 'ws';
 import { ConsoleHistory, type HistoryOptions, type RecordingState } from './history';
-import { CLOSE, type ServerControl } from '../../shared/terminal-protocol';
+import { CLOSE, type ServerControl } from '../../common/terminal-protocol';
 import { SerialLink, type SerialLinkOptions } from './serial-link';
 
 export interface HubOptions extends SerialLinkOptions, HistoryOptions {

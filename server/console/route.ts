@@ -2,7 +2,7 @@ import type { RawData, WebSocket } from 'ws';
 import { recordAudit } from '../db/audit';
 import type { Db } from '../db';
 import type { WsContext, WsRoute } from '../ws/upgrade';
-import { CLOSE, parseClientMessage, type ServerControl } from '../../shared/terminal-protocol';
+import { CLOSE, parseClientMessage, type ServerControl } from '../../common/terminal-protocol';
 import type { ConsoleService } from './service';
 
 export const CONSOLE_PREFIX = '/ws/console/';

@@ -1,7 +1,7 @@
 // The host's PCI world as jetvm sees it: the one typed snapshot every other module reads.
 // Numbers that can exceed 2^53 (bus addresses) are kept as hex strings; sizes are numbers of bytes.
 
-import type { PciAddress } from '../../shared/pci-address';
+import type { PciAddress } from '../../common/pci-address';
 
 export type { PciAddress };
 

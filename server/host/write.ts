@@ -7,7 +7,7 @@ import path from 'node:path';
 import util from 'node:util';
 import { z } from 'zod';
 import { log } from '../log';
-import { PCI_ADDRESS_PATTERN as ADDRESS, asPciAddress, strictPciAddressSchema } from '../../shared/pci-address';
+import { PCI_ADDRESS_PATTERN as ADDRESS, asPciAddress, strictPciAddressSchema } from '../../common/pci-address';
 import type { HostMode, PciAddress, WriteResult } from './types';
 
 const DRIVER = '[A-Za-z0-9_][A-Za-z0-9_.+-]{0,63}';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pciDevice } from '../passthrough/testing/snapshots';
 import { deviceState } from './device-state';
-import { asPciAddress } from '../../shared/pci-address';
+import { asPciAddress } from '../../common/pci-address';
 
 const claims = [{ vm: 'desk', devices: ['0005:01:00.0', '0005:01:00.1'].map(asPciAddress) }];
 

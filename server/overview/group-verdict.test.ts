@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hostSnapshot, orinOverlaySpec, orinStockSpec, rigGpuSpec, type SnapshotSpec } from '../passthrough/testing/snapshots';
 import { emptyContext, type PlanContext } from '../passthrough/types';
 import { groupVerdict } from './group-verdict';
-import { asPciAddress } from '../../shared/pci-address';
+import { asPciAddress } from '../../common/pci-address';
 
 function verdictFor(spec: SnapshotSpec, groupId: number, ctx: PlanContext = emptyContext) {
   const snap = hostSnapshot(spec);

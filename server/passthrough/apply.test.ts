@@ -4,7 +4,7 @@ import { planPassthrough, planRelease } from './plan';
 import { faultyHost, type FaultMode } from './testing/faulty-host';
 import { simHostFromFixture, type TreeHost } from './testing/sim-host';
 import { emptyContext } from './types';
-import { asPciAddress } from '../../shared/pci-address';
+import { asPciAddress } from '../../common/pci-address';
 
 const GPU = ['0000:03:00.0', '0000:03:00.1'].map(asPciAddress);
 const hosts: TreeHost[] = [];

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MODPROBE_CONF, MODULES_LOAD, planBootConfig, removeBootFiles, UDEV_RULE, writeBootFiles, type BootDevice } from './boot';
-import { asPciAddress } from '../../shared/pci-address';
+import { asPciAddress } from '../../common/pci-address';
 
 const gpu: BootDevice[] = [
   { address: asPciAddress('0005:01:00.0'), vendor: '10de', device: '1fb1', hostDriver: 'nouveau' },

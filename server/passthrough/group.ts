@@ -1,6 +1,6 @@
 // The unit of passthrough is the IOMMU group, not the function: work out everything a plan covers.
 import type { HostSnapshot, IommuGroup, PciAddress, PciDevice } from '../host/types';
-import { pciSlotOf } from '../../shared/pci-address';
+import { pciSlotOf } from '../../common/pci-address';
 
 export interface GroupScope {
   groupId: number | null;

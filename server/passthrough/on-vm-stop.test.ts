@@ -13,7 +13,7 @@ import { PassthroughService, type Actor } from './service';
 import { faultyHost } from './testing/faulty-host';
 import { simHostFromFixture, type TreeHost } from './testing/sim-host';
 import type { VmClaim } from './types';
-import { asPciAddress } from '../../shared/pci-address';
+import { asPciAddress } from '../../common/pci-address';
 
 const admin: Actor = { actor: 'admin', remote: '192.0.2.7' };
 const GPU = ['0000:03:00.0', '0000:03:00.1'].map(asPciAddress);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planPassthrough, planRelease } from './plan';
 import { hostSnapshot, orinOverlaySpec, orinStockSpec, rigGpuSpec, type SnapshotSpec } from './testing/snapshots';
 import { emptyContext, type PlanContext, type RefusalCode } from './types';
-import { asPciAddress } from '../../shared/pci-address';
+import { asPciAddress } from '../../common/pci-address';
 
 const w = (path: string, value: string) => ({ path, value });
 const dev = (a: string, f: string) => `sys/bus/pci/devices/${a}/${f}`;

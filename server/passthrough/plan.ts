@@ -5,7 +5,7 @@ import { resolveGroupScope, type GroupScope } from './group';
 import * as refuse from './refusals';
 import { clearOverride, probe, setOverride, unbindCurrent, unbindFrom } from './steps';
 import type { EndpointOriginal, Plan, PlanContext, PlanKind, Refusal, SysfsWrite } from './types';
-import { pciAddressSchema } from '../../shared/pci-address';
+import { pciAddressSchema } from '../../common/pci-address';
 
 export const VFIO = 'vfio-pci';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { scanHost } from '../host/scan';
 import { unpackFixture } from '../host/scan/fixtures';
 import { gatherPreflightFacts, parseMemlock } from './preflight-gather';
-import { worstSeverity } from '../../shared/finding';
+import { worstSeverity } from '../../common/finding';
 import { preflightRules, type PreflightFacts } from './preflight';
 
 const GiB = 1024 ** 3;

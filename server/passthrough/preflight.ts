@@ -1,7 +1,7 @@
 // Pure preflight rules: facts in (gathered by preflight-gather.ts), one verdict per item out.
 // Each item is a Finding: code, severity ('ok' when it passed), subject (the facility), message (what was found),
 // why it matters, and the fix (null when there is nothing to do).
-import type { Finding } from '../../shared/finding';
+import type { Finding } from '../../common/finding';
 import type { DiskSpace } from '../disk-space';
 import type { HostMode } from '../host/types';
 

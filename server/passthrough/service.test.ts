@@ -13,7 +13,7 @@ import { ProgressHub } from './progress';
 import { PassthroughService, type Actor } from './service';
 import { loadOriginals } from './store';
 import type { VmClaim } from './types';
-import { asPciAddress } from '../../shared/pci-address';
+import { asPciAddress } from '../../common/pci-address';
 
 const admin: Actor = { actor: 'admin', remote: '192.0.2.7' };
 const GPU = asPciAddress('0005:01:00.0');

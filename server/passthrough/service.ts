@@ -14,7 +14,7 @@ import { platformDeviceSchema } from './validate';
 import { planPassthrough, planRelease } from './plan';
 import { gatherPreflightFacts } from './preflight-gather';
 import { preflightRules } from './preflight';
-import { worstSeverity } from '../../shared/finding';
+import { worstSeverity } from '../../common/finding';
 import { renderShell } from './shell';
 import { forgetOriginals, loadOriginals, recordOriginals } from './store';
 import type { Plan, PlanContext, SysfsWrite, VmClaim } from './types';

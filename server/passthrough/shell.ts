@@ -1,6 +1,6 @@
 // A plan's writes as a shell script: what the UI shows ("these are the exact writes") and what the
 // kernel-rig test replays inside a real kernel.
-import { shellQuote } from '../../shared/shell-quote';
+import { shellQuote } from '../../common/shell-quote';
 import type { SysfsWrite } from './types';
 
 /** `echo` writes value + "\n", exactly what the host writer does (an empty value clears an override). */

@@ -1,6 +1,6 @@
 // Plans are plain data (JSON-serialisable): the UI shows the exact writes before the user confirms.
 import type { PciAddress } from '../host/types';
-import type { Finding } from '../../shared/finding';
+import type { Finding } from '../../common/finding';
 
 /** One write to a sysfs file, path relative to the sysfs root. */
 export interface SysfsWrite {

@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { recordAudit } from '../db/audit';
 import type { WsRoute } from '../ws/upgrade';
-import { CLOSE } from '../../shared/terminal-protocol';
+import { CLOSE } from '../../common/terminal-protocol';
 import { openShellCount, runShell, type ShellOptions } from './shell-session';
 import { redeemShellTicket } from './tickets';
 import { createTranscript } from './transcript';

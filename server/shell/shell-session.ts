@@ -3,7 +3,7 @@ import os from 'node:os';
 import * as pty from 'node-pty';
 import type { WebSocket } from 'ws';
 import { rawToBytes, sendControl } from '../console/route';
-import { CLOSE, parseClientMessage } from '../../shared/terminal-protocol';
+import { CLOSE, parseClientMessage } from '../../common/terminal-protocol';
 
 export interface ShellOptions {
   /** the program and its arguments, default the user's login shell */
@@ -44,7 +44,7 @@ function shellEnv(): Record<string, string> {
 }
 
 /**
- * Runs a shell on a pty for one WebSocket, with the terminal framing of shared/terminal-protocol.ts:
+ * Runs a shell on a pty for one WebSocket, with the terminal framing of common/terminal-protocol.ts:
  * binary frames both ways, {type:'resize'} from the browser, {type:'exit'} when the shell ends.
  * Closing the socket kills the shell; the shell ending closes the socket.
  */

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../db/audit';
-import { CLOSE } from '../../shared/terminal-protocol';
+import { CLOSE } from '../../common/terminal-protocol';
 import { startConsoleServer, type ConsoleServer } from '../console/testing/console-server';
 import { connectTerminal } from '../console/testing/terminal-client';
 import { transcriptDir } from './transcript';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { INTERNAL_ERROR_MESSAGE } from '../../shared/errors';
+import { INTERNAL_ERROR_MESSAGE } from '../../common/errors';
 import { KnownError } from '../errors';
 import { StalePlanError } from '../passthrough/errors';
 import { VmInputError } from '../vm/schema';

@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import superjson from 'superjson';
 import { z, ZodError } from 'zod';
-import { ERROR_KINDS, INTERNAL_ERROR_MESSAGE, inputIssues, plainIssueMessage, type ErrorData, type InputIssue } from '../../shared/errors';
+import { ERROR_KINDS, INTERNAL_ERROR_MESSAGE, inputIssues, plainIssueMessage, type ErrorData, type InputIssue } from '../../common/errors';
 import { isSameOrigin, requestInfo, type RequestInfo } from '../auth/request';
 import { userForSession } from '../auth/sessions';
 import type { User } from '../auth/users';

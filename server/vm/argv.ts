@@ -1,7 +1,7 @@
 // The pure QEMU argv builder: (VM definition, host snapshot, QEMU caps, paths) → argv + notes.
 import type { HostSnapshot } from '../host/types';
 import { cardsOf, deviceLabel, isDisplay, passedEndpoints, type PassedFunction } from './devices';
-import { machineOptionUnsupported } from '../../shared/machine-options';
+import { machineOptionUnsupported } from '../../common/machine-options';
 import { firmwareArgs, isUefi, mediaArgs } from './firmware';
 import { networkArgs } from './network';
 import type { VmPaths } from './paths';

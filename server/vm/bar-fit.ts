@@ -1,14 +1,14 @@
 // Will the passed devices' BARs fit the virt machine's PCIe windows? Sources: QEMU hw/arm/virt.c
 // (VIRT_PCIE_MMIO, VIRT_HIGH_PCIE_MMIO) as summarised in docs/sources/qemu-facts.md.
 import type { Bar } from '../host/types';
-import { HIGH_WINDOW_BYTES } from '../../shared/machine-options';
+import { HIGH_WINDOW_BYTES } from '../../common/machine-options';
 import { cardsOf, isDisplay, type PassedFunction } from './devices';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 /** VIRT_PCIE_MMIO: 0x10000000 at 0x2eff0000 (≈752 MiB) for 32-bit and non-prefetchable BARs */
 export const LOW_WINDOW_BYTES = 0x2eff0000;
-export { HIGH_WINDOW_BYTES }; // its home is shared/machine-options.ts: the option check needs it too
+export { HIGH_WINDOW_BYTES }; // its home is common/machine-options.ts: the option check needs it too
 /** each pcie-root-port reserves a bridge window in the low region */
 export const ROOT_PORT_RESERVE_BYTES = 2 * MiB;
 export const MIN_IPA_BITS_FOR_HIGH_WINDOW = 40;

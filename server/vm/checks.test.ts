@@ -12,7 +12,7 @@ import { VmRepo } from './repo';
 import { JETSON_CAPS, X86_CAPS, vmDef } from './testing/fixtures';
 import { orinSnapshot } from './testing/orin-snapshot';
 import type { Finding } from './types';
-import { asPciAddress } from '../../shared/pci-address';
+import { asPciAddress } from '../../common/pci-address';
 
 const real: CheckContext = { claims: new Map(), sim: false };
 const ids = (r: Finding[], severity?: string) => r.filter((x) => !severity || x.severity === severity).map((x) => x.code);

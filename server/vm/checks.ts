@@ -5,7 +5,7 @@ import type { HostSnapshot } from '../host/types';
 import { resolveAccel } from './argv';
 import { barFit, formatBytes, HIGH_WINDOW_BYTES, highWindowFitsIpa, LOW_WINDOW_BYTES, MIN_IPA_BITS_FOR_HIGH_WINDOW, ORIN_IPA_BITS } from './bar-fit';
 import { deviceLabel, passedEndpoints, type PassedFunction } from './devices';
-import { machineOptionUnsupported, parseSize } from '../../shared/machine-options';
+import { machineOptionUnsupported, parseSize } from '../../common/machine-options';
 import type { Finding, QemuCaps, VmDefinition } from './types';
 
 export interface CheckContext {

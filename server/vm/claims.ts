@@ -1,7 +1,7 @@
 // Which running VM holds which device, and which process runs each VM. Claiming is one IMMEDIATE SQLite
 // transaction over primary keys, so of two starts sharing a VM or a device (in this process or another)
 // exactly one wins.
-import { parsePciAddress, type PciAddress } from '../../shared/pci-address';
+import { parsePciAddress, type PciAddress } from '../../common/pci-address';
 import type { Db } from '../db';
 
 export interface ClaimConflict {

@@ -1,4 +1,4 @@
-import { pciAddressParts, pciSlotOf } from '../../shared/pci-address';
+import { pciAddressParts, pciSlotOf } from '../../common/pci-address';
 import type { HostSnapshot, PciAddress, PciDevice } from '../host/types';
 
 export interface PassedFunction {

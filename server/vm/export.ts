@@ -2,12 +2,12 @@
 import path from 'node:path';
 import type { HostSnapshot } from '../host/types';
 import { resolveAccel, kernelCmdline, tcgCpu, usableMachineOptions } from './argv';
-import { pciAddressParts } from '../../shared/pci-address';
+import { pciAddressParts } from '../../common/pci-address';
 import { cardsOf, isDisplay, passedEndpoints } from './devices';
 import { cdromXml, firmwareXml, isUefi } from './firmware';
 import { networkXml } from './network';
 import type { VmPaths } from './paths';
-import { shellQuote } from '../../shared/shell-quote';
+import { shellQuote } from '../../common/shell-quote';
 import type { QemuCaps, VmDefinition } from './types';
 
 /** A POSIX sh script running argv; every word quoted, one option (with its value) per line. */

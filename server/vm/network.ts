@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
-import { listenAddress } from '../../shared/port-forward';
+import { listenAddress } from '../../common/port-forward';
 import { optList } from './qemu-opts';
 import type { Finding, PortForward, VmNetwork } from './types';
 

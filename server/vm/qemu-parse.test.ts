@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { usableMachineOptions } from './argv';
 import { probeCaps } from './caps';
-import { MACHINE_OPTIONS, versionAtLeast } from '../../shared/machine-options';
+import { MACHINE_OPTIONS, versionAtLeast } from '../../common/machine-options';
 import { vmPaths } from './paths';
 import { launchPlan } from './plan';
 import { optList } from './qemu-opts';
@@ -21,7 +21,7 @@ import { vmDef } from './testing/fixtures';
 import { orinSnapshot } from './testing/orin-snapshot';
 import { optionsOf, qemuList, qemuProperties, splitOptList, startParkedAndQuit, unknownProperties } from './testing/qemu-judge';
 import { machineOptionSets } from './testing/vm-shapes';
-import { asPciAddress } from '../../shared/pci-address';
+import { asPciAddress } from '../../common/pci-address';
 
 const caps = probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-qemu-parse-'));

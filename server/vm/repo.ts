@@ -7,7 +7,7 @@ import { macFor, withMac, type NetworkInput } from './network';
 import { fileIssues, parseOrThrow, shapeIssues, vmCreateSchema, vmNameSchema, vmUpdateSchema, VmInputError } from './schema';
 import type { Autostart, VmDefinition, VmNetwork } from './types';
 import { DomainError } from '../errors';
-import { issueLine } from '../../shared/errors';
+import { issueLine } from '../../common/errors';
 
 interface VmRow {
   name: string;

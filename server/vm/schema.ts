@@ -2,12 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { pciAddressSchema } from '../../shared/pci-address';
+import { pciAddressSchema } from '../../common/pci-address';
 import { autostartSchema } from './autostart-schema';
 import { cloudInitSchema } from './cloud-init';
 import { networkSchema } from './network';
-import { machineOptionError } from '../../shared/machine-options';
-import { inputIssues, issueLine, type InputIssue } from '../../shared/errors';
+import { machineOptionError } from '../../common/machine-options';
+import { inputIssues, issueLine, type InputIssue } from '../../common/errors';
 import { DomainError } from '../errors';
 import { imagePathProblem } from './image-dirs';
 

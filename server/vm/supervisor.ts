@@ -18,7 +18,7 @@ import { isOurQemu, launchDaemon, pidAlive, processIdentity, readPidFile, waitFo
 import { VmConflictError, VmRepo } from './repo';
 import { runExitSteps, type ExitStep } from './exit-steps';
 import { fileIssues } from './schema';
-import { issueLine } from '../../shared/errors';
+import { issueLine } from '../../common/errors';
 import { releaseSerialWait, withoutWaitNotice } from './serial-wait';
 import type { Finding, QemuCaps, StopPolicy, VmDefinition, VmState } from './types';
 import { WatchedQemu, type ExitKind } from './watch';

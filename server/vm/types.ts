@@ -102,6 +102,6 @@ export interface QemuCaps {
 }
 
 /** What a start would check, as findings: code, severity, subject (the device, when one), message. */
-export type { Finding, Severity } from '../../shared/finding';
+export type { Finding, Severity } from '../../common/finding';
 
 export type VmState = 'stopped' | 'starting' | 'running' | 'paused' | 'stopping' | 'shutdown' | 'crashed';

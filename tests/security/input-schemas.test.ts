@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { allProcedures } from './procedures';
-import { isPciAddress } from '../../shared/pci-address';
+import { isPciAddress } from '../../common/pci-address';
 
 /** A field of some procedure's input: its path ("devices[]", "disks[].path") and schema. */
 interface Field {

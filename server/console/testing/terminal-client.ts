@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import type { ServerControl } from '../../../shared/terminal-protocol';
+import type { ServerControl } from '../../../common/terminal-protocol';
 
 /**
  * A WebSocket terminal client for tests and benchmarks: speaks the framing of protocol.ts to any

@@ -4,7 +4,7 @@ import type { HostSnapshot, ParentRef, PciDevice } from '../types';
 import { unpackFixture } from '../scan/fixtures';
 import { scanHost } from '../scan/index';
 import { boardView, detectBoard, genericProfile, mapBoard, orinDevkit } from './index';
-import { asPciAddress, pciAddressParts } from '../../../shared/pci-address';
+import { asPciAddress, pciAddressParts } from '../../../common/pci-address';
 
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));

@@ -1,4 +1,4 @@
-import { pciAddressParts, type PciAddress } from '../../../shared/pci-address';
+import { pciAddressParts, type PciAddress } from '../../../common/pci-address';
 import type { IdName, PciClass, PciDevice, PcieLink } from '../types';
 import type { PciIds } from '../pciids';
 import { parseResource } from './resource';

@@ -1,5 +1,5 @@
 import type { GroupMember, IommuGroup, PciDevice } from '../types';
-import { isPciAddress } from '../../../shared/pci-address';
+import { isPciAddress } from '../../../common/pci-address';
 import type { Tree } from './tree';
 
 const GROUPS = 'sys/kernel/iommu_groups';

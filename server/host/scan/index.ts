@@ -1,6 +1,6 @@
 import type { HostSnapshot, PciDevice } from '../types';
 import { loadPciIds, type PciIds } from '../pciids';
-import { parsePciAddress } from '../../../shared/pci-address';
+import { parsePciAddress } from '../../../common/pci-address';
 import { scanDevice } from './device';
 import { scanGroups } from './groups';
 import { scanDefaultRoutes, scanDrivers, scanDtCompatible, scanKernelRelease, scanMounts, scanVfio } from './system';

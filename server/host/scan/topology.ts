@@ -1,5 +1,5 @@
 import type { ParentRef, PciDevice } from '../types';
-import { isPciAddress, pciSlotOf, type PciAddress } from '../../../shared/pci-address';
+import { isPciAddress, pciSlotOf, type PciAddress } from '../../../common/pci-address';
 import type { Tree } from './tree';
 
 const HOST_BRIDGE = /^pci[0-9a-f]{4,5}:[0-9a-f]{2}$/;

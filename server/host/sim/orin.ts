@@ -10,7 +10,7 @@ import { writePciDevice, type SimPciDevice } from './pci-device';
 import { ORIN_CONTROLLERS } from '../boards/orin-devkit';
 import type { ControllerDef } from '../boards/types';
 import { GROUPS, PLATFORM_BUS, PCI_BUS, Tree, addToGroup, ensureDriver, linkDriver } from './tree';
-import { formatPciAddress } from '../../../shared/pci-address';
+import { formatPciAddress } from '../../../common/pci-address';
 import { DT_BASE, FDT_FILE } from '../../devicetree/booted-tree';
 import { type FdtNode, nodeAt, parseFdt } from '../../devicetree/fdt';
 import { findController } from '../../devicetree/targets';

@@ -1,6 +1,6 @@
 // The simulated PCI device as plain data: what writePciDevice (pci-device.ts) and buildConfigSpace (config-space.ts)
 // both read.
-import type { PciAddress } from '../../../shared/pci-address';
+import type { PciAddress } from '../../../common/pci-address';
 
 export type SimBarKind = 'mem32' | 'mem64' | 'io' | 'rom';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ApertureAllocator, type Aperture } from './address-map';
 import { writePciDevice, type SimBar, type SimPciDevice } from './pci-device';
 import { GROUPS, PCI_BUS, PLATFORM_BUS, Tree, addToGroup, ensureDriver, linkDriver } from './tree';
-import { formatPciAddress } from '../../../shared/pci-address';
+import { formatPciAddress } from '../../../common/pci-address';
 
 const MARKER = '.sim-synthetic.json';
 

@@ -1,6 +1,6 @@
 // The passthrough replay's vocabulary in the kernel rig's guest script: w (one sysfs write, with the
 // kernel's answer) and state (drivers, overrides, groups, /dev/vfio), and the parser of what they print.
-import { shellQuote } from '../../../shared/shell-quote';
+import { shellQuote } from '../../../common/shell-quote';
 
 /** Shell functions the replay script uses: w (one write, reporting the kernel's answer) and state. */
 export const RIG_PRELUDE = `

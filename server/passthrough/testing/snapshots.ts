@@ -1,5 +1,5 @@
 // Hand-built HostSnapshots for the pure planners' tests (the scanner produces the same shape).
-import { asPciAddress, pciAddressParts, pciSlotOf } from '../../../shared/pci-address';
+import { asPciAddress, pciAddressParts, pciSlotOf } from '../../../common/pci-address';
 import type { GroupMember, HostSnapshot, Mount, PciDevice } from '../../host/types';
 
 export interface DeviceSpec {

@@ -5,7 +5,7 @@ import { buildDeviceView } from '../../overview/device';
 import { buildGroupsView } from '../../overview/groups';
 import { buildOverview } from '../../overview/overview';
 import { dataDiskSpace } from '../../disk-space';
-import { pciAddressSchema } from '../../../shared/pci-address';
+import { pciAddressSchema } from '../../../common/pci-address';
 import { router, viewerProcedure } from '../trpc';
 
 export const hostRouter = router({

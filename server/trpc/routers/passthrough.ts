@@ -2,7 +2,7 @@
 // bind at boot, preflight. Thin: validate, call the passthrough services, map their errors.
 import { z } from 'zod';
 import { BOOT_METHODS } from '../../passthrough/boot';
-import { pciAddressSchema } from '../../../shared/pci-address';
+import { pciAddressSchema } from '../../../common/pci-address';
 import { platformDeviceSchema } from '../../passthrough/validate';
 import { actorOf, adminProcedure, router, viewerProcedure } from '../trpc';
 import { sessionSignal } from '../../auth/session-bound';

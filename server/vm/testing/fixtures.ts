@@ -1,4 +1,4 @@
-import { asPciAddress } from '../../../shared/pci-address';
+import { asPciAddress } from '../../../common/pci-address';
 import type { QemuCaps, VmDefinition } from '../types';
 
 export const JETSON_CAPS: QemuCaps = {

@@ -1,7 +1,7 @@
 // A HostSnapshot of the simulated Jetson AGX Orin devkit (T600 in the x8 slot, after the overlay that takes
 // 141a0000.pcie out of its group), as plain data for the pure builder/check tests. BARs from docs/sources/orin-facts.md
 // ("Typical NVIDIA BARs"); addresses and IDs as in server/host's sim model.
-import { asPciAddress, pciAddressParts } from '../../../shared/pci-address';
+import { asPciAddress, pciAddressParts } from '../../../common/pci-address';
 import type { Bar, HostSnapshot, PciDevice } from '../../host/types';
 
 const MiB = 1024 * 1024;

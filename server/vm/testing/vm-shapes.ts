@@ -1,6 +1,6 @@
 // Every shape of VM the New VM form can make, for the judges that check the exports (libvirt's schema,
 // sh -n, shellcheck) and the real QEMU. Paths carry the awkward characters a user may type.
-import { MACHINE_OPTIONS, machineOptionChoices } from '../../../shared/machine-options';
+import { MACHINE_OPTIONS, machineOptionChoices } from '../../../common/machine-options';
 import type { VmDefinition } from '../types';
 import { vmDef } from './fixtures';
 

@@ -6,7 +6,7 @@ import { useTRPC } from '@/lib/trpc';
 import { DeviceDetails } from '@/components/device/device-details';
 import { Notice } from '@/components/ui/notice';
 import { Loading } from '@/components/ui/page-state';
-import { errorDataOf } from '@/shared/errors';
+import { errorDataOf } from '@/common/errors';
 
 export default function DevicePage() {
   const trpc = useTRPC();
