@@ -56,7 +56,7 @@ if [ "$uninstall" -eq 1 ]; then
   if systemd_up; then
     systemctl disable --now jetvm.service 2>/dev/null || true
   fi
-  rm -f "$unit" "$rules" "$modules"
+  rm -f "$unit" "$unit.d/in-place.conf" "$rules" "$modules"
   if [ -f "$dest/.jetvm-installed" ]; then rm -rf "$dest"; fi
   rm -rf "$dest.new" "$dest.old"
   if systemd_up; then systemctl daemon-reload; udevadm control --reload || true; fi
@@ -130,6 +130,15 @@ else
   echo "kept $envfile"
 fi
 sed -e "s#@PREFIX@#$prefix#g" -e "s#@NODE@#$node#g" "$pkg/jetvm.service.in" > "$unit"
+# a clone run in place may live in /tmp or a home directory, which the unit otherwise hides
+dropin="$unit.d/in-place.conf"
+if [ "$in_place" -eq 1 ]; then
+  mkdir -p "$unit.d"
+  printf '%s\n' "# written by install-jetson.sh --in-place: the program is the clone in $prefix" \
+    '[Service]' 'PrivateTmp=no' 'ProtectHome=no' "ReadWritePaths=/tmp" > "$dropin"
+else
+  rm -f "$dropin"
+fi
 install -m 0644 "$pkg/70-jetvm-vfio.rules" "$rules"
 echo vfio-pci > "$modules"
 if [ -z "$root" ] && ! getent group kvm >/dev/null; then groupadd --system kvm; fi

@@ -18,6 +18,19 @@ mount -t tmpfs run $R/run
 chroot $R /sbin/mkfs.ext4 -q -F /dev/nvme0n1
 mkdir -p $R/srv/hil && mount -t ext4 /dev/nvme0n1 $R/srv/hil
 ip link set lo up; ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; ip route add default via 10.0.2.2
+if grep -q 'hil.init=systemd' /proc/cmdline; then
+  # systemd as PID 1 on the same root (a Jetson's service lives under systemd): the probe shell is a unit,
+  # and the units this machine enables that have nothing to do with jetvm stay off
+  cp /hil-probe.service $R/etc/systemd/system/hil-probe.service
+  mkdir -p $R/etc/systemd/system/multi-user.target.wants
+  ln -sf ../hil-probe.service $R/etc/systemd/system/multi-user.target.wants/hil-probe.service
+  for u in postgresql.service avahi-daemon.service avahi-daemon.socket apt-daily.timer apt-daily-upgrade.timer man-db.timer \
+      e2scrub_all.timer fstrim.timer dpkg-db-backup.timer systemd-tmpfiles-setup.service systemd-tmpfiles-clean.timer; do
+    ln -sf /dev/null "$R/etc/systemd/system/$u"
+  done
+  umount $R/dev/pts $R/dev/shm $R/run $R/dev $R/sys $R/proc
+  exec switch_root /newroot /lib/systemd/systemd --unit=multi-user.target
+fi
 # ready only once ttyS1 is raw: in cooked mode the line discipline echoes and cuts lines at 4096 bytes
 # shellcheck disable=SC2016 # expanded by the chroot's shell, when it is ready
 chroot $R /bin/sh -c 'stty -F /dev/ttyS1 115200 raw -echo && echo "@@HIL-READY $(cut -d" " -f1 /proc/uptime)" > /dev/console; exec /bin/bash --norc --noprofile -s </dev/ttyS1 >/dev/ttyS1 2>&1'

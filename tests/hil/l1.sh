@@ -9,7 +9,8 @@
 #                               (ttyS0) goes to stdout. A root bash in L1's chroot reads commands on
 #                               RUNDIR/probe.sock (ttyS1); L1 powers off when that shell exits.
 #                               Env: HIL_INTREMAP=on|off, HIL_HOSTFWD=PORT (127.0.0.1:PORT -> L1:3000),
-#                               HIL_TIMEOUT (s), HIL_MEM.
+#                               HIL_TIMEOUT (s), HIL_MEM, HIL_INIT=systemd (systemd as PID 1, the probe
+#                               shell a unit of it).
 #
 # Cache: $JETVM_HIL_CACHE (default ~/.cache/jetvm/hil). Needs qemu-system-x86, cpio, busybox-static, gcc. The kernel comes through tests/rig/lib/debian-kernel.sh;
 # $cache/vfioprobe (tests/rig/vfioprobe.c, built for amd64) asks L1's kernel whether a group is viable.
@@ -21,7 +22,7 @@ MODULES="virtio_pci 9pnet_virtio 9p overlay crc32c_generic ext4 nvme e1000e boch
 
 # shellcheck source=tests/rig/lib/debian-kernel.sh
 . "$here/../rig/lib/debian-kernel.sh"
-stamp() { cat "$0" "$here/l1-init.sh" "$here/../rig/lib/debian-kernel.sh" "$here/../rig/vfioprobe.c" | sha256sum | cut -c1-16; }
+stamp() { cat "$0" "$here/l1-init.sh" "$here/hil-probe.service" "$here/../rig/lib/debian-kernel.sh" "$here/../rig/vfioprobe.c" | sha256sum | cut -c1-16; }
 
 build() {
   mkdir -p "$cache"
@@ -35,7 +36,7 @@ build() {
   cp /bin/busybox "$ir/bin/busybox"
   # shellcheck disable=SC2086
   dk_install_modules "$work/k/lib/modules/$kver" "$ir/lib/modules" $MODULES > "$ir/lib/modules/load-order"
-  cp "$here/l1-init.sh" "$ir/init"; chmod 755 "$ir/init"
+  cp "$here/l1-init.sh" "$ir/init"; chmod 755 "$ir/init"; cp "$here/hil-probe.service" "$ir/"
   dk_cpio "$ir" "$cache/initrd.gz"
   cp "$work/k/boot/vmlinuz-$kver" "$cache/vmlinuz"
   gcc -static -O2 -Wall -o "$cache/vfioprobe" "$here/../rig/vfioprobe.c"
@@ -53,7 +54,7 @@ boot() {
   [ -n "${HIL_HOSTFWD:-}" ] && fwd=",hostfwd=tcp:127.0.0.1:${HIL_HOSTFWD}-:3000"
   exec timeout "${HIL_TIMEOUT:-1800}" qemu-system-x86_64 -machine q35,accel=tcg -cpu max -m "${HIL_MEM:-3G}" -smp 2 \
     -display none -monitor none -no-reboot -kernel "$cache/vmlinuz" -initrd "$cache/initrd.gz" \
-    -append "console=ttyS0 intel_iommu=on panic=-1 mitigations=off" \
+    -append "console=ttyS0 intel_iommu=on panic=-1 mitigations=off${HIL_INIT:+ hil.init=$HIL_INIT}" \
     -device "intel-iommu,intremap=${HIL_INTREMAP:-on}" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
     -chardev "socket,id=probe,path=$run/probe.sock,server=on,wait=off" -serial stdio -serial chardev:probe \

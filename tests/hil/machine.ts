@@ -31,12 +31,13 @@ export class L1 {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async boot(opts: { intremap: 'on' | 'off' }): Promise<L1> {
+  /** init 'systemd': systemd is PID 1 of L1 (the probe shell one of its units), as on a Jetson */
+  static async boot(opts: { intremap: 'on' | 'off'; init?: 'systemd' }): Promise<L1> {
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-hil-'));
     const port = await freePort();
     const t0 = Date.now();
     const qemu = spawn('bash', [path.join(import.meta.dirname, 'l1.sh'), 'boot', runDir], {
-      env: { ...process.env, HIL_INTREMAP: opts.intremap, HIL_HOSTFWD: String(port) },
+      env: { ...process.env, HIL_INTREMAP: opts.intremap, HIL_HOSTFWD: String(port), HIL_INIT: opts.init ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -73,6 +73,25 @@ describe('scripts/install-jetson.sh', () => {
     expect(read(root, 'etc/modules-load.d/jetvm.conf')).toBe('vfio-pci\n');
   });
 
+  it('--in-place runs the service from the clone, with a drop-in that lets it live in /tmp or a home directory', async () => {
+    const root = stagingRoot(R36);
+    const built = ['node_modules', '.next', 'dist'].every((d) => fs.existsSync(path.join(REPO, d)));
+    if (!built) {
+      const { code, stderr } = await failure(install(root, '--in-place'));
+      expect(code).toBe(1);
+      expect(stderr).toContain('--in-place needs a built clone');
+      return;
+    }
+    await install(root, '--in-place');
+    expect(fs.existsSync(path.join(root, 'opt/jetvm'))).toBe(false);
+    expect(read(root, 'etc/systemd/system/jetvm.service')).toContain(`ExecStart=/bin/bash ${REPO}/scripts/start.sh`);
+    expect(read(root, 'etc/systemd/system/jetvm.service.d/in-place.conf')).toMatch(/^PrivateTmp=no$/m);
+    await run('systemd-analyze', ['verify', path.join(root, 'etc/systemd/system/jetvm.service')]);
+    await install(root, '--uninstall');
+    expect(fs.existsSync(path.join(REPO, 'package.json'))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'etc/systemd/system/jetvm.service.d/in-place.conf'))).toBe(false);
+  });
+
   it('documents every variable the server reads in the env file it writes', async () => {
     const root = stagingRoot(R36);
     await install(root);
