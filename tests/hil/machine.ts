@@ -43,9 +43,17 @@ export class L1 {
     let out = '';
     qemu.stdout!.on('data', (d) => (out += d));
     qemu.stderr!.on('data', (d) => (out += d));
-    await waitFor(() => out.includes('@@HIL-READY') || qemu.exitCode !== null, 600_000, () => `L1 did not come up:\n${out.slice(-3000)}`);
-    if (!out.includes('@@HIL-READY')) throw new Error(`L1 exited before it was ready:\n${out.slice(-3000)}`);
-    const probe = await Probe.connect(path.join(runDir, 'probe.sock'));
+    let probe: Probe;
+    try {
+      await waitFor(() => out.includes('@@HIL-READY') || qemu.exitCode !== null, 600_000, () => `L1 did not come up:\n${out.slice(-3000)}`);
+      if (!out.includes('@@HIL-READY')) throw new Error(`L1 exited before it was ready:\n${out.slice(-3000)}`);
+      probe = await Probe.connect(path.join(runDir, 'probe.sock'));
+    } catch (e) {
+      // l1.sh execs `timeout … qemu`, which passes TERM on: a boot that failed leaves no L1 behind
+      qemu.kill('SIGTERM');
+      fs.rmSync(runDir, { recursive: true, force: true });
+      throw e;
+    }
     const l1 = new L1(qemu, runDir, port, probe);
     l1.timings['L1 QEMU start -> probe shell ready'] = seconds(Date.now() - t0);
     qemu.stdout!.on('data', (d) => (l1.console += d));
