@@ -33,6 +33,8 @@ export interface Config {
   hostShell: { enabled: boolean; max: number };
   /** JETVM_IMAGE_DIRS: where VM kernels, initrds and disks may come from */
   imageDirs: string[];
+  /** JETVM_GUEST_CACHE: where scripts/build-demo-guest.sh put the demo guests */
+  guestDir: string;
 }
 
 const TEGRA234 = 'nvidia,tegra234';
@@ -85,7 +87,8 @@ export function loadConfig(env: Env = process.env): Config {
     loginLockSeconds: intEnv(env, 'JETVM_LOGIN_LOCK_SECONDS', 30, 1, 900),
     logLevel: env.LOG_LEVEL || 'info',
     allowedHosts: parseAllowedHosts(env.JETVM_ALLOWED_HOSTS),
-    imageDirs: parseImageDirs(env.JETVM_IMAGE_DIRS, [path.join(dataDir, 'images'), guestPaths(env as NodeJS.ProcessEnv).dir]),
+    imageDirs: parseImageDirs(env.JETVM_IMAGE_DIRS, [path.join(dataDir, 'images'), guestPaths(env).dir]),
+    guestDir: guestPaths(env).dir,
     hostShell: { enabled: env.JETVM_HOST_SHELL === '1', max: intEnv(env, 'JETVM_HOST_SHELL_MAX', 2, 1, 32) },
     auditRetention: { maxAgeDays: intEnv(env, 'JETVM_AUDIT_MAX_DAYS', 365, 1, 36_500), maxRows: intEnv(env, 'JETVM_AUDIT_MAX_ROWS', 100_000, 100, 100_000_000) },
   };

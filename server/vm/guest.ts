@@ -17,7 +17,7 @@ export interface GuestPaths {
 export const BUILD_SCRIPT = path.join(projectDir, 'scripts/build-demo-guest.sh');
 
 /** Where scripts/build-demo-guest.sh puts the demo guest (JETVM_GUEST_CACHE, default ~/.cache/jetvm/guest). */
-export function guestPaths(env: NodeJS.ProcessEnv = process.env): GuestPaths {
+export function guestPaths(env: Record<string, string | undefined> = process.env): GuestPaths {
   const dir = path.resolve(env.JETVM_GUEST_CACHE || path.join(os.homedir(), '.cache', 'jetvm', 'guest'));
   return { dir, kernel: path.join(dir, 'Image'), initrd: path.join(dir, 'initrd.gz'), efiDisk: path.join(dir, 'efi-disk.img') };
 }

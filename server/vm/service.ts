@@ -41,8 +41,10 @@ export async function createVmService(o: { config: Config; db: Db; host: Host; o
     onDevicesReleased: o.onDevicesReleased,
     log: o.log,
   });
-  const demo = ensureDemoVm(o.db, o.host.scan(), guestPaths(), o.config.imageDirs);
-  const demoEfi = await ensureDemoEfiVm(o.db, o.config.dataDir, guestPaths(), o.config.imageDirs);
+  // the same guest directory the configuration's image directories were made from
+  const guest = guestPaths({ JETVM_GUEST_CACHE: o.config.guestDir });
+  const demo = ensureDemoVm(o.db, o.host.scan(), guest, o.config.imageDirs);
+  const demoEfi = await ensureDemoEfiVm(o.db, o.config.dataDir, guest, o.config.imageDirs);
   const adopted = await supervisor.adoptAll();
   const autostarted = runAutostart({ supervisor, db: o.db }).catch((err: Error) => {
     o.log?.warn({ err: err.message }, 'autostart failed');

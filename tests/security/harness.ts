@@ -39,7 +39,7 @@ export async function startTestServer(
   const ownDir = !env.JETVM_DATA_DIR;
   const dataDir = env.JETVM_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-sec-'));
   const config = {
-    ...loadConfig({ NODE_ENV: 'test', JETVM_HOST: 'sim', JETVM_DATA_DIR: dataDir, JETVM_ADMIN_PASSWORD: ADMIN_PASSWORD, HOST: '127.0.0.1', ...env }),
+    ...loadConfig({ NODE_ENV: 'test', JETVM_HOST: 'sim', JETVM_DATA_DIR: dataDir, JETVM_ADMIN_PASSWORD: ADMIN_PASSWORD, HOST: '127.0.0.1', JETVM_GUEST_CACHE: process.env.JETVM_GUEST_CACHE, ...env }),
     port: 0,
   };
   const app = await startApp(config, { dev: false, pages: false, ...opts });

@@ -24,7 +24,7 @@ export function useSimServices(card: string, extend?: (base: Services) => Promis
   let services: Services;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-router-test-'));
-    const config = loadConfig({ JETVM_DATA_DIR: dir, JETVM_HOST: 'sim', JETVM_SIM_CARD: card });
+    const config = loadConfig({ JETVM_DATA_DIR: dir, JETVM_HOST: 'sim', JETVM_SIM_CARD: card, JETVM_GUEST_CACHE: process.env.JETVM_GUEST_CACHE });
     const db = openDb(dir);
     const host = openSimHost(dir, card);
     services = { config, db, host, passthrough: createPassthroughServices({ config, db, host }), loginLimiter: new LoginLimiter(), accountLimiter: accountLimiterFor(30_000) } as Services;
