@@ -72,6 +72,7 @@ export function defaultDataDir(env: Env = process.env): string {
 
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = defaultDataDir(env);
+  const guestDir = guestPaths(env).dir;
   return {
     host: env.HOST || '0.0.0.0',
     port: intEnv(env, 'PORT', 3000, 1, 65535),
@@ -87,8 +88,8 @@ export function loadConfig(env: Env = process.env): Config {
     loginLockSeconds: intEnv(env, 'JETVM_LOGIN_LOCK_SECONDS', 30, 1, 900),
     logLevel: env.LOG_LEVEL || 'info',
     allowedHosts: parseAllowedHosts(env.JETVM_ALLOWED_HOSTS),
-    imageDirs: parseImageDirs(env.JETVM_IMAGE_DIRS, [path.join(dataDir, 'images'), guestPaths(env).dir]),
-    guestDir: guestPaths(env).dir,
+    imageDirs: parseImageDirs(env.JETVM_IMAGE_DIRS, [path.join(dataDir, 'images'), guestDir]),
+    guestDir,
     hostShell: { enabled: env.JETVM_HOST_SHELL === '1', max: intEnv(env, 'JETVM_HOST_SHELL_MAX', 2, 1, 32) },
     auditRetention: { maxAgeDays: intEnv(env, 'JETVM_AUDIT_MAX_DAYS', 365, 1, 36_500), maxRows: intEnv(env, 'JETVM_AUDIT_MAX_ROWS', 100_000, 100, 100_000_000) },
   };

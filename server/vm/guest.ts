@@ -18,7 +18,11 @@ export const BUILD_SCRIPT = path.join(projectDir, 'scripts/build-demo-guest.sh')
 
 /** Where scripts/build-demo-guest.sh puts the demo guest (JETVM_GUEST_CACHE, default ~/.cache/jetvm/guest). */
 export function guestPaths(env: Record<string, string | undefined> = process.env): GuestPaths {
-  const dir = path.resolve(env.JETVM_GUEST_CACHE || path.join(os.homedir(), '.cache', 'jetvm', 'guest'));
+  return guestPathsIn(path.resolve(env.JETVM_GUEST_CACHE || path.join(os.homedir(), '.cache', 'jetvm', 'guest')));
+}
+
+/** The demo guests' files in a cache directory (the configuration's guestDir). */
+export function guestPathsIn(dir: string): GuestPaths {
   return { dir, kernel: path.join(dir, 'Image'), initrd: path.join(dir, 'initrd.gz'), efiDisk: path.join(dir, 'efi-disk.img') };
 }
 

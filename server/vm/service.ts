@@ -5,7 +5,7 @@ import type { Host } from '../host/host';
 import { runAutostart, type AutostartOutcome } from './autostart';
 import { probeCaps } from './caps';
 import { ensureDemoEfiVm } from './demo-efi';
-import { guestPaths } from './guest';
+import { guestPathsIn } from './guest';
 import { ensureDemoVm, type EnsureDemoResult } from './repo';
 import { Supervisor, type DevicePolicyHook, type VmStatus } from './supervisor';
 
@@ -42,7 +42,7 @@ export async function createVmService(o: { config: Config; db: Db; host: Host; o
     log: o.log,
   });
   // the same guest directory the configuration's image directories were made from
-  const guest = guestPaths({ JETVM_GUEST_CACHE: o.config.guestDir });
+  const guest = guestPathsIn(o.config.guestDir);
   const demo = ensureDemoVm(o.db, o.host.scan(), guest, o.config.imageDirs);
   const demoEfi = await ensureDemoEfiVm(o.db, o.config.dataDir, guest, o.config.imageDirs);
   const adopted = await supervisor.adoptAll();
