@@ -1,38 +1,39 @@
+// The audit log's one way in. Domain services call recordAudit with an action from the typed list
+// (audit-actions.ts); a full disk queues the entry in memory (audit-queue.ts) and the live "audit
+// changed" event fires either way.
 import type { Db } from './index';
 import { publishChange } from '../events';
+import { log } from '../log';
+import { AuditQueue } from './audit-queue';
+import { pruneAudit, type AuditRetention } from './audit-store';
+import { isDiskFull } from './disk-full';
+import { perDb } from './per-db';
+import type { AuditAction, AuditDetails } from './audit-actions';
+
+export type { AuditAction, AuditDetails } from './audit-actions';
+export { listAudit, pruneAudit, type AuditRetention, type AuditRow } from './audit-store';
 
 export type AuditResult = 'ok' | 'error' | 'refused';
 
-export interface AuditEntry {
+/** who did something and from where, as the audit log records it */
+export interface Actor {
   actor: string | null;
   remote: string | null;
-  action: string;
+}
+
+export type AuditEntry<A extends AuditAction = AuditAction> = Actor & {
+  action: A;
   target?: string | null;
-  detail?: unknown;
+  detail?: AuditDetails[A];
   result: AuditResult;
-}
+};
 
-/** who did something and from where, as the audit log records it */
-export type Actor = Pick<AuditEntry, 'actor' | 'remote'>;
+/** The entries waiting for disk space, one queue per open database. */
+export const auditQueue = perDb((db) => new AuditQueue(db, { onWritten: () => publishChange({ kind: 'audit' }) }));
 
-export interface AuditRow extends Required<Omit<AuditEntry, 'detail'>> {
-  id: number;
-  at: string;
-  detail: unknown;
-}
-
-export function recordAudit(db: Db, e: AuditEntry): void {
-  db.prepare(
-    'INSERT INTO audit_log (at, actor, remote, action, target, detail, result) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(new Date().toISOString(), e.actor, e.remote, e.action, e.target ?? null, e.detail === undefined ? null : JSON.stringify(e.detail), e.result);
+export function recordAudit<A extends AuditAction>(db: Db, e: AuditEntry<A>): void {
+  auditQueue(db).record({ kind: 'one', entry: e as AuditEntry, at: new Date().toISOString() });
   publishChange({ kind: 'audit' });
-}
-
-export function listAudit(db: Db, limit = 200, beforeId?: number): AuditRow[] {
-  const rows = db
-    .prepare(`SELECT * FROM audit_log ${beforeId ? 'WHERE id < ?' : ''} ORDER BY id DESC LIMIT ?`)
-    .all(...(beforeId ? [beforeId, limit] : [limit])) as Array<Omit<AuditRow, 'detail'> & { detail: string | null }>;
-  return rows.map((r) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : null }));
 }
 
 /**
@@ -40,50 +41,25 @@ export function listAudit(db: Db, limit = 200, beforeId?: number): AuditRow[] {
  * `windowMs`, counting the attempts (detail.attempts, the names tried, the last time) instead of a
  * row per attempt. The first attempt makes the row; later ones in the window update it.
  */
-export function recordAuditCounted(db: Db, e: AuditEntry & { detail?: Record<string, unknown> }, windowMs: number, now = Date.now()): void {
+export function recordAuditCounted<A extends AuditAction>(db: Db, e: AuditEntry<A>, windowMs: number, now = Date.now()): void {
   const at = new Date(now).toISOString();
-  db.transaction(() => {
-    const row = db
-      .prepare(
-        `SELECT id, detail FROM audit_log WHERE action = ? AND result = ? AND remote IS ? AND at >= ?
-           AND json_extract(detail, '$.attempts') IS NOT NULL ORDER BY id DESC LIMIT 1`,
-      )
-      .get(e.action, e.result, e.remote, new Date(now - windowMs).toISOString()) as { id: number; detail: string } | undefined;
-    if (!row) {
-      db.prepare('INSERT INTO audit_log (at, actor, remote, action, target, detail, result) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        at, e.actor, e.remote, e.action, e.target ?? null, JSON.stringify({ ...e.detail, attempts: 1, names: e.actor ? [e.actor] : [], last: at }), e.result,
-      );
-      return;
-    }
-    const d = JSON.parse(row.detail) as { attempts: number; names: string[]; last: string };
-    d.attempts += 1;
-    d.last = at;
-    if (e.actor && !d.names.includes(e.actor) && d.names.length < MAX_NAMES) d.names.push(e.actor);
-    db.prepare('UPDATE audit_log SET detail = ? WHERE id = ?').run(JSON.stringify(d), row.id);
-  })();
+  const tally = { attempts: 1, names: e.actor ? [e.actor] : [], first: at, last: at };
+  auditQueue(db).record({ kind: 'counted', entry: e as AuditEntry, windowMs, tally });
   publishChange({ kind: 'audit' });
 }
-const MAX_NAMES = 20;
 
-export interface AuditRetention {
-  /** rows older than this many days are deleted */
-  maxAgeDays: number;
-  /** only the newest this many rows are kept */
-  maxRows: number;
-}
-
-/** Deletes what the retention limits say; returns how many rows went. */
-export function pruneAudit(db: Db, r: AuditRetention, now = Date.now()): number {
-  const old = db.prepare('DELETE FROM audit_log WHERE at < ?').run(new Date(now - r.maxAgeDays * 86_400_000).toISOString()).changes;
-  const cutoff = db.prepare('SELECT id FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET ?').pluck().get(r.maxRows) as number | undefined;
-  const over = cutoff === undefined ? 0 : db.prepare('DELETE FROM audit_log WHERE id <= ?').run(cutoff).changes;
-  return old + over;
-}
-
-/** Prunes now and then every `everyMs` until the returned function is called. */
+/** Prunes now and then every `everyMs` until the returned function is called; a full disk skips a round. */
 export function startAuditRetention(db: Db, r: AuditRetention, everyMs = 10 * 60_000): () => void {
-  pruneAudit(db, r);
-  const timer = setInterval(() => pruneAudit(db, r), everyMs);
+  const prune = () => {
+    try {
+      pruneAudit(db, r);
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      log.warn({ err }, 'audit retention skipped: the disk is full');
+    }
+  };
+  prune();
+  const timer = setInterval(prune, everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -3,7 +3,7 @@
 // for the system's /etc explicitly. This dev machine's /etc is never written.
 import path from 'node:path';
 import type { Db } from '../db';
-import { recordAudit } from '../db/audit';
+import { recordAudit, type AuditAction } from '../db/audit';
 import { publishChange } from '../events';
 import type { Host } from '../host/host';
 import { planBootConfig, removeBootFiles, writeBootFiles, type BootConfig, type BootDevice, type BootMethod, type RemovalResult } from './boot';
@@ -83,7 +83,7 @@ export class BootConfigService {
     return { removal, written: [] };
   }
 
-  private rewrite(actor: Actor, action: string, target: string | null, devices: BootDevice[], opts: BootWriteOptions) {
+  private rewrite(actor: Actor, action: AuditAction, target: string | null, devices: BootDevice[], opts: BootWriteOptions) {
     const { db } = this.deps;
     const config = planBootConfig(devices, opts.method ?? 'udev');
     const previous = loadBootFiles(db);

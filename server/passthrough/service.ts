@@ -1,7 +1,7 @@
 // The passthrough service: plans from a fresh scan, applies with progress, records originals and
 // writes every change to the audit log. Routers call this; it takes an actor for each change.
 import type { Db } from '../db';
-import { recordAudit, type AuditResult } from '../db/audit';
+import { recordAudit, type AuditAction, type AuditResult } from '../db/audit';
 import { publishChange } from '../events';
 import type { Host } from '../host/host';
 import { executePlan, serialised, type ApplyListener, type ApplyOutcome } from './apply';
@@ -56,7 +56,7 @@ export class PassthroughService {
     return { vmClaims: this.deps.vmClaims(), dashboardInterfaces: this.deps.dashboardInterfaces?.() ?? [], recordedOriginals: loadOriginals(this.deps.db) };
   }
 
-  private audit(actor: Actor, action: string, target: string | null, result: AuditResult, detail: unknown): void {
+  private audit(actor: Actor, action: AuditAction, target: string | null, result: AuditResult, detail: unknown): void {
     recordAudit(this.deps.db, { ...actor, action, target, detail, result });
   }
 
@@ -79,7 +79,7 @@ export class PassthroughService {
     return this.change(actor, 'passthrough.release', address, () => planRelease(this.deps.host.scan(), address, this.context()), opts);
   }
 
-  private change(actor: Actor, action: string, address: string, makePlan: () => Plan, opts: ChangeOptions): Promise<ApplyOutcome> {
+  private change(actor: Actor, action: AuditAction, address: string, makePlan: () => Plan, opts: ChangeOptions): Promise<ApplyOutcome> {
     const { host, db } = this.deps;
     // plan and apply inside one host lock, so the plan is made from the state the writes meet
     return serialised(host, async () => {

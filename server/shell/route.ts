@@ -1,9 +1,9 @@
 import type { Db } from '../db';
-import { recordAudit } from '../db/audit';
 import type { WsRoute } from '../ws/upgrade';
 import { CLOSE } from '../../common/terminal-protocol';
 import { openShellCount, runShell, type ShellOptions } from './shell-session';
 import { redeemShellTicket } from './tickets';
+import { shellSessionAudit } from './host-shell';
 import { createTranscript } from './transcript';
 
 export interface ShellRouteOptions extends ShellOptions {
@@ -24,9 +24,9 @@ export function shellRoute(opts: ShellRouteOptions): WsRoute {
     role: 'admin',
     handle(ws, ctx) {
       if (ctx.rest !== '') return ws.close(CLOSE.notFound, 'not found: the host shell is at /ws/shell');
-      const who = { actor: ctx.user.name, remote: ctx.req.remote, action: 'shell.session' };
+      const who = { actor: ctx.user.name, remote: ctx.req.remote };
       const refuse = (reason: string) => {
-        recordAudit(opts.db, { ...who, result: 'refused', detail: { reason } });
+        shellSessionAudit.refused(opts.db, who, reason);
         ws.close(CLOSE.policy, reason);
       };
       if (!redeemShellTicket(ctx.url.searchParams.get('ticket'), ctx.user.name, ctx.req.sessionToken)) {
@@ -35,7 +35,7 @@ export function shellRoute(opts: ShellRouteOptions): WsRoute {
       if (openShellCount() >= opts.maxShells) return refuse(`${opts.maxShells} host shell(s) are open already (JETVM_HOST_SHELL_MAX)`);
       const transcript = createTranscript(opts.dataDir);
       const opened = Date.now();
-      recordAudit(opts.db, { ...who, result: 'ok', detail: { transcript: transcript.id } });
+      shellSessionAudit.opened(opts.db, who, transcript.id);
       let bytes = 0;
       runShell(ws, {
         ...opts,
@@ -46,7 +46,7 @@ export function shellRoute(opts: ShellRouteOptions): WsRoute {
       });
       ws.once('close', () => {
         transcript.stream.end();
-        recordAudit(opts.db, { ...who, action: 'shell.session.end', result: 'ok', detail: { transcript: transcript.id, seconds: Math.round((Date.now() - opened) / 1000), bytes } });
+        shellSessionAudit.ended(opts.db, who, { transcript: transcript.id, seconds: Math.round((Date.now() - opened) / 1000), bytes });
       });
     },
   };

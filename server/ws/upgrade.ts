@@ -22,11 +22,11 @@ export interface WsRoute {
   /** the role needed to connect at all (a route may check more per message) */
   role: Role;
   /**
-   * Audit action recorded for each connection, e.g. "shell.session": "<action>" with result ok when it
-   * opens (target = rest) and "<action>.end" with its duration when it closes. Return null to skip
-   * (e.g. a viewer only watching a console).
+   * Whether this connection is audited: "ws.session" (detail.route = the prefix, target = rest) when it
+   * opens and "ws.session.end" with its duration when it closes. False or null skips it (e.g. a
+   * viewer only watching a console).
    */
-  audit?: (ctx: WsContext) => string | null;
+  audit?: (ctx: WsContext) => boolean | null;
   handle(ws: WebSocket, ctx: WsContext): void;
 }
 
@@ -57,21 +57,13 @@ function track(ws: WebSocket, route: WsRoute, ctx: WsContext, db: Db): void {
     checked = Date.now();
     if (userForSession(db, ctx.req.sessionToken)?.name !== ctx.user.name) ws.close(SESSION_ENDED, 'your session ended: log in again');
   });
-  const action = route.audit?.(ctx) ?? null;
+  const audited = Boolean(route.audit?.(ctx));
   const opened = Date.now();
-  if (action) recordAudit(db, { actor: ctx.user.name, remote: ctx.req.remote, action, target: ctx.rest || null, result: 'ok' });
+  const who = { actor: ctx.user.name, remote: ctx.req.remote, target: ctx.rest || null, result: 'ok' } as const;
+  if (audited) recordAudit(db, { ...who, action: 'ws.session', detail: { route: route.prefix } });
   ws.once('close', () => {
     unbind();
-    if (action) {
-      recordAudit(db, {
-        actor: ctx.user.name,
-        remote: ctx.req.remote,
-        action: `${action}.end`,
-        target: ctx.rest || null,
-        detail: { seconds: Math.round((Date.now() - opened) / 1000) },
-        result: 'ok',
-      });
-    }
+    if (audited) recordAudit(db, { ...who, action: 'ws.session.end', detail: { route: route.prefix, seconds: Math.round((Date.now() - opened) / 1000) } });
   });
 }
 

@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from './harness';
 const echo = (ws: WebSocket, text: string) => ws.send(text);
 const probes: WsRoute[] = [
   { prefix: '/ws/test-viewer/', role: 'viewer', handle: (ws, ctx) => echo(ws, `hello ${ctx.user.name} ${ctx.rest}`) },
-  { prefix: '/ws/test-admin/', role: 'admin', audit: () => 'test.session', handle: (ws, ctx) => echo(ws, `hello ${ctx.user.name} ${ctx.rest}`) },
+  { prefix: '/ws/test-admin/', role: 'admin', audit: () => true, handle: (ws, ctx) => echo(ws, `hello ${ctx.user.name} ${ctx.rest}`) },
 ];
 
 let server: TestServer;
@@ -81,8 +81,8 @@ describe('upgrade mechanics', () => {
     await server.upgrade('/ws/test-admin/vm1', { cookie: viewer });
     const rows = server.db.prepare("SELECT actor, action, target, result FROM audit_log WHERE target IN ('vm1', '/ws/test-admin/vm1') ORDER BY id").all();
     expect(rows).toEqual([
-      { actor: 'admin', action: 'test.session', target: 'vm1', result: 'ok' },
-      { actor: 'admin', action: 'test.session.end', target: 'vm1', result: 'ok' },
+      { actor: 'admin', action: 'ws.session', target: 'vm1', result: 'ok' },
+      { actor: 'admin', action: 'ws.session.end', target: 'vm1', result: 'ok' },
       { actor: 'vic', action: 'ws.connect', target: '/ws/test-admin/vm1', result: 'refused' },
     ]);
   });

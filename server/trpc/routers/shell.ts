@@ -1,10 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { recordAudit } from '../../db/audit';
-import { checkCredentials } from '../../auth/users';
-import { loginFailed, loginSucceeded, loginWait } from '../../auth/rate-limit';
+import { unlockHostShell } from '../../shell/host-shell';
 import { openShellCount } from '../../shell/shell-session';
-import { issueShellTicket } from '../../shell/tickets';
 import { adminProcedure, router } from '../trpc';
 
 export const shellRouter = router({
@@ -16,17 +13,14 @@ export const shellRouter = router({
    * Wrong passwords count against the same limits as logins.
    */
   unlock: adminProcedure.input(z.object({ password: z.string().max(256) })).mutation(async ({ ctx, input }) => {
-    const { db, config } = ctx.services;
-    if (!config.hostShell.enabled) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'the host shell is off: start jetvm with JETVM_HOST_SHELL=1 to use it' });
-    const client = ctx.req.remote ?? 'unknown';
-    const wait = loginWait(ctx.services, client, ctx.user.name);
-    if (wait > 0) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many failed attempts; try again in ${Math.ceil(wait / 1000)} s` });
-    loginFailed(ctx.services, client, ctx.user.name); // before the asynchronous check, as for logins
-    if (!(await checkCredentials(db, ctx.user.name, input.password))) {
-      recordAudit(db, { actor: ctx.user.name, remote: ctx.req.remote, action: 'shell.unlock', result: 'error', detail: { reason: 'wrong password' } });
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong password' });
+    if (!ctx.services.config.hostShell.enabled) {
+      throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'the host shell is off: start jetvm with JETVM_HOST_SHELL=1 to use it' });
     }
-    loginSucceeded(ctx.services, client, ctx.user.name);
-    return { ticket: issueShellTicket(ctx.user.name, ctx.req.sessionToken) };
+    const out = await unlockHostShell(ctx.services, { user: ctx.user.name, remote: ctx.req.remote, sessionToken: ctx.req.sessionToken }, input.password);
+    if (!out.ok && out.why === 'locked') {
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many failed attempts; try again in ${Math.ceil(out.waitMs / 1000)} s` });
+    }
+    if (!out.ok) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong password' });
+    return { ticket: out.ticket };
   }),
 });

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { recordAudit } from '../../db/audit';
+import { recordAudit, type AuditAction } from '../../db/audit';
 import { createSchema, ImageStore, imageDir, type ImageInfo, importSchema, overlaySchema, resizeSchema } from '../../vm/disks';
 import type { VmDefinition } from '../../vm/types';
 import { vmCreateSchema, vmNameSchema, vmUpdateSchema } from '../../vm/schema';
@@ -30,7 +30,7 @@ function images(ctx: Context): ImageStore {
 }
 
 /** Image changes, audited (ok or error). */
-function imageChange<S extends z.ZodType>(schema: S, action: string, fn: (store: ImageStore, input: z.output<S>, ctx: Context) => Promise<ImageInfo>) {
+function imageChange<S extends z.ZodType>(schema: S, action: AuditAction, fn: (store: ImageStore, input: z.output<S>, ctx: Context) => Promise<ImageInfo>) {
   return adminProcedure.input(schema).mutation(async ({ ctx, input }) => {
     const target = (input as { name: string }).name;
     try {
