@@ -1,6 +1,6 @@
 // A terminal server in a process of its own, for npm run bench:console to measure its memory apart
 // from the load generator: `jetvm <dataDir> <vm>` (the console hub + WebSocket route) or
-// `reference <dataDir> <vm>` (bench/reference-terminal.ts). Prints one JSON line {url, cookie}; ends on SIGTERM.
+// `node <dataDir> <vm>` (the Node reference relay, bench/reference-terminal.ts). Prints one JSON line {url, cookie}; ends on SIGTERM.
 import { consolePaths } from '../server/vm/paths';
 import { startConsoleServer } from '../server/console/testing/console-server';
 import { startReferenceTerminal } from './reference-terminal';
@@ -15,12 +15,12 @@ async function main() {
     while (hub.link.state !== 'connected') await new Promise((r) => setTimeout(r, 10));
     process.stdout.write(`${JSON.stringify({ url: s.wsUrl(vm), cookie: s.cookie('admin') })}\n`);
     close = () => s.close();
-  } else if (kind === 'reference') {
+  } else if (kind === 'node') {
     const r = await startReferenceTerminal(consolePaths(dataDir, vm).serialSocket);
     process.stdout.write(`${JSON.stringify({ url: r.url, cookie: '' })}\n`);
     close = () => r.close();
   } else {
-    throw new Error(`usage: console-server-child.ts jetvm|reference <dataDir> <vm>, not ${kind}`);
+    throw new Error(`usage: console-server-child.ts jetvm|node <dataDir> <vm>, not ${kind}`);
   }
   process.once('SIGTERM', () => void close().then(() => process.exit(0)));
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 
-/** scripts/*.sh, tests/**\/*.sh (any depth) and .ci/run, as paths relative to the repository. */
+/** scripts/*.sh, tests/**\/*.sh, bench/*.sh (any depth) and .ci/run, as paths relative to the repository. */
 function shellScripts(): string[] {
   const walk = (dir: string): string[] =>
     fs.readdirSync(path.join(repo, dir), { withFileTypes: true }).flatMap((e) => {
@@ -14,7 +14,7 @@ function shellScripts(): string[] {
       if (e.isDirectory()) return e.name === 'node_modules' ? [] : walk(rel);
       return e.isFile() && e.name.endsWith('.sh') ? [rel] : [];
     });
-  return [...walk('scripts'), ...walk('tests'), '.ci/run'].sort();
+  return [...walk('scripts'), ...walk('tests'), ...walk('bench'), '.ci/run'].sort();
 }
 
 /** bash for a bash shebang or a sourced library's `# shellcheck shell=bash`, else sh */

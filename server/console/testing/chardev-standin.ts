@@ -5,58 +5,64 @@ import net from 'node:net';
  * Behaves like QEMU's `-chardev socket,server=on` for output: one client at a time gets every byte,
  * with write-all semantics (the writer waits while the socket is full, as the guest's UART would);
  * with no client the bytes are dropped. For measuring the hub alone and flooding it faster than a
- * TCG guest can print.
+ * TCG guest can print. With `{ clients: 'many' }` every connected client gets every byte (for a web
+ * terminal such as ttyd that opens one connection per viewer) and a write waits for all of them.
  */
 export class ChardevStandIn {
   private readonly server: net.Server;
-  private client: net.Socket | null = null;
+  private readonly clients = new Set<net.Socket>();
   /** bytes the client typed */
   input = 0;
   /** called with what the client types (e.g. to echo it back) */
   onInput: (data: Buffer) => void = () => undefined;
 
-  private constructor(readonly socketPath: string) {
+  private constructor(
+    readonly socketPath: string,
+    many: boolean,
+  ) {
     this.server = net.createServer((s) => {
-      if (this.client) return void s.destroy(); // QEMU serves one client at a time
-      this.client = s;
+      if (this.clients.size > 0 && !many) return void s.destroy(); // QEMU serves one client at a time
+      this.clients.add(s);
       s.on('data', (d) => {
         this.input += d.length;
         this.onInput(d);
       });
-      s.on('close', () => (this.client = null));
+      s.on('close', () => this.clients.delete(s));
       s.on('error', () => undefined);
     });
   }
 
-  static async listen(socketPath: string): Promise<ChardevStandIn> {
+  static async listen(socketPath: string, opts: { clients?: 'one' | 'many' } = {}): Promise<ChardevStandIn> {
     fs.rmSync(socketPath, { force: true });
-    const c = new ChardevStandIn(socketPath);
+    const c = new ChardevStandIn(socketPath, opts.clients === 'many');
     await new Promise<void>((resolve) => c.server.listen(socketPath, resolve));
     return c;
   }
 
   get connected(): boolean {
-    return this.client !== null;
+    return this.clients.size > 0;
   }
 
-  /** Writes to the client, resolving once the socket can take more. */
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Writes to every client, resolving once each socket can take more. */
   async write(data: Buffer): Promise<void> {
-    const c = this.client;
-    if (c && !c.write(data)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          c.off('drain', done);
-          c.off('close', done);
-          resolve();
-        };
-        c.on('drain', done);
-        c.on('close', done);
-      });
-    }
+    const full = [...this.clients].filter((c) => !c.write(data));
+    await Promise.all(full.map((c) => new Promise<void>((resolve) => {
+      const done = () => {
+        c.off('drain', done);
+        c.off('close', done);
+        resolve();
+      };
+      c.on('drain', done);
+      c.on('close', done);
+    })));
   }
 
   async close(): Promise<void> {
-    this.client?.destroy();
+    for (const c of this.clients) c.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -1,0 +1,73 @@
+// The servers npm run bench:console compares, each in a process of its own so its memory is its own:
+// jetvm's console (hub + WebSocket route) and the Node reference relay run in bench/console-server-child.ts;
+// ttyd 1.7.7 (built by bench/ttyd.sh) runs socat on a pty per viewer, bridged to the same serial socket.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { connectJetvm, connectTtyd, type BenchTerminal } from './console-clients';
+
+export type Kind = 'jetvm' | 'ttyd' | 'node';
+
+export const LABEL: Record<Kind, string> = { jetvm: 'jetvm', ttyd: 'ttyd 1.7.7', node: 'Node relay' };
+
+export interface ServerProc {
+  connect(): Promise<BenchTerminal>;
+  /** the server process's peak resident set (VmHWM), MiB */
+  peakRssMiB(): number;
+  stop(): Promise<void>;
+}
+
+/** ttyd's binary: JETVM_TTYD, else where bench/ttyd.sh builds it; null when it is not there. */
+export function ttydBinary(): string | null {
+  const bin = process.env.JETVM_TTYD || path.join(process.env.JETVM_TTYD_CACHE || path.join(os.homedir(), '.cache/jetvm/ttyd'), 'ttyd');
+  return fs.existsSync(bin) ? bin : null;
+}
+
+export async function startServer(kind: Kind, dataDir: string, vm: string, serialSocket: string): Promise<ServerProc> {
+  if (kind === 'ttyd') return startTtyd(serialSocket);
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'console-server-child.ts'), kind, dataDir, vm], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await firstMatch(child, child.stdout!, /^(.*)\n/);
+  const { url, cookie } = JSON.parse(line) as { url: string; cookie: string };
+  return { connect: () => connectJetvm(url, cookie), ...processOf(child) };
+}
+
+async function startTtyd(serialSocket: string): Promise<ServerProc> {
+  const bin = ttydBinary();
+  if (!bin) throw new Error('ttyd is not built: TTYD_SRC=<ttyd source> bash bench/ttyd.sh');
+  // -W: writable; -p 0: a free port (printed); socat puts the pty in raw mode so bytes pass unchanged
+  const child = spawn(bin, ['-W', '-i', 'lo', '-p', '0', 'socat', '-b', '65536', 'STDIO,rawer', `UNIX-CONNECT:${serialSocket}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const port = await firstMatch(child, child.stderr!, /Listening on port: (\d+)/);
+  child.stderr!.resume();
+  const url = `ws://127.0.0.1:${port}/ws`;
+  return { connect: () => connectTtyd(url), ...processOf(child) };
+}
+
+function firstMatch(child: ChildProcess, stream: NodeJS.ReadableStream, re: RegExp): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d;
+      const m = re.exec(out);
+      if (!m) return;
+      stream.off('data', onData);
+      resolve(m[1]!);
+    };
+    stream.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${child.spawnfile} exited with ${code}: ${out.slice(-500)}`)));
+  });
+}
+
+function processOf(child: ChildProcess): Pick<ServerProc, 'peakRssMiB' | 'stop'> {
+  return {
+    peakRssMiB: () => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const kill = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await exited;
+      clearTimeout(kill);
+    },
+  };
+}
