@@ -7,6 +7,7 @@ import net from 'node:net';
  * with no client the bytes are dropped. For measuring the hub alone and flooding it faster than a
  * TCG guest can print. With `{ clients: 'many' }` every connected client gets every byte (for a web
  * terminal such as ttyd that opens one connection per viewer) and a write waits for all of them.
+ * With `{ echo: true }` what a client types goes straight back to it, like a shell's echo without the guest.
  */
 export class ChardevStandIn {
   private readonly server: net.Server;
@@ -19,12 +20,14 @@ export class ChardevStandIn {
   private constructor(
     readonly socketPath: string,
     many: boolean,
+    echo: boolean,
   ) {
     this.server = net.createServer((s) => {
       if (this.clients.size > 0 && !many) return void s.destroy(); // QEMU serves one client at a time
       this.clients.add(s);
       s.on('data', (d) => {
         this.input += d.length;
+        if (echo) s.write(d);
         this.onInput(d);
       });
       s.on('close', () => this.clients.delete(s));
@@ -32,9 +35,9 @@ export class ChardevStandIn {
     });
   }
 
-  static async listen(socketPath: string, opts: { clients?: 'one' | 'many' } = {}): Promise<ChardevStandIn> {
+  static async listen(socketPath: string, opts: { clients?: 'one' | 'many'; echo?: boolean } = {}): Promise<ChardevStandIn> {
     fs.rmSync(socketPath, { force: true });
-    const c = new ChardevStandIn(socketPath, opts.clients === 'many');
+    const c = new ChardevStandIn(socketPath, opts.clients === 'many', opts.echo === true);
     await new Promise<void>((resolve) => c.server.listen(socketPath, resolve));
     return c;
   }
