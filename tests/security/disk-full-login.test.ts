@@ -2,7 +2,6 @@
 // Over real HTTP: logging in still works (the session waits in memory), reads keep working, failed
 // logins are still counted and refused, logging out still ends a session; once space returns the
 // waiting audit entries and the session are in SQLite and the session survives a restart.
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditQueue } from '@/server/db/audit';
 import { sessionWrites } from '@/server/auth/session-writes';
 import { connectTerminal } from '@/server/console/testing/terminal-client';
+import { canMount, mountSmallDisk, type SmallDisk } from '@/server/db/testing/small-disk';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from './harness';
 
-const isRoot = process.getuid?.() === 0;
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 const tokenOf = (cookie: string) => decodeURIComponent(cookie.split('=')[1]);
 
@@ -24,41 +23,22 @@ async function until(what: string, ok: () => boolean, timeoutMs = 60_000): Promi
   }
 }
 
-describe.skipIf(!isRoot)('logging in and reading on a full data directory (8 MiB tmpfs; needs root to mount)', () => {
-  let mnt: string;
+describe.skipIf(!canMount)('logging in and reading on a full data directory (8 MiB tmpfs; needs root to mount)', () => {
+  let disk: SmallDisk;
   let noGuests: string;
   let server: TestServer;
-  const dataDir = () => path.join(mnt, 'data');
-  const filler = () => path.join(mnt, 'filler');
+  const dataDir = () => path.join(disk.dir, 'data');
   const start = () => startTestServer({ JETVM_DATA_DIR: dataDir(), JETVM_GUEST_CACHE: noGuests });
 
-  /** Fills the file system to the last byte, with SQLite's write-ahead log emptied first (so every write needs new space). */
-  function fill(): void {
-    server.db.pragma('wal_checkpoint(TRUNCATE)');
-    const { bavail, bsize } = fs.statfsSync(mnt);
-    writeAll(filler(), bavail * bsize);
-    for (let i = 0; fs.statfsSync(mnt).bavail > 0; i++) writeAll(`${filler()}-${i}`, bsize);
-  }
-  const writeAll = (file: string, bytes: number) => {
-    try {
-      fs.writeFileSync(file, Buffer.alloc(bytes));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-    }
-  };
-  const free = () => fs.readdirSync(mnt).filter((f) => f.startsWith('filler')).forEach((f) => fs.rmSync(path.join(mnt, f)));
-
   beforeAll(async () => {
-    mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-fulllogin-'));
+    disk = mountSmallDisk('8m');
     noGuests = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-noguests-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt]);
     server = await start();
   });
 
   afterAll(async () => {
     await server?.stop();
-    execFileSync('umount', [mnt]);
-    fs.rmdirSync(mnt);
+    disk?.unmount();
     fs.rmSync(noGuests, { recursive: true, force: true });
   });
 
@@ -70,7 +50,7 @@ describe.skipIf(!isRoot)('logging in and reading on a full data directory (8 MiB
     const made = await server.mutate('vms.create', { name: 'probe', memoryMiB: 256, vcpus: 1, kernel: path.join(images, 'Image') }, { cookie: before });
     expect(made.status).toBe(200);
 
-    fill();
+    disk.fill([server.db]);
     const sessionsInSqlite = () => server.db.prepare('SELECT COUNT(*) FROM sessions').pluck().get() as number;
     const sessionsBefore = sessionsInSqlite();
     const auditBefore = server.db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get() as number;
@@ -107,7 +87,7 @@ describe.skipIf(!isRoot)('logging in and reading on a full data directory (8 MiB
     expect(server.db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toBe(auditBefore);
 
     // space returns: what waited is written (retried with backoff)
-    free();
+    disk.free();
     await until('the audit queue to be written', () => auditQueue(server.db).size === 0);
     await until('the sessions to be written', () => sessionWrites(server.db).waiting === 0);
     const rows = server.db
