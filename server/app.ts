@@ -6,6 +6,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Config } from './config';
 import { projectDir } from './project-dir';
 import { openDb } from './db';
+import { closeDb } from './db/per-db';
 import { startAuditRetention } from './db/audit';
 import { ensureAdmin } from './auth/users';
 import { openHost } from './host';
@@ -152,7 +153,7 @@ export async function startApp(
       server.closeAllConnections();
       await closed;
       await nextApp?.close?.();
-      db.close();
+      closeDb(db);
     },
   };
 }

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../db';
+import { closeDb } from '../db/per-db';
 import { canMount, mountSmallDisk, type SmallDisk } from '../db/testing/small-disk';
 import { createSession, destroySession, destroyUserSessions, pruneExpiredSessions, SESSION_IDLE_MS, userForSession } from './sessions';
 import { sessionWrites } from './session-writes';
@@ -24,8 +25,7 @@ describe.skipIf(!canMount)('sessions on a full disk', () => {
     createUser(db, 'bob', 'bob-password', 'viewer');
   });
   afterAll(() => {
-    sessionWrites(db).stop();
-    db.close();
+    closeDb(db);
     disk.unmount();
   });
 
@@ -67,5 +67,15 @@ describe.skipIf(!canMount)('sessions on a full disk', () => {
     expect(sessionWrites(db).flush()).toBe(true);
     expect(stored(token)).toEqual({ user: 'ann', lastSeen: new Date(now + 5 * 60_000).toISOString() });
     expect(sessionWrites(db).waiting).toBe(0);
+  });
+
+  it('a session made while full is gone if the dashboard restarts before space returns: its user logs in again', () => {
+    disk.fill([db]);
+    const token = createSession(db, 'ann', null).token;
+    expect(userForSession(db, token)).not.toBeNull();
+    closeDb(db);
+    db = openDb(path.join(disk.dir, 'data'));
+    expect(userForSession(db, token)).toBeNull();
+    disk.free();
   });
 });

@@ -79,6 +79,12 @@ export class SessionWrites {
   stop(): void {
     this.retry.stop();
   }
+
+  /** Before the database closes: a last try; sessions still only here end (their users log in again). */
+  close(): void {
+    if (!this.flush()) log.error({ created: this.created.size }, 'sessions: the disk is still full; sessions made meanwhile are lost');
+    this.stop();
+  }
 }
 
 export const sessionWrites = perDb((db) => new SessionWrites(db));

@@ -102,6 +102,12 @@ export class AuditQueue {
     this.retry.stop();
   }
 
+  /** Before the database closes: a last try; what still cannot be written is lost, and logged. */
+  close(): void {
+    if (!this.flush()) log.error({ lost: this.size + this.lostCount }, 'audit: the disk is still full; entries that waited for space are lost');
+    this.stop();
+  }
+
   private write(item: QueuedAudit): void {
     if (item.kind === 'one') insertAudit(this.db, item.entry, item.at);
     else insertAuditCounted(this.db, item.entry, item.windowMs, item.tally);
