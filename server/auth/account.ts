@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import { recordAudit, recordAuditCounted, type Actor } from '../db/audit';
 import { KnownError } from '../errors';
 import { loginFailed, loginSucceeded, loginWait, type LoginLimiters } from './rate-limit';
-import { endUserConnections } from './session-bound';
+import type { SessionConnections } from './session-bound';
 import { createSession, destroySession, destroyUserSessions, pruneExpiredSessions } from './sessions';
 import { checkCredentials, setPassword, type User } from './users';
 
@@ -13,6 +13,8 @@ export const FAILED_LOGIN_WINDOW_MS = 10 * 60_000;
 
 export interface AccountDeps extends LoginLimiters {
   db: Db;
+  /** the dashboard's open connections, ended with their session */
+  connections: SessionConnections;
 }
 
 /** The caller: their address and the session cookie they came with. */
@@ -57,16 +59,16 @@ export async function logIn(deps: AccountDeps, caller: Caller, name: string, pas
 }
 
 /** Ends this session and the connections opened with it. */
-export function logOut(db: Db, user: User, caller: Caller): void {
+export function logOut({ db, connections }: Pick<AccountDeps, 'db' | 'connections'>, user: User, caller: Caller): void {
   if (caller.sessionToken) {
     destroySession(db, caller.sessionToken);
-    endUserConnections(user.name, 'logged out', { only: caller.sessionToken });
+    connections.endUserConnections(user.name, 'logged out', { only: caller.sessionToken });
   }
   recordAudit(db, { actor: user.name, remote: caller.remote, action: 'logout', result: 'ok' });
 }
 
 /** One's own password; every other session of the user ends (this one stays logged in). */
-export async function changeOwnPassword(db: Db, user: User, caller: Caller, current: string, next: string): Promise<void> {
+export async function changeOwnPassword({ db, connections }: Pick<AccountDeps, 'db' | 'connections'>, user: User, caller: Caller, current: string, next: string): Promise<void> {
   const who: Actor = { actor: user.name, remote: caller.remote };
   if (!(await checkCredentials(db, user.name, current))) {
     recordAudit(db, { ...who, action: 'password.change', result: 'error', detail: { reason: 'wrong current password' } });
@@ -75,6 +77,6 @@ export async function changeOwnPassword(db: Db, user: User, caller: Caller, curr
   setPassword(db, user.name, next);
   destroyUserSessions(db, user.name, caller.sessionToken ?? undefined);
   // a shell or live view someone else opened with the old password ends with its session
-  endUserConnections(user.name, 'the password was changed', { except: caller.sessionToken });
+  connections.endUserConnections(user.name, 'the password was changed', { except: caller.sessionToken });
   recordAudit(db, { ...who, action: 'password.change', result: 'ok' });
 }

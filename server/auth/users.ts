@@ -114,8 +114,12 @@ export function deleteUser(db: Db, name: string, actor: string): void {
   })();
 }
 
+/**
+ * A hash of a random password, checked against when the user does not exist so both answers take
+ * as long. Not state: any such hash does, once made it never changes, and dashboards may share it.
+ * Made on first use, not at import: scrypt costs tens of ms.
+ */
 let dummy: string | null = null;
-/** made on first use, not at import: scrypt costs tens of ms */
 const dummyHash = (): string => (dummy ??= hashPassword(generatePassword()));
 
 /**

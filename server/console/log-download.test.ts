@@ -10,6 +10,7 @@ import { createUser } from '../auth/users';
 import { openDb, type Db } from '../db';
 import { serveConsoleLog } from './log-download';
 import { ConsoleService } from './service';
+import { ChangeBus } from '../events';
 
 let dir: string;
 let db: Db;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   db = openDb(dir);
   createUser(db, 'watcher', 'watcher-password', 'viewer');
   cookie = `${SESSION_COOKIE}=${createSession(db, 'watcher', null).token}`;
-  const consoles = new ConsoleService(dir, { exists: (vm) => ['demo', 'fresh', 'rotated'].includes(vm) });
+  const consoles = new ConsoleService(dir, { exists: (vm) => ['demo', 'fresh', 'rotated'].includes(vm), events: new ChangeBus() });
   const log = consoles.paths('demo').consoleLog;
   fs.mkdirSync(path.dirname(log), { recursive: true });
   fs.writeFileSync(log, Buffer.from('Booting Linux\r\n\x1b[1mbold\x1b[0m\r\n'));

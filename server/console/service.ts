@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { changes } from '../events';
+import type { ChangeBus } from '../events';
 import { consolePaths } from '../vm/paths';
 import { ConsoleHub, type HubOptions } from './hub';
 
 export interface ConsoleServiceOptions {
   /** whether a VM of that name is defined (unknown names get no hub) */
   exists: (vm: string) => boolean;
+  /** the dashboard's change bus: a VM change opens or closes its hub */
+  events: ChangeBus;
   hub?: HubOptions;
 }
 
@@ -32,7 +34,7 @@ export class ConsoleService {
     for (const vm of names) if (this.running(vm) && this.opts.exists(vm)) this.hub(vm, true);
     void (async () => {
       try {
-        for await (const event of changes(this.abort.signal)) {
+        for await (const event of this.opts.events.changes(this.abort.signal)) {
           if (event.kind === 'vm') this.vmChanged(event.vm);
         }
       } catch {

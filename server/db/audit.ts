@@ -1,8 +1,7 @@
 // The audit log's one way in. Domain services call recordAudit with an action from the typed list
-// (audit-actions.ts); a full disk queues the entry in memory (audit-queue.ts) and the live "audit
-// changed" event fires either way.
+// (audit-actions.ts); a full disk queues the entry in memory (audit-queue.ts). Open pages hear of
+// every row when it is written, now or once space returns, through the log's trigger (audit-announce.ts).
 import type { Db } from './index';
-import { publishChange } from '../events';
 import { log } from '../log';
 import { AuditQueue } from './audit-queue';
 import { pruneAudit, type AuditRetention } from './audit-store';
@@ -29,11 +28,10 @@ export type AuditEntry<A extends AuditAction = AuditAction> = Actor & {
 };
 
 /** The entries waiting for disk space, one queue per open database. */
-export const auditQueue = perDb((db) => new AuditQueue(db, { onWritten: () => publishChange({ kind: 'audit' }) }));
+export const auditQueue = perDb((db) => new AuditQueue(db));
 
 export function recordAudit<A extends AuditAction>(db: Db, e: AuditEntry<A>): void {
   auditQueue(db).record({ kind: 'one', entry: e as AuditEntry, at: new Date().toISOString() });
-  publishChange({ kind: 'audit' });
 }
 
 /**
@@ -45,7 +43,6 @@ export function recordAuditCounted<A extends AuditAction>(db: Db, e: AuditEntry<
   const at = new Date(now).toISOString();
   const tally = { attempts: 1, names: e.actor ? [e.actor] : [], first: at, last: at };
   auditQueue(db).record({ kind: 'counted', entry: e as AuditEntry, windowMs, tally });
-  publishChange({ kind: 'audit' });
 }
 
 /** Prunes now and then every `everyMs` until the returned function is called; a full disk skips a round. */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { flatten, parseFdt } from './fdt';
 import type { ControllerTarget } from './targets';
+import { programVersion, ResultCache } from '../proc/run';
 
 const exec = promisify(execFile);
 
@@ -44,18 +45,9 @@ const failText = (e: unknown) => {
   return (x.stderr || x.stdout || x.message || String(e)).trim();
 };
 
-const versions = new Map<string, Promise<string | null>>();
-
-export function dtcVersion(tools: DtcTools = defaultTools): Promise<string | null> {
-  let v = versions.get(tools.dtc);
-  if (!v) {
-    v = exec(tools.dtc, ['--version'], { timeout: 10_000 }).then(
-      (r) => r.stdout.trim().replace(/^Version:\s*/, ''),
-      () => null,
-    );
-    versions.set(tools.dtc, v);
-  }
-  return v;
+/** "DTC 1.6.1", null when dtc cannot run. */
+export async function dtcVersion(tools: DtcTools = defaultTools): Promise<string | null> {
+  return (await programVersion(tools.dtc))?.replace(/^Version:\s*/, '') ?? null;
 }
 
 /** What changed from base to merged, judged against the targets (only their `iommus` may change, to empty). */
@@ -128,19 +120,13 @@ async function runCheck(base: Buffer, source: string, targets: ControllerTarget[
   }
 }
 
-const CACHE_SIZE = 32;
-const cache = new Map<string, Promise<OverlayCheck>>();
+// a memo of a pure function of its key (content digests and tool paths), not state: safe to share between dashboards
+const checks = new ResultCache<OverlayCheck>(32);
 
 const digest = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 /** Compiles the overlay, applies it to `base` with fdtoverlay and judges the result; the same (tree, overlay, targets) gets the same answer from cache. */
 export function applyOverlay(base: Buffer, source: string, targets: ControllerTarget[], tools: DtcTools = defaultTools): Promise<OverlayCheck> {
   const key = [digest(base), digest(source), targets.map((t) => t.path).join(','), tools.dtc, tools.fdtoverlay].join(' ');
-  let hit = cache.get(key);
-  if (!hit) {
-    hit = runCheck(base, source, targets, tools);
-    cache.set(key, hit);
-    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  }
-  return hit;
+  return checks.get(key, () => runCheck(base, source, targets, tools));
 }

@@ -14,6 +14,7 @@ export const DEVKIT_TREES: Record<L4tRelease, { file: string; release: string; j
   r36: { file: path.join(dir, 'tegra234-p3737-0000+p3701-0000-r36.4.2.dtb'), release: 'L4T r36.4.2', jetpack: 'JetPack 6' },
 };
 
+// files shipped in the checkout, read once: they never change while jetvm runs
 const loaded = new Map<L4tRelease, Buffer>();
 
 export function devkitTree(release: L4tRelease): Buffer {

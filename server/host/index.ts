@@ -3,7 +3,6 @@
 // writes through the simulated kernel — the same validation and logging either way.
 import path from 'node:path';
 import type { Config } from '../config';
-import { publishChange } from '../events';
 import { log } from '../log';
 import type { Host, SimControls } from './host';
 import { scanHost } from './scan';
@@ -55,7 +54,6 @@ function simControls(root: string): SimControls {
       if (!m) throw new Error(`${root} is not a simulated Orin tree, so it cannot be rebooted`);
       await bootOrin(root, { card: m.card, release: m.release, overlay });
       log.info({ root, overlay }, 'simulated reboot');
-      publishChange({ kind: 'host', reason: 'simulated reboot' });
     },
   };
 }

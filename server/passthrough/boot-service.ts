@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Db } from '../db';
 import { recordAudit, type AuditAction } from '../db/audit';
-import { publishChange } from '../events';
+import type { ChangePublisher } from '../events';
 import type { Host } from '../host/host';
 import { planBootConfig, removeBootFiles, writeBootFiles, type BootConfig, type BootDevice, type BootMethod, type RemovalResult } from './boot';
 import { PassthroughRefusedError } from './errors';
@@ -19,6 +19,7 @@ export interface BootDeps {
   host: Host;
   db: Db;
   dataDir: string;
+  events: ChangePublisher;
 }
 
 export interface BootWriteOptions {
@@ -79,7 +80,7 @@ export class BootConfigService {
     saveBootFiles(this.deps.db, loadBootFiles(this.deps.db).filter((f) => removal.keptModified.includes(f.path)));
     saveBootDevices(this.deps.db, []);
     recordAudit(this.deps.db, { ...actor, action: 'passthrough.boot-config-remove', target: address ?? null, detail: removal, result: removal.keptModified.length ? 'error' : 'ok' });
-    publishChange({ kind: 'host', reason: 'bind at boot turned off' });
+    this.deps.events.publish({ kind: 'host', reason: 'bind at boot turned off' });
     return { removal, written: [] };
   }
 
@@ -101,7 +102,7 @@ export class BootConfigService {
     saveBootFiles(db, written);
     saveBootDevices(db, devices);
     recordAudit(db, { ...actor, action, target, detail: { method: config.method, files: config.files, written: written.map((w) => w.path) }, result: 'ok' });
-    publishChange({ kind: 'host', reason: 'bind at boot changed' });
+    this.deps.events.publish({ kind: 'host', reason: 'bind at boot changed' });
     return { config, written: written.map((w) => w.path) };
   }
 }

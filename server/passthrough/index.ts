@@ -2,6 +2,7 @@
 import os from 'node:os';
 import type { Config } from '../config';
 import type { Db } from '../db';
+import type { ChangePublisher } from '../events';
 import type { Host } from '../host/host';
 import { claimsByVm } from '../vm/claims';
 import { BootConfigService } from './boot-service';
@@ -31,7 +32,7 @@ export function dashboardInterfaces(config: Pick<Config, 'host'>, host: Host): s
     .map(([name]) => name);
 }
 
-export function createPassthroughServices(s: { config: Config; db: Db; host: Host }): PassthroughServices {
+export function createPassthroughServices(s: { config: Config; db: Db; host: Host; events: ChangePublisher }): PassthroughServices {
   return {
     passthrough: new PassthroughService({
       host: s.host,
@@ -40,8 +41,9 @@ export function createPassthroughServices(s: { config: Config; db: Db; host: Hos
       dataDir: s.config.dataDir,
       vmClaims: () => vmClaimsFromDb(s.db),
       dashboardInterfaces: () => dashboardInterfaces(s.config, s.host),
+      events: s.events,
     }),
-    boot: new BootConfigService({ host: s.host, db: s.db, dataDir: s.config.dataDir }),
+    boot: new BootConfigService({ host: s.host, db: s.db, dataDir: s.config.dataDir, events: s.events }),
     progress: new ProgressHub(),
   };
 }

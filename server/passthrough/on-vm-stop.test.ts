@@ -14,6 +14,7 @@ import { faultyHost } from './testing/faulty-host';
 import { simHostFromFixture, type TreeHost } from './testing/sim-host';
 import type { VmClaim } from './types';
 import { asPciAddress } from '../../common/pci-address';
+import { ChangeBus } from '../events';
 
 const admin: Actor = { actor: 'admin', remote: '192.0.2.7' };
 const GPU = ['0000:03:00.0', '0000:03:00.1'].map(asPciAddress);
@@ -24,7 +25,7 @@ let db: Db;
 let host: TreeHost;
 let claims: VmClaim[];
 
-const service = (h: Host) => new PassthroughService({ host: h, db, qemuBinary: 'qemu-system-aarch64', vmClaims: () => claims });
+const service = (h: Host) => new PassthroughService({ host: h, db, qemuBinary: 'qemu-system-aarch64', vmClaims: () => claims, events: new ChangeBus() });
 const drivers = () => Object.fromEntries(host.scan().devices.filter((d) => [...GPU, NIC].includes(d.address)).map((d) => [d.address, d.driver]));
 const releases = () => listAudit(db).filter((r) => r.action === 'passthrough.release');
 

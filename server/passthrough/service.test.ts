@@ -14,6 +14,7 @@ import { PassthroughService, type Actor } from './service';
 import { loadOriginals } from './store';
 import type { VmClaim } from './types';
 import { asPciAddress } from '../../common/pci-address';
+import { ChangeBus } from '../events';
 
 const admin: Actor = { actor: 'admin', remote: '192.0.2.7' };
 const GPU = asPciAddress('0005:01:00.0');
@@ -31,7 +32,7 @@ beforeEach(() => {
   host = openSimHost(dir, 't600');
   claims = [];
   dashboard = [];
-  svc = new PassthroughService({ host, db, qemuBinary: 'qemu-system-aarch64', vmClaims: () => claims, dashboardInterfaces: () => dashboard });
+  svc = new PassthroughService({ host, db, qemuBinary: 'qemu-system-aarch64', vmClaims: () => claims, dashboardInterfaces: () => dashboard, events: new ChangeBus() });
 });
 afterEach(() => {
   db.close();
@@ -149,7 +150,7 @@ describe('passthrough service on the simulated Orin', () => {
 
 describe('bind at boot service', () => {
   it('writes the group into <dataDir>/boot, merges groups, and removes exactly its files', () => {
-    const boot = new BootConfigService({ host, db, dataDir: dir });
+    const boot = new BootConfigService({ host, db, dataDir: dir, events: new ChangeBus() });
     expect(() => boot.root(true)).toThrow(/only possible on a real Jetson/);
     const rule = path.join(dir, 'boot/etc/udev/rules.d/60-jetvm-vfio-pci.rules');
 
@@ -169,7 +170,7 @@ describe('bind at boot service', () => {
   });
 
   it('refuses to overwrite a file edited by hand, and a malformed address', () => {
-    const boot = new BootConfigService({ host, db, dataDir: dir });
+    const boot = new BootConfigService({ host, db, dataDir: dir, events: new ChangeBus() });
     const [first] = boot.add(admin, GPU).written;
     fs.appendFileSync(first, '# mine\n');
     expect(() => boot.add(admin, '0001:01:00.0')).toThrow(/changed since jetvm wrote it/);

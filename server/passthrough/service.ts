@@ -2,7 +2,7 @@
 // writes every change to the audit log. Routers call this; it takes an actor for each change.
 import type { Db } from '../db';
 import { recordAudit, type AuditAction, type AuditResult } from '../db/audit';
-import { publishChange } from '../events';
+import type { ChangePublisher } from '../events';
 import type { Host } from '../host/host';
 import { executePlan, serialised, type ApplyListener, type ApplyOutcome } from './apply';
 import { PassthroughRefusedError, StalePlanError } from './errors';
@@ -34,6 +34,7 @@ export interface PassthroughDeps {
   vmClaims: () => VmClaim[];
   /** network interfaces the dashboard is reached through, besides the default-route ones */
   dashboardInterfaces?: () => string[];
+  events: ChangePublisher;
 }
 
 export interface ChangeOptions {
@@ -103,7 +104,7 @@ export class PassthroughService {
         rollback: outcome.rollback && { writes: outcome.rollback.steps.map((s) => s.result), verification: outcome.rollback.verification },
         verification: outcome.verification,
       });
-      publishChange({ kind: 'host', reason: `${plan.kind === 'bind' ? 'passed through' : 'returned to the host'}: group ${plan.group ?? '?'} (${outcome.ok ? 'ok' : 'failed, rolled back'})` });
+      this.deps.events.publish({ kind: 'host', reason: `${plan.kind === 'bind' ? 'passed through' : 'returned to the host'}: group ${plan.group ?? '?'} (${outcome.ok ? 'ok' : 'failed, rolled back'})` });
       return outcome;
     });
   }
@@ -139,6 +140,7 @@ export class PassthroughService {
       refuse(`The overlay cannot be applied: ${(e as Error).message}`);
     }
     forgetOriginals(this.deps.db, loadOriginals(this.deps.db).map((o) => o.address)); // a reboot gives everything back
+    this.deps.events.publish({ kind: 'host', reason: 'simulated reboot' });
     this.audit(actor, 'passthrough.overlay-reboot', list.join(',') || null, 'ok', { controllers: list, release: sim.release, source });
     return { controllers: sim.overlay() };
   }

@@ -2,13 +2,13 @@
 import type { Db } from '../db';
 import { recordAudit, type Actor } from '../db/audit';
 import { KnownError } from '../errors';
-import { publishChange } from '../events';
+import type { ChangePublisher } from '../events';
 import type { z } from 'zod';
 import type { clearCardWattsInput, setCardWattsInput } from './schema';
 import { clearUserCardPower, getUserCardPower, setUserCardPower } from './store';
 
 /** Stores a card's maximum board power; it overrides the built-in table for that vendor:device. */
-export function setCardWatts(db: Db, actor: Actor, input: z.output<typeof setCardWattsInput>): void {
+export function setCardWatts({ db, events }: { db: Db; events: ChangePublisher }, actor: Actor, input: z.output<typeof setCardWattsInput>): void {
   const before = getUserCardPower(db, input.vendorDevice);
   setUserCardPower(db, input.vendorDevice, input.watts, input.note);
   recordAudit(db, {
@@ -18,15 +18,15 @@ export function setCardWatts(db: Db, actor: Actor, input: z.output<typeof setCar
     detail: { watts: input.watts, note: input.note || null, before: before?.maxWatts ?? null },
     result: 'ok',
   });
-  publishChange({ kind: 'host', reason: `card power of ${input.vendorDevice} set to ${input.watts} W` });
+  events.publish({ kind: 'host', reason: `card power of ${input.vendorDevice} set to ${input.watts} W` });
 }
 
 /** Forgets the user's figure: the built-in table (or "unknown") applies again. */
-export function clearCardWatts(db: Db, actor: Actor, input: z.output<typeof clearCardWattsInput>): void {
+export function clearCardWatts({ db, events }: { db: Db; events: ChangePublisher }, actor: Actor, input: z.output<typeof clearCardWattsInput>): void {
   const before = getUserCardPower(db, input.vendorDevice);
   if (!before || !clearUserCardPower(db, input.vendorDevice)) {
     throw new KnownError('not-found', 'no-card-power', `there is no stored power figure for ${input.vendorDevice}`);
   }
   recordAudit(db, { ...actor, action: 'power.clear-card-watts', target: input.vendorDevice, detail: { before: before.maxWatts }, result: 'ok' });
-  publishChange({ kind: 'host', reason: `card power of ${input.vendorDevice} cleared` });
+  events.publish({ kind: 'host', reason: `card power of ${input.vendorDevice} cleared` });
 }

@@ -4,13 +4,13 @@ import type { Db } from '../db';
 import { recordAudit, type Actor } from '../db/audit';
 import { loginFailed, loginSucceeded, loginWait, type LoginLimiters } from '../auth/rate-limit';
 import { checkCredentials } from '../auth/users';
-import { issueShellTicket } from './tickets';
+import type { OpenShells } from './open-shells';
 
 export type UnlockOutcome = { ok: true; ticket: string } | { ok: false; why: 'locked'; waitMs: number } | { ok: false; why: 'wrong' };
 
 /** The password again, for a ticket that opens one shell within a minute; wrong ones count against the login limits. */
 export async function unlockHostShell(
-  deps: LoginLimiters & { db: Db },
+  deps: LoginLimiters & { db: Db; shells: OpenShells },
   who: { user: string; remote: string | null; sessionToken: string | null },
   password: string,
 ): Promise<UnlockOutcome> {
@@ -23,7 +23,7 @@ export async function unlockHostShell(
     return { ok: false, why: 'wrong' };
   }
   loginSucceeded(deps, client, who.user);
-  return { ok: true, ticket: issueShellTicket(who.user, who.sessionToken) };
+  return { ok: true, ticket: deps.shells.issueTicket(who.user, who.sessionToken) };
 }
 
 /** The audit of one shell session: refused, opened, ended. */

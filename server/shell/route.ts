@@ -1,14 +1,15 @@
 import type { Db } from '../db';
 import type { WsRoute } from '../ws/upgrade';
 import { CLOSE } from '../../common/terminal-protocol';
-import { openShellCount, runShell, type ShellOptions } from './shell-session';
-import { redeemShellTicket } from './tickets';
+import type { OpenShells } from './open-shells';
+import { runShell, type ShellOptions } from './shell-session';
 import { shellSessionAudit } from './host-shell';
 import { createTranscript } from './transcript';
 
 export interface ShellRouteOptions extends ShellOptions {
   db: Db;
   dataDir: string;
+  shells: OpenShells;
   /** JETVM_HOST_SHELL_MAX: shells open at once, across all admins */
   maxShells: number;
 }
@@ -29,14 +30,15 @@ export function shellRoute(opts: ShellRouteOptions): WsRoute {
         shellSessionAudit.refused(opts.db, who, reason);
         ws.close(CLOSE.policy, reason);
       };
-      if (!redeemShellTicket(ctx.url.searchParams.get('ticket'), ctx.user.name, ctx.req.sessionToken)) {
+      if (!opts.shells.redeemTicket(ctx.url.searchParams.get('ticket'), ctx.user.name, ctx.req.sessionToken)) {
         return refuse('the host shell asks for your password again: unlock it first');
       }
-      if (openShellCount() >= opts.maxShells) return refuse(`${opts.maxShells} host shell(s) are open already (JETVM_HOST_SHELL_MAX)`);
+      if (opts.shells.openCount >= opts.maxShells) return refuse(`${opts.maxShells} host shell(s) are open already (JETVM_HOST_SHELL_MAX)`);
       const transcript = createTranscript(opts.dataDir);
       const opened = Date.now();
       shellSessionAudit.opened(opts.db, who, transcript.id);
       let bytes = 0;
+      opts.shells.track(ws);
       runShell(ws, {
         ...opts,
         onOutput: (chunk) => {

@@ -14,23 +14,6 @@ export interface ShellOptions {
   onOutput?: (chunk: Buffer) => void;
 }
 
-/** Open shell sockets, so a dashboard shutdown can end them (an open upgraded socket keeps the HTTP server from closing). */
-const openShells = new Set<WebSocket>();
-
-export const openShellCount = (): number => openShells.size;
-
-/** Ends every host shell (server shutdown); resolves once their sockets have closed. */
-export async function closeAllShells(reason = 'the dashboard is shutting down'): Promise<void> {
-  await Promise.all(
-    [...openShells].map((ws) => {
-      const closed = new Promise((resolve) => ws.once('close', resolve));
-      ws.close(CLOSE.shuttingDown, reason);
-      setTimeout(() => ws.terminate(), 1_000).unref();
-      return closed;
-    }),
-  );
-}
-
 function defaultShell(): string[] {
   const candidates = [process.env.SHELL, '/bin/bash', '/bin/sh'].filter((s): s is string => Boolean(s));
   return [candidates.find((s) => fs.existsSync(s)) ?? '/bin/sh', '-l'];
@@ -54,7 +37,6 @@ export function runShell(ws: WebSocket, opts: ShellOptions = {}): pty.IPty {
   const term = pty.spawn(file!, args, { name: 'xterm-256color', cols: 80, rows: 24, cwd: os.homedir(), env: shellEnv(), encoding: null });
   let exited = false;
   let paused = false;
-  openShells.add(ws);
 
   // output: paused while the browser is behind, so a `cat /dev/urandom` cannot fill memory
   term.onData((data: string | Buffer) => {
@@ -88,7 +70,6 @@ export function runShell(ws: WebSocket, opts: ShellOptions = {}): pty.IPty {
   });
 
   ws.once('close', () => {
-    openShells.delete(ws);
     if (exited) return;
     term.kill('SIGHUP');
     // a shell that ignores SIGHUP still goes

@@ -8,7 +8,6 @@ import { CLOSE } from '../../common/terminal-protocol';
 import { startConsoleServer, type ConsoleServer } from '../console/testing/console-server';
 import { connectTerminal } from '../console/testing/terminal-client';
 import { transcriptDir } from './transcript';
-import { openShellCount } from './shell-session';
 
 let dataDir: string;
 let server: ConsoleServer;
@@ -64,7 +63,7 @@ describe('host shell', () => {
     first.close();
     second.close();
     await Promise.all([first.closed, second.closed]);
-    for (let i = 0; openShellCount() > 0 && i < 60; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; server.shells.openCount > 0 && i < 60; i++) await new Promise((r) => setTimeout(r, 50));
     const refused = listAudit(server.db).filter((a) => a.action === 'shell.session' && a.result === 'refused');
     expect(refused.length).toBe(3);
   });

@@ -21,6 +21,7 @@ import { VmInputError } from './schema';
 import { Supervisor } from './supervisor';
 import { JETSON_CAPS, X86_CAPS, vmDef } from './testing/fixtures';
 import { orinSnapshot } from './testing/orin-snapshot';
+import { ChangeBus } from '../events';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-guests-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -216,7 +217,7 @@ describe('checks autostart obeys', () => {
 
   it('runs in order and skips a VM whose device is not there, saying why (UI and audit log)', async () => {
     const db = openDb(tmp, 'autostart.sqlite');
-    const sup = new Supervisor({ db, dataDir: path.join(tmp, 'as'), imageDirs: [tmp], caps: X86_CAPS, scan: () => orinSnapshot(), sim: true });
+    const sup = new Supervisor({ db, dataDir: path.join(tmp, 'as'), imageDirs: [tmp], caps: X86_CAPS, scan: () => orinSnapshot(), sim: true, events: new ChangeBus() });
     const kernel = path.join(tmp, 'Image');
     fs.writeFileSync(kernel, 'k');
     const mk = (name: string, order: number, enabled = true) =>

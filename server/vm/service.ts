@@ -1,6 +1,7 @@
-// Wiring for the dashboard: one Supervisor per process, built from config, db and host.
+// Wiring for the dashboard: one Supervisor per dashboard (server/compose.ts), built from config, db and host.
 import type { Config } from '../config';
 import type { Db } from '../db';
+import type { ChangePublisher } from '../events';
 import type { Host } from '../host/host';
 import { runAutostart, type AutostartOutcome } from './autostart';
 import { probeCaps } from './caps';
@@ -8,13 +9,6 @@ import { ensureDemoEfiVm } from './demo-efi';
 import { guestPathsIn } from './guest';
 import { ensureDemoVm, type EnsureDemoResult } from './repo';
 import { Supervisor, type DevicePolicyHook, type VmStatus } from './supervisor';
-
-declare module '../services' {
-  interface Services {
-    /** VMs: definitions, starts/stops, argv (server/vm/service.ts createVmService) */
-    vms?: Supervisor;
-  }
-}
 
 export interface VmService {
   supervisor: Supervisor;
@@ -30,7 +24,19 @@ export interface VmService {
  * Probes QEMU, makes sure the demo VMs exist (when the demo guest is built), re-adopts every guest
  * still running from before a dashboard restart, then starts the autostart VMs in order (not awaited). Call supervisor.detachAll() on shutdown (guests keep running).
  */
-export async function createVmService(o: { config: Config; db: Db; host: Host; onDevicesReleased?: DevicePolicyHook; log?: { info: (x: object, m?: string) => void; warn: (x: object, m?: string) => void } }): Promise<VmService> {
+export interface VmServiceDeps {
+  config: Config;
+  db: Db;
+  host: Host;
+  events: ChangePublisher;
+  /** the stop policy: what happens to a VM's devices once its QEMU is gone */
+  onDevicesReleased: DevicePolicyHook;
+  /** the console area connects to a launching VM's serial socket */
+  onLaunching: (vm: string) => void;
+  log?: { info: (x: object, m?: string) => void; warn: (x: object, m?: string) => void };
+}
+
+export async function createVmService(o: VmServiceDeps): Promise<VmService> {
   const supervisor = new Supervisor({
     db: o.db,
     dataDir: o.config.dataDir,
@@ -38,7 +44,9 @@ export async function createVmService(o: { config: Config; db: Db; host: Host; o
     caps: probeCaps(o.config.qemuBinary),
     scan: () => o.host.scan(),
     sim: o.host.mode === 'sim',
+    events: o.events,
     onDevicesReleased: o.onDevicesReleased,
+    onLaunching: o.onLaunching,
     log: o.log,
   });
   // the same guest directory the configuration's image directories were made from

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db';
 import { recordAudit } from '../db/audit';
-import { publishChange } from '../events';
+import type { ChangePublisher } from '../events';
 import type { HostSnapshot } from '../host/types';
 import { resolveExecutable } from './caps';
 import { blocking, checkStart } from './checks';
@@ -44,6 +44,8 @@ export interface SupervisorOptions {
   scan: () => HostSnapshot;
   /** sim host: run stand-ins instead of vfio-pci */
   sim: boolean;
+  /** the dashboard's change bus (VM state changes) */
+  events: ChangePublisher;
   onDevicesReleased?: DevicePolicyHook;
   /** the console area: connect to this VM's serial socket as soon as QEMU creates it (QEMU holds the guest until then) */
   onLaunching?: (vm: string) => void;
@@ -106,16 +108,6 @@ export class Supervisor {
 
   constructor(private readonly o: SupervisorOptions) {
     this.repo = new VmRepo(o.db, o.imageDirs);
-  }
-
-  /** The passthrough area installs what happens to devices when a VM ends (keep on vfio-pci / return to host). */
-  setDevicePolicyHook(hook: DevicePolicyHook | undefined): void {
-    this.o.onDevicesReleased = hook;
-  }
-
-  /** The console area installs who connects to a launching VM's serial console (else the supervisor lets QEMU go itself). */
-  setLaunchHook(hook: ((vm: string) => void) | undefined): void {
-    this.o.onLaunching = hook;
   }
 
   paths(name: string): VmPaths {
@@ -197,7 +189,7 @@ export class Supervisor {
         this.o.db.prepare('DELETE FROM vm_runs WHERE vm = ?').run(name);
         this.ended.set(name, { state: 'stopped', at: new Date().toISOString(), error: message });
         recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'error', detail: { error: message, argv: plan.run.argv } });
-        publishChange({ kind: 'vm', vm: name, reason: 'start failed' });
+        this.o.events.publish({ kind: 'vm', vm: name, reason: 'start failed' });
         throw err;
       }
     });
@@ -234,10 +226,10 @@ export class Supervisor {
     const done = new Promise<ExitKind>((r) => (handled = r));
     this.running.set(name, { watch, since, sim, done });
     this.ended.delete(name);
-    watch.on('state', () => publishChange({ kind: 'vm', vm: name, reason: `state ${watch.state}` }));
+    watch.on('state', () => this.o.events.publish({ kind: 'vm', vm: name, reason: `state ${watch.state}` }));
     watch.once('exit', (kind: ExitKind) => void this.onExit(name, kind).finally(() => handled(kind)));
     await watch.attach();
-    publishChange({ kind: 'vm', vm: name, reason: 'started' });
+    this.o.events.publish({ kind: 'vm', vm: name, reason: 'started' });
     return this.status(name);
   }
 
@@ -261,7 +253,7 @@ export class Supervisor {
           if (kind !== 'stopped') recordAudit(this.o.db, { ...SYSTEM, action: kind === 'crashed' ? 'vm.crash' : 'vm.shutdown', target: name, result: kind === 'crashed' ? 'error' : 'ok' });
         },
       },
-      { name: 'publish', run: () => publishChange({ kind: 'vm', vm: name, reason: kind }) },
+      { name: 'publish', run: () => this.o.events.publish({ kind: 'vm', vm: name, reason: kind }) },
       { name: 'device policy', run: () => this.applyDevicePolicy(name, kind, devices) },
     ];
     await runExitSteps(steps, (e) => {

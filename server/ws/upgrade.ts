@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isSameOrigin, requestInfo, type RequestInfo } from '../auth/request';
 import { userForSession } from '../auth/sessions';
-import { bindToSession } from '../auth/session-bound';
+import type { SessionConnections } from '../auth/session-bound';
 import type { Role, User } from '../auth/users';
 import type { Db } from '../db';
 import { recordAudit } from '../db/audit';
@@ -30,8 +30,6 @@ export interface WsRoute {
   handle(ws: WebSocket, ctx: WsContext): void;
 }
 
-const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-
 /** Close code for "your session ended" (logout, password change, expiry, …): the client shows it and does not reconnect. */
 export const SESSION_ENDED = 4001;
 // typing into a socket counts as activity for the session's idle timer, checked at most this often
@@ -43,14 +41,20 @@ function validRest(rest: string): boolean {
   return rest.length <= REST_MAX && !/[/\\\x00-\x1f\x7f]/.test(rest) && rest !== '.' && !rest.includes('..');
 }
 
+export interface UpgradeDeps {
+  db: Db;
+  /** every socket is bound to its session and closed when the session ends */
+  connections: SessionConnections;
+}
+
 /** Answers an upgrade request with a plain HTTP error and closes the socket. */
 export function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
   socket.destroy();
 }
 
-function track(ws: WebSocket, route: WsRoute, ctx: WsContext, db: Db): void {
-  const unbind = bindToSession({ user: ctx.user.name, sessionToken: ctx.req.sessionToken, close: (reason) => ws.close(SESSION_ENDED, reason) });
+function track(ws: WebSocket, route: WsRoute, ctx: WsContext, { db, connections }: UpgradeDeps): void {
+  const unbind = connections.bind({ user: ctx.user.name, sessionToken: ctx.req.sessionToken, close: (reason) => ws.close(SESSION_ENDED, reason) });
   let checked = Date.now();
   ws.on('message', () => {
     if (Date.now() - checked < ACTIVITY_EVERY_MS) return;
@@ -71,7 +75,9 @@ function track(ws: WebSocket, route: WsRoute, ctx: WsContext, db: Db): void {
  * Every WebSocket upgrade goes through here: Origin, session and role are checked before the
  * handshake completes, so nothing unauthenticated or cross-site ever gets a socket.
  */
-export function createUpgradeHandler(db: Db, routes: WsRoute[], passThrough?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean) {
+export function createUpgradeHandler(deps: UpgradeDeps, routes: WsRoute[], passThrough?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean) {
+  const { db } = deps;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = routes.find((r) => url.pathname.startsWith(r.prefix));
@@ -96,7 +102,7 @@ export function createUpgradeHandler(db: Db, routes: WsRoute[], passThrough?: (r
     if (!validRest(rest)) return refuseUpgrade(socket, 400, 'Bad Request: malformed path');
     const ctx: WsContext = { user, req: info, rest, url };
     wss.handleUpgrade(req, socket, head, (ws) => {
-      track(ws, route, ctx, db);
+      track(ws, route, ctx, deps);
       route.handle(ws, ctx);
     });
   };

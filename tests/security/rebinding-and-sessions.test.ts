@@ -1,7 +1,6 @@
 // Issue #13 replayed over real HTTP and WebSocket: DNS rebinding (a foreign Host with a valid cookie),
 // sockets and subscriptions outliving their session, the host shell's switch, password and limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepEndedSessions } from '@/server/auth/session-bound';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from './harness';
 
 let server: TestServer;
@@ -109,12 +108,12 @@ describe('every socket and subscription belongs to its session', () => {
     const token = cookie.split('=')[1]!;
     const hash = (await import('node:crypto')).createHash('sha256').update(token).digest('hex');
     server.db.prepare('UPDATE sessions SET expires_at = ? WHERE id_hash = ?').run(new Date(Date.now() - 1000).toISOString(), hash);
-    expect(sweepEndedSessions(server.db)).toBe(1);
+    expect(server.app.services.connections.sweepEndedSessions()).toBe(1);
     expect((await consoleSocket.closed).code).toBe(4001);
     // idle: nothing for longer than the idle limit (2 h)
     const keepHash = (await import('node:crypto')).createHash('sha256').update(keep.split('=')[1]!).digest('hex');
     server.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(new Date(Date.now() - 3 * 3600_000).toISOString(), keepHash);
-    sweepEndedSessions(server.db);
+    server.app.services.connections.sweepEndedSessions();
     expect((await kept.closed).code).toBe(4001);
   });
 });

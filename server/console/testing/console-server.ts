@@ -8,12 +8,15 @@ import type { HubOptions } from '../hub';
 import { consoleRoute } from '../route';
 import { ConsoleService } from '../service';
 import { shellRoute } from '../../shell/route';
-import { issueShellTicket } from '../../shell/tickets';
+import { OpenShells } from '../../shell/open-shells';
+import { SessionConnections } from '../../auth/session-bound';
+import { ChangeBus } from '../../events';
 
 /**
- * The console's WebSocket route (and optionally the shell's) on a plain HTTP server, with the real upgrade checks (Origin,
- * session, role), a real database and one admin and one viewer: everything but Next, for the hub's
- * tests and the benchmark.
+ * The console's WebSocket route (and optionally the shell's) on a plain HTTP server, with the real upgrade
+ * checks (Origin, session, role), a real database and one admin and one viewer, for the hub's tests and
+ * the benchmark. Deliberately narrower than composeServices (no Next, tRPC, host or VMs): the console
+ * tests name the VMs that have a console and may share a harness's hubs.
  */
 export interface ConsoleServer {
   url: string;
@@ -24,6 +27,7 @@ export interface ConsoleServer {
   cookie(role: Role): string;
   db: Db;
   service: ConsoleService;
+  shells: OpenShells;
   close(): Promise<void>;
 }
 
@@ -35,10 +39,12 @@ export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptio
     cookies[role] = `${SESSION_COOKIE}=${createSession(db, role, null).token}`;
   }
   const known = new Set(opts.vms ?? ['demo']);
-  const service = opts.service ?? new ConsoleService(dataDir, { exists: (vm) => known.has(vm), hub: opts.hub });
+  const service = opts.service ?? new ConsoleService(dataDir, { exists: (vm) => known.has(vm), hub: opts.hub, events: new ChangeBus() });
   if (!opts.service && opts.adopt !== false) service.start();
+  const shells = new OpenShells();
   const server = http.createServer((_req, res) => res.writeHead(404).end());
-  server.on('upgrade', createUpgradeHandler(db, [consoleRoute(service, db), ...(opts.shell ? [shellRoute({ db, dataDir, maxShells: 2 })] : [])]));
+  const routes = [consoleRoute(service, db), ...(opts.shell ? [shellRoute({ db, dataDir, maxShells: 2, shells })] : [])];
+  server.on('upgrade', createUpgradeHandler({ db, connections: new SessionConnections(db) }, routes));
   // upgraded sockets are no longer the HTTP server's: tracked here so close() ends them
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => {
@@ -51,10 +57,11 @@ export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptio
     url: `http://127.0.0.1:${port}`,
     wsUrl: (vm) => `ws://127.0.0.1:${port}/ws/console/${encodeURIComponent(vm)}`,
     shellUrl: `ws://127.0.0.1:${port}/ws/shell`,
-    shellTicketUrl: () => `ws://127.0.0.1:${port}/ws/shell?ticket=${issueShellTicket('admin', cookies.admin.split('=')[1]!)}`,
+    shellTicketUrl: () => `ws://127.0.0.1:${port}/ws/shell?ticket=${shells.issueTicket('admin', cookies.admin.split('=')[1]!)}`,
     cookie: (role) => cookies[role],
     db,
     service,
+    shells,
     async close() {
       if (!opts.service) await service.close();
       for (const s of sockets) s.destroy();

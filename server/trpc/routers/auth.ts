@@ -22,7 +22,7 @@ export const authRouter = router({
     }),
 
   logout: viewerProcedure.mutation(({ ctx }) => {
-    logOut(ctx.services.db, ctx.user, ctx.req);
+    logOut(ctx.services, ctx.user, ctx.req);
     ctx.setCookie(clearedSessionCookie(ctx.req.secure));
     return true;
   }),
@@ -31,7 +31,7 @@ export const authRouter = router({
   changePassword: viewerProcedure
     .input(z.object({ current: z.string().max(256), next: passwordSchema }))
     .mutation(async ({ ctx, input }) => {
-      await changeOwnPassword(ctx.services.db, ctx.user, ctx.req, input.current, input.next);
+      await changeOwnPassword(ctx.services, ctx.user, ctx.req, input.current, input.next);
       return true;
     }),
 });

@@ -1,7 +1,6 @@
 // The overview/power procedures through tRPC's caller: real SQLite, the simulated Orin, role and input checks.
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/audit';
-import { changes } from '../../events';
 import { contextFor, useSimServices } from '../testing/sim-services';
 import { hostRouter } from './host';
 import { powerRouter } from './power';
@@ -20,7 +19,7 @@ describe('host.overview / power', () => {
     const seen: string[] = [];
     const ac = new AbortController();
     const listening = (async () => {
-      for await (const e of changes(ac.signal)) if (e.kind === 'host') seen.push(e.reason);
+      for await (const e of services().events.changes(ac.signal)) if (e.kind === 'host') seen.push(e.reason);
     })().catch(() => {});
     const stored = await as('admin').power.setCardWatts({ vendorDevice: '10DE:1CB1', watts: 35, note: 'measured' });
     expect(stored).toMatchObject({ vendorDevice: '10de:1cb1', watts: 35, origin: 'user' });

@@ -5,7 +5,6 @@ import { BOOT_METHODS } from '../../passthrough/boot';
 import { pciAddressSchema } from '../../../common/pci-address';
 import { platformDeviceSchema } from '../../passthrough/validate';
 import { actorOf, adminProcedure, router, viewerProcedure } from '../trpc';
-import { sessionSignal } from '../../auth/session-bound';
 
 const addressInput = z.object({ address: pciAddressSchema });
 const operationId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'an operation id is 8-64 letters, digits, "-" or "_"');
@@ -42,7 +41,7 @@ export const passthroughRouter = router({
 
   /** Every step of an apply/release as it happens (subscribe before calling the mutation with the same id). */
   progress: viewerProcedure.input(z.object({ operationId })).subscription(async function* ({ ctx, input, signal }) {
-    yield* ctx.services.passthrough.progress.watch(input.operationId, sessionSignal({ user: ctx.user.name, sessionToken: ctx.req.sessionToken }, signal));
+    yield* ctx.services.passthrough.progress.watch(input.operationId, ctx.services.connections.sessionSignal({ user: ctx.user.name, sessionToken: ctx.req.sessionToken }, signal));
   }),
 
   /** The device-tree overlay for these controllers (141a0000.pcie), derived from the booted tree, checked against it with fdtoverlay, and how to install it. */

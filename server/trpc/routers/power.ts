@@ -11,13 +11,13 @@ export const powerRouter = router({
 
   /** Store a card's maximum board power; it overrides the built-in table for that vendor:device. */
   setCardWatts: adminProcedure.input(setCardWattsInput).mutation(({ ctx, input }) => {
-    setCardWatts(ctx.services.db, actorOf(ctx), input);
+    setCardWatts(ctx.services, actorOf(ctx), input);
     return cardPower(input.vendorDevice, listUserCardPower(ctx.services.db));
   }),
 
   /** Forget the user's figure: the built-in table (or "unknown") applies again. */
   clearCardWatts: adminProcedure.input(clearCardWattsInput).mutation(({ ctx, input }) => {
-    clearCardWatts(ctx.services.db, actorOf(ctx), input);
+    clearCardWatts(ctx.services, actorOf(ctx), input);
     return cardPower(input.vendorDevice, listUserCardPower(ctx.services.db));
   }),
 });

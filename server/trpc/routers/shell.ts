@@ -1,12 +1,11 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { unlockHostShell } from '../../shell/host-shell';
-import { openShellCount } from '../../shell/shell-session';
 import { adminProcedure, router } from '../trpc';
 
 export const shellRouter = router({
   /** Whether the host shell is served (JETVM_HOST_SHELL=1), its limit and how many are open. */
-  status: adminProcedure.query(({ ctx }) => ({ ...ctx.services.config.hostShell, open: openShellCount() })),
+  status: adminProcedure.query(({ ctx }) => ({ ...ctx.services.config.hostShell, open: ctx.services.shells.openCount })),
 
   /**
    * The password again, for a ticket that opens one shell (/ws/shell?ticket=…) within a minute.

@@ -12,20 +12,20 @@ export const usersRouter = router({
 
   create: adminProcedure
     .input(z.object({ name: userNameSchema, role: roleSchema, password: passwordSchema }))
-    .mutation(({ ctx, input }) => addUser(ctx.services.db, who(ctx), input.name, input.role, input.password)),
+    .mutation(({ ctx, input }) => addUser(ctx.services, who(ctx), input.name, input.role, input.password)),
 
   setRole: adminProcedure
     .input(z.object({ name: userNameSchema, role: roleSchema }))
-    .mutation(({ ctx, input }) => changeRole(ctx.services.db, who(ctx), input.name, input.role)),
+    .mutation(({ ctx, input }) => changeRole(ctx.services, who(ctx), input.name, input.role)),
 
   /** Sets a new password for someone else and ends all their sessions. */
   resetPassword: adminProcedure.input(z.object({ name: userNameSchema, password: passwordSchema })).mutation(({ ctx, input }) => {
-    resetPassword(ctx.services.db, who(ctx), input.name, input.password);
+    resetPassword(ctx.services, who(ctx), input.name, input.password);
     return true;
   }),
 
   remove: adminProcedure.input(nameInput).mutation(({ ctx, input }) => {
-    removeUser(ctx.services.db, who(ctx), input.name);
+    removeUser(ctx.services, who(ctx), input.name);
     return true;
   }),
 });

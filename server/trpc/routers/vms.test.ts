@@ -1,30 +1,27 @@
 // The vms procedures through tRPC's caller over the real simulated Orin (host layer), real SQLite and,
 // for the start, the real demo guest under TCG.
 import { describe, expect, it } from 'vitest';
-import { createVmService, type VmService } from '../../vm/service';
+import type { ComposedServices } from '../../compose';
 import { demoGuest } from '../../vm/testing/harness';
 import { contextFor, useSimServices } from '../testing/sim-services';
 import { createCallerFactory, router } from '../trpc';
 import { vmsRouter } from './vms';
 
 const makeCaller = createCallerFactory(router({ vms: vmsRouter }));
-let svc: VmService;
-const services = useSimServices(
-  't600',
-  async (base) => {
-    demoGuest();
-    svc = await createVmService(base);
-    return { vms: svc.supervisor };
+let startup: ComposedServices['startup'];
+const services = useSimServices('t600', {
+  prepare: () => demoGuest(),
+  composed: (c) => (startup = c.startup),
+  cleanup: async () => {
+    const { vms } = services();
+    for (const s of vms.list()) if (s.pid) await vms.forceStop(s.name, { actor: 't', remote: null });
   },
-  async () => {
-    for (const s of svc.supervisor.list()) if (s.pid) await svc.supervisor.forceStop(s.name, { actor: 't', remote: null });
-  },
-);
+});
 const as = (role: 'admin' | 'viewer') => makeCaller(contextFor(services(), role));
 
 describe('vms router', () => {
   it('the demo VM exists on first start with the x8-slot GPU, and shows both argvs', async () => {
-    expect(svc.demo.created).toBe(true);
+    expect(startup.demo.created).toBe(true);
     expect(await as('viewer').vms.list()).toMatchObject([
       { vm: { name: 'demo', devices: ['0005:01:00.0', '0005:01:00.1'] }, status: { state: 'stopped' } },
       { vm: { name: 'demo-efi', firmware: 'uefi', devices: [] }, status: { state: 'stopped' }, autostart: null },
@@ -41,7 +38,7 @@ describe('vms router', () => {
   });
 
   it('edits are admin-only; bad input is a BAD_REQUEST with the reasons, and changes nothing', async () => {
-    await expect(as('viewer').vms.create({ name: 'x', kernel: svc.demo.vm!.kernel, memoryMiB: 256, vcpus: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(as('viewer').vms.create({ name: 'x', kernel: startup.demo.vm!.kernel, memoryMiB: 256, vcpus: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(as('admin').vms.create({ name: 'Bad!', kernel: 'rel/Image', memoryMiB: 1, vcpus: 1 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(as('admin').vms.create({ name: 'x', kernel: '/no/such/Image', memoryMiB: 256, vcpus: 1 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'kernel: /no/such/Image does not exist' });
     await expect(as('admin').vms.update({ name: 'nope', patch: { vcpus: 2 } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -56,7 +53,7 @@ describe('vms router', () => {
 
   it('images: listed for viewers, made by admins (audited); the cloud-init password hash never leaves the server', async () => {
     const listed = await as('viewer').vms.images();
-    expect(listed.images.map((i) => [i.name, i.format, i.backing])).toEqual([['demo-efi.qcow2', 'qcow2', svc.demo.vm ? expect.stringMatching(/efi-disk\.img$/) : null]]);
+    expect(listed.images.map((i) => [i.name, i.format, i.backing])).toEqual([['demo-efi.qcow2', 'qcow2', startup.demo.vm ? expect.stringMatching(/efi-disk\.img$/) : null]]);
     await expect(as('viewer').vms.imageCreate({ name: 'data', sizeGiB: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(await as('admin').vms.imageCreate({ name: 'data', sizeGiB: 1 })).toMatchObject({ name: 'data.qcow2', virtualBytes: 1024 ** 3 });
     await expect(as('admin').vms.imageCreate({ name: 'data', sizeGiB: 1 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/already exists/) });

@@ -1,41 +1,44 @@
-// Test scaffolding for calling routers directly: a temp data dir with a real SQLite file and the
-// simulated Orin, and a tRPC context for a user of a given role.
+// Test scaffolding for calling routers directly: the dashboard's own service graph (composeServices)
+// over a temp data dir with a real SQLite file and the simulated Orin, and a tRPC context for a user
+// of a given role.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { composeServices, type ComposedServices } from '../../compose';
 import { loadConfig } from '../../config';
-import { openDb } from '../../db';
-import { openSimHost } from '../../host';
-import { createPassthroughServices } from '../../passthrough/index';
-import { accountLimiterFor, LoginLimiter } from '../../auth/rate-limit';
 import type { Role } from '../../auth/users';
 import type { Services } from '../../services';
 import type { Context } from '../trpc';
 
 export const TEST_ORIGIN = 'http://jetvm.test';
 
-/**
- * Registers beforeAll/afterAll that build Services on the simulated Orin with `card` in the x8 slot.
- * `extend` adds what a router needs beyond config, db and host (e.g. the VM supervisor).
- */
-export function useSimServices(card: string, extend?: (base: Services) => Promise<Partial<Services>> | Partial<Services>, cleanup?: () => Promise<void> | void): () => Services {
+export interface SimServicesOptions {
+  /** runs before the services are built (e.g. building the demo guest, so the demo VMs are made) */
+  prepare?: () => void;
+  /** gets the composed graph once built (what the VM area did at start) */
+  composed?: (c: ComposedServices) => void;
+  /** runs before the services are closed */
+  cleanup?: () => Promise<void> | void;
+}
+
+/** Registers beforeAll/afterAll that build the Services on the simulated Orin with `card` in the x8 slot. */
+export function useSimServices(card: string, opts: SimServicesOptions = {}): () => Services {
   let dir: string;
-  let services: Services;
+  let composed: ComposedServices;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-router-test-'));
-    const config = loadConfig({ JETVM_DATA_DIR: dir, JETVM_HOST: 'sim', JETVM_SIM_CARD: card, JETVM_GUEST_CACHE: process.env.JETVM_GUEST_CACHE });
-    const db = openDb(dir);
-    const host = openSimHost(dir, card);
-    services = { config, db, host, passthrough: createPassthroughServices({ config, db, host }), loginLimiter: new LoginLimiter(), accountLimiter: accountLimiterFor(30_000) } as Services;
-    if (extend) Object.assign(services, await extend(services));
+    opts.prepare?.();
+    const config = loadConfig({ JETVM_DATA_DIR: dir, JETVM_HOST: 'sim', JETVM_SIM_CARD: card, JETVM_ADMIN_PASSWORD: 'router-test-admin', JETVM_GUEST_CACHE: process.env.JETVM_GUEST_CACHE });
+    composed = await composeServices(config);
+    opts.composed?.(composed);
   });
   afterAll(async () => {
-    await cleanup?.();
-    services.db.close();
+    await opts.cleanup?.();
+    await composed?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  return () => services;
+  return () => composed.services;
 }
 
 /** A request context for `role` (null: not logged in), from `origin` (default: our own). */

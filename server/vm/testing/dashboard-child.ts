@@ -5,10 +5,11 @@ import { probeCaps } from '../caps';
 import { Supervisor } from '../supervisor';
 import { guestPaths } from '../guest';
 import { orinSnapshot } from './orin-snapshot';
+import { ChangeBus } from '../../events';
 
 const [dataDir, vm] = process.argv.slice(2);
 const db = openDb(dataDir);
-const sup = new Supervisor({ db, dataDir, imageDirs: [guestPaths().dir], caps: probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64'), scan: () => orinSnapshot(), sim: true });
+const sup = new Supervisor({ db, dataDir, imageDirs: [guestPaths().dir], caps: probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64'), scan: () => orinSnapshot(), sim: true, events: new ChangeBus() });
 sup
   .start(vm, { actor: 'child', remote: null })
   .then((s) => process.stdout.write(`started ${s.pid}\n`))

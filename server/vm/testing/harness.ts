@@ -13,6 +13,7 @@ import { Supervisor, type DevicePolicyHook } from '../supervisor';
 import { imageDir } from '../disks';
 import type { QemuCaps } from '../types';
 import { orinSnapshot } from './orin-snapshot';
+import { ChangeBus } from '../../events';
 
 export function demoGuest(): GuestPaths {
   return guestBuilt() ? guestPaths() : buildGuest();
@@ -35,15 +36,13 @@ export function makeHarness(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jet
   const caps = probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
   const imageDirs = [guest.dir, imageDir(dataDir)];
   const repo = new VmRepo(db, imageDirs);
-  const consoles = new ConsoleService(dataDir, { exists: (vm) => repo.get(vm) !== null, hub: opts.hub });
+  const events = new ChangeBus();
+  const consoles = new ConsoleService(dataDir, { exists: (vm) => repo.get(vm) !== null, hub: opts.hub, events });
   consoles.start();
   return {
     dataDir, db, caps, guest, consoles,
-    supervisor: (hook) => {
-      const sup = new Supervisor({ db, dataDir, imageDirs, caps, scan: () => orinSnapshot(), sim: true, onDevicesReleased: hook });
-      sup.setLaunchHook((vm) => consoles.launching(vm));
-      return sup;
-    },
+    supervisor: (hook) =>
+      new Supervisor({ db, dataDir, imageDirs, caps, scan: () => orinSnapshot(), sim: true, events, onDevicesReleased: hook, onLaunching: (vm) => consoles.launching(vm) }),
     cleanup: async () => {
       await consoles.close();
       db.close();
