@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listAudit } from '../../db/audit';
+import { auditQueue, listAudit } from '../../db/audit';
 import { adminProcedure, router } from '../trpc';
 
 /**
@@ -19,6 +19,7 @@ export const auditRouter = router({
       const items = listAudit(ctx.services.db, input.limit + 1, input.cursor ?? undefined);
       const more = items.length > input.limit;
       const page = more ? items.slice(0, input.limit) : items;
-      return { items: page, nextCursor: more ? page[page.length - 1].id : null };
+      // entries a full disk keeps waiting are not in the table yet: the page can say how many
+      return { items: page, nextCursor: more ? page[page.length - 1].id : null, waiting: auditQueue(ctx.services.db).size };
     }),
 });
