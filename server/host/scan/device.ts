@@ -9,12 +9,14 @@ const CLASS_FILE = /^0x([0-9a-fA-F]{6})$/;
 const REVISION_FILE = /^0x([0-9a-fA-F]{2})$/;
 const NVME_NAMESPACE = /^nvme\d+(c\d+)?n\d+$/;
 
-/** Per-device context: the files its directory holds (one readdir instead of a failed open per absent file). */
+/**
+ * Per-device context. Files are read without listing the directory first: a listing costs as much
+ * as several reads, and on a real kernel nearly every attribute asked for is there.
+ */
 interface DeviceDir {
   tree: Tree;
   address: PciAddress;
   dir: string;
-  names: Set<string>;
 }
 
 function warn(d: DeviceDir, file: string, message: string): void {
@@ -22,13 +24,15 @@ function warn(d: DeviceDir, file: string, message: string): void {
 }
 
 function read(d: DeviceDir, file: string, required: boolean): string | null {
-  if (!d.names.has(file)) {
+  const text = d.tree.attribute(`${d.dir}/${file}`, d.address);
+  if (text === undefined) {
     if (required) warn(d, file, 'missing');
     return null;
   }
-  const text = d.tree.text(`${d.dir}/${file}`, d.address);
   return text === null ? null : text.trim();
 }
+
+const has = (d: DeviceDir, file: string): boolean => d.tree.has(`${d.dir}/${file}`);
 
 /** A `0x%0Nx` file → lower-case hex without 0x; null (with a warning when present but garbled). */
 function readHex(d: DeviceDir, file: string, pattern: RegExp, required: boolean): string | null {
@@ -52,11 +56,12 @@ function readInt(d: DeviceDir, file: string): number | null {
   return Number(text);
 }
 
+/** null for conventional PCI (none of the four files); a PCIe device has them all, so one read settles it. */
 function readLink(d: DeviceDir): PcieLink | null {
-  const files = ['current_link_speed', 'max_link_speed', 'current_link_width', 'max_link_width'];
-  if (!files.some((f) => d.names.has(f))) return null; // conventional PCI: no link
+  const first = d.tree.attribute(`${d.dir}/current_link_speed`, d.address);
+  if (first === undefined && !['max_link_speed', 'current_link_width', 'max_link_width'].some((f) => has(d, f))) return null;
   return {
-    currentSpeed: read(d, 'current_link_speed', false),
+    currentSpeed: first?.trim() ?? null,
     maxSpeed: read(d, 'max_link_speed', false),
     currentWidth: readInt(d, 'current_link_width'),
     maxWidth: readInt(d, 'max_link_width'),
@@ -64,7 +69,6 @@ function readLink(d: DeviceDir): PcieLink | null {
 }
 
 function readIommuGroup(d: DeviceDir): number | null {
-  if (!d.names.has('iommu_group')) return null;
   const base = d.tree.linkBase(`${d.dir}/iommu_group`, d.address);
   if (base === null) return null;
   if (!/^\d+$/.test(base)) {
@@ -74,9 +78,10 @@ function readIommuGroup(d: DeviceDir): number | null {
   return Number(base);
 }
 
-function childNames(d: DeviceDir, sub: string, keep: (name: string) => boolean = () => true): string[] {
-  if (!d.names.has(sub)) return [];
-  return (d.tree.list(`${d.dir}/${sub}`, { warnIfMissing: true, device: d.address }) ?? []).filter(keep);
+/** Entries of a subdirectory most devices lack (block, nvme, net): a cheap existence check first. */
+function childNames(d: DeviceDir, sub: string): string[] {
+  if (!has(d, sub)) return [];
+  return d.tree.list(`${d.dir}/${sub}`, { warnIfMissing: true, device: d.address }) ?? [];
 }
 
 function blockDevices(d: DeviceDir): string[] {
@@ -105,8 +110,7 @@ function pciClass(code: string | null, ids: PciIds): PciClass {
  */
 export function scanDevice(tree: Tree, ids: PciIds, address: PciAddress, dir: string): PciDevice {
   const parts = pciAddressParts(address);
-  const listing = tree.list(dir, { warnIfMissing: true, device: address });
-  const d: DeviceDir = { tree, address, dir, names: new Set(listing ?? []) };
+  const d: DeviceDir = { tree, address, dir };
 
   const vendor = readHex(d, 'vendor', ID_FILE, true);
   const device = readHex(d, 'device', ID_FILE, true);
@@ -137,7 +141,7 @@ export function scanDevice(tree: Tree, ids: PciIds, address: PciAddress, dir: st
     revision: readHex(d, 'revision', REVISION_FILE, false),
     class: pciClass(classCode, ids),
     isBridge: classCode?.startsWith('0604') ?? false,
-    driver: d.names.has('driver') ? tree.linkBase(`${dir}/driver`, address) : null,
+    driver: tree.linkBase(`${dir}/driver`, address),
     driverOverride: override === null || override === '(null)' || override === '' ? null : override,
     iommuGroup: readIommuGroup(d),
     parents: [],
