@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';
 import { startApp, type RunningApp } from '@/server/app';
 import { loadConfig } from '@/server/config';
@@ -28,39 +29,94 @@ export interface Caller {
   from?: string;
 }
 
+export interface TestServerOptions {
+  /** environment for loadConfig on top of the test defaults; a JETVM_DATA_DIR given here is the caller's to remove */
+  env?: Record<string, string>;
+  wsRoutes?: (s: Services) => WsRoute[];
+  /** log in as admin once started: `server.admin` is then the cookie */
+  loginAdmin?: boolean;
+}
+
 /**
  * The real server (startApp: SQLite in a temp dir, simulated host, tRPC, WebSocket upgrades, page gate)
  * on a free port. Next pages are off (pages: false) so this runs before `next build`; e2e covers pages.
  */
-export async function startTestServer(
-  env: Record<string, string> = {},
-  opts: { wsRoutes?: (s: Services) => WsRoute[] } = {},
-): Promise<TestServer> {
-  const ownDir = !env.JETVM_DATA_DIR;
-  const dataDir = env.JETVM_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-sec-'));
-  const config = {
-    ...loadConfig({ NODE_ENV: 'test', JETVM_HOST: 'sim', JETVM_DATA_DIR: dataDir, JETVM_ADMIN_PASSWORD: ADMIN_PASSWORD, HOST: '127.0.0.1', JETVM_GUEST_CACHE: process.env.JETVM_GUEST_CACHE, ...env }),
-    port: 0,
-  };
-  const app = await startApp(config, { dev: false, pages: false, ...opts });
-  return new TestServer(app, app.url.replace('localhost', '127.0.0.1'), ownDir ? dataDir : null);
+export async function startTestServer(env: Record<string, string> = {}, opts: Omit<TestServerOptions, 'env'> = {}): Promise<TestServer> {
+  return new TestServer({ ...opts, env }).start();
+}
+
+/**
+ * A test file's server: started (fresh temp data dir) before its tests, stopped after them. Usable
+ * from the file's own beforeAll on, which runs after this one.
+ */
+export function useTestServer(opts: TestServerOptions = {}): TestServer {
+  const server = new TestServer(opts);
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+  return server;
+}
+
+interface Running {
+  app: RunningApp;
+  url: string;
+  /** removed on stop; null when the caller passed JETVM_DATA_DIR and owns it */
+  tempDir: string | null;
+  admin: string | null;
 }
 
 export class TestServer {
-  constructor(
-    readonly app: RunningApp,
-    readonly url: string,
-    /** removed on stop; null when the caller passed JETVM_DATA_DIR and owns it */
-    private readonly tempDir: string | null,
-  ) {}
+  private running: Running | null = null;
+
+  constructor(private readonly opts: TestServerOptions = {}) {}
+
+  async start(): Promise<this> {
+    const env = this.opts.env ?? {};
+    const ownDir = !env.JETVM_DATA_DIR;
+    const dataDir = env.JETVM_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-sec-'));
+    const config = {
+      ...loadConfig({ NODE_ENV: 'test', JETVM_HOST: 'sim', JETVM_DATA_DIR: dataDir, JETVM_ADMIN_PASSWORD: ADMIN_PASSWORD, HOST: '127.0.0.1', JETVM_GUEST_CACHE: process.env.JETVM_GUEST_CACHE, ...env }),
+      port: 0,
+    };
+    const app = await startApp(config, { dev: false, pages: false, wsRoutes: this.opts.wsRoutes });
+    this.running = { app, url: app.url.replace('localhost', '127.0.0.1'), tempDir: ownDir ? dataDir : null, admin: null };
+    if (this.opts.loginAdmin) this.running.admin = await this.login();
+    return this;
+  }
+
+  private get started(): Running {
+    if (!this.running) throw new Error('the test server is not running: use it inside tests or a beforeAll after useTestServer()');
+    return this.running;
+  }
+
+  get app(): RunningApp {
+    return this.started.app;
+  }
+
+  get url(): string {
+    return this.started.url;
+  }
+
+  /** the admin's cookie (loginAdmin: true); a test that ends the admin's sessions sets the one still valid */
+  get admin(): string {
+    const cookie = this.started.admin;
+    if (cookie === null) throw new Error('no admin cookie: start the server with loginAdmin: true');
+    return cookie;
+  }
+
+  set admin(cookie: string) {
+    this.started.admin = cookie;
+  }
 
   get db() {
     return this.app.services.db;
   }
 
   async stop(): Promise<void> {
-    await this.app.close();
-    if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
+    const running = this.running;
+    if (!running) return;
+    this.running = null;
+    await running.app.close();
+    if (running.tempDir) fs.rmSync(running.tempDir, { recursive: true, force: true });
   }
 
   headers(c: Caller, extra: Record<string, string> = {}): Record<string, string> {

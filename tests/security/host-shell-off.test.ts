@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness';
+import { expect, it } from 'vitest';
+import { useTestServer } from './harness';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer(); // no JETVM_HOST_SHELL
-});
-afterAll(() => server?.stop());
+const server = useTestServer(); // no JETVM_HOST_SHELL
 
 it('the host shell is off by default: no route, and no ticket', async () => {
   const admin = await server.login();

@@ -4,16 +4,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness';
+import { useTestServer } from './harness';
 
-let server: TestServer;
-let admin: string;
+const server = useTestServer({ loginAdmin: true });
 let images: string;
 let outside: string;
 let kernel: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await server.login();
+beforeAll(() => {
   images = path.join(server.app.services.config.dataDir, 'images');
   fs.mkdirSync(images, { recursive: true });
   kernel = path.join(images, 'Image');
@@ -22,12 +19,11 @@ beforeAll(async () => {
   outside = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-outside-'));
   fs.writeFileSync(path.join(outside, 'disk.raw'), Buffer.alloc(4096));
 });
-afterAll(async () => {
-  await server?.stop();
+afterAll(() => {
   fs.rmSync(outside, { recursive: true, force: true });
 });
 
-const create = (fields: Record<string, unknown>) => server.mutate('vms.create', { name: 'probe', memoryMiB: 256, vcpus: 1, kernel, ...fields }, { cookie: admin });
+const create = (fields: Record<string, unknown>) => server.mutate('vms.create', { name: 'probe', memoryMiB: 256, vcpus: 1, kernel, ...fields }, { cookie: server.admin });
 
 describe('VM files come only from the image directories', () => {
   it('refuses system files, device nodes, files elsewhere and symlinks out of the directory, and writes nothing', async () => {
@@ -53,7 +49,7 @@ describe('VM files come only from the image directories', () => {
   it('accepts a file in the image directory, and attaches a disk read-only when asked', async () => {
     const r = await create({ disks: [{ path: path.join(images, 'data.raw'), format: 'raw', readOnly: true }] });
     expect(r.status).toBe(200);
-    const argv = (await server.query('vms.argv', { name: 'probe' }, { cookie: admin })).body.result.data.json.run.argv as string[];
+    const argv = (await server.query('vms.argv', { name: 'probe' }, { cookie: server.admin })).body.result.data.json.run.argv as string[];
     expect(argv).toContain(`file=${path.join(images, 'data.raw')},if=virtio,format=raw,readonly=on`);
   });
 
@@ -63,7 +59,7 @@ describe('VM files come only from the image directories', () => {
       ['/dev/zero', /\/dev\/zero is in a system directory/],
       [path.join(images, 'sneaky.raw'), /sneaky\.raw is in a system directory/], // a link to /etc/passwd
     ] as const) {
-      const r = await server.mutate('vms.imageImport', { source, name: 'stolen' }, { cookie: admin });
+      const r = await server.mutate('vms.imageImport', { source, name: 'stolen' }, { cookie: server.admin });
       expect([r.status, r.body.error?.json.message], source).toEqual([400, expect.stringMatching(message)]);
     }
     expect(fs.existsSync(path.join(images, 'stolen'))).toBe(false);

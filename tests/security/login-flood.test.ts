@@ -1,17 +1,11 @@
 // Issue #13's audit flood replayed over HTTP: refused logins become one counted audit row per client
 // and window, open tabs get coalesced live events, and logins are limited per account as well.
 // Its own file (own process): the login limiter is per process and this test locks clients out.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COALESCE_MS } from '@/server/events';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from './harness';
+import { ADMIN_PASSWORD, useTestServer } from './harness';
 
-let server: TestServer;
-let admin: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = await server.login();
-});
-afterAll(() => server?.stop());
+const server = useTestServer({ loginAdmin: true });
 
 const login = (name: string, password: string, from?: string) =>
   server.raw('POST', '/api/trpc/auth.login', { from }, JSON.stringify({ json: { name, password } }));
@@ -49,7 +43,7 @@ describe('logins limited per account, whatever client they come from', () => {
 
 describe('a flood of refused logins', () => {
   it('1,400 failed logins in batches: one counted row per client and result, and a bounded number of live events', async () => {
-    const tab = countLiveEvents(admin);
+    const tab = countLiveEvents(server.admin);
     await new Promise((r) => setTimeout(r, 300));
     const auditBefore = server.rowCounts().audit_log;
     const started = Date.now();

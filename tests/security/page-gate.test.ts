@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './harness';
 
-let server: TestServer;
-let cookie: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  cookie = await server.login();
-});
-afterAll(() => server?.stop());
+const server = useTestServer({ loginAdmin: true });
 
 const get = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, { redirect: 'manual', ...init });
 
@@ -46,8 +40,8 @@ describe('the page gate (pages are off in this server: what passes the gate answ
   });
 
   it('lets everything through with a session, and not with a forged one', async () => {
-    expect((await get('/', { headers: { cookie } })).status).toBe(404);
-    expect((await get('/_next/image?url=x', { headers: { cookie } })).status).toBe(404);
+    expect((await get('/', { headers: { cookie: server.admin } })).status).toBe(404);
+    expect((await get('/_next/image?url=x', { headers: { cookie: server.admin } })).status).toBe(404);
     expect((await get('/', { headers: { cookie: 'jetvm_session=forged' } })).status).toBe(303);
   });
 

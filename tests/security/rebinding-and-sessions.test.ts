@@ -1,15 +1,9 @@
 // Issue #13 replayed over real HTTP and WebSocket: DNS rebinding (a foreign Host with a valid cookie),
 // sockets and subscriptions outliving their session, the host shell's switch, password and limit.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, useTestServer } from './harness';
 
-let server: TestServer;
-let admin: string;
-beforeAll(async () => {
-  server = await startTestServer({ JETVM_HOST_SHELL: '1', JETVM_HOST_SHELL_MAX: '2' });
-  admin = await server.login();
-});
-afterAll(() => server?.stop());
+const server = useTestServer({ env: { JETVM_HOST_SHELL: '1', JETVM_HOST_SHELL_MAX: '2' }, loginAdmin: true });
 
 const EVIL = 'evil.example:3300';
 const port = () => new URL(server.url).port;
@@ -35,21 +29,21 @@ describe('DNS rebinding: a request whose Host is not one of the server’s names
       ['GET', '/', undefined],
       ['GET', '/api/console/demo/log', undefined],
     ] as const) {
-      expect((await server.raw(method, path, { ...foreign, cookie: admin }, body)).status, `${method} ${path}`).toBe(421);
+      expect((await server.raw(method, path, { ...foreign, cookie: server.admin }, body)).status, `${method} ${path}`).toBe(421);
     }
     expect(server.rowCounts()).toEqual(before);
   });
 
   it('WebSocket upgrades, the host shell included, even with a valid ticket', async () => {
-    const ticket = await shellTicket(admin);
-    const shell = await server.upgrade(`/ws/shell?ticket=${ticket}`, { cookie: admin, host: EVIL, origin: `http://${EVIL}` });
+    const ticket = await shellTicket(server.admin);
+    const shell = await server.upgrade(`/ws/shell?ticket=${ticket}`, { cookie: server.admin, host: EVIL, origin: `http://${EVIL}` });
     expect(shell.status).toBe(421);
-    expect((await server.upgrade('/ws/console/demo', { cookie: admin, host: EVIL, origin: `http://${EVIL}` })).status).toBe(421);
+    expect((await server.upgrade('/ws/console/demo', { cookie: server.admin, host: EVIL, origin: `http://${EVIL}` })).status).toBe(421);
   });
 
   it('its own names pass: the address connected to, localhost, and with the matching Origin only', async () => {
-    expect((await server.raw('GET', '/api/trpc/auth.me', { host: `localhost:${port()}`, cookie: admin })).status).toBe(200);
-    expect((await server.raw('GET', '/api/trpc/auth.me', { host: `[::1]:${port()}`, cookie: admin })).status).toBe(200);
+    expect((await server.raw('GET', '/api/trpc/auth.me', { host: `localhost:${port()}`, cookie: server.admin })).status).toBe(200);
+    expect((await server.raw('GET', '/api/trpc/auth.me', { host: `[::1]:${port()}`, cookie: server.admin })).status).toBe(200);
     // an allowed Host with a foreign Origin: the mutation is still refused (Origin must be this server)
     const cross = await server.raw('POST', '/api/trpc/auth.login', { host: `localhost:${port()}`, origin: `http://${EVIL}` }, loginBody);
     expect(cross.status).toBe(403);
@@ -60,9 +54,9 @@ describe('a tRPC batch is bounded', () => {
   it('refuses a batch of more than 16 calls with 400 and runs none of them', async () => {
     const paths = Array.from({ length: 17 }, () => 'auth.me').join(',');
     const input = encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: 17 }, (_, i) => [i, { json: null }]))));
-    const r = await server.raw('GET', `/api/trpc/${paths}?batch=1&input=${input}`, { cookie: admin });
+    const r = await server.raw('GET', `/api/trpc/${paths}?batch=1&input=${input}`, { cookie: server.admin });
     expect(r.status).toBe(400);
-    const ok = await server.raw('GET', `/api/trpc/${Array(16).fill('auth.me').join(',')}?batch=1&input=${encodeURIComponent('{}')}`, { cookie: admin });
+    const ok = await server.raw('GET', `/api/trpc/${Array(16).fill('auth.me').join(',')}?batch=1&input=${encodeURIComponent('{}')}`, { cookie: server.admin });
     expect(ok.status).toBe(200);
   });
 });
@@ -80,7 +74,7 @@ describe('every socket and subscription belongs to its session', () => {
     expect((await stream).code).toBe('STREAM_ENDED');
     expect((await server.upgrade('/ws/console/demo', { cookie: other })).status).toBe(401);
     await server.mutate('auth.changePassword', { current: 'a-new-admin-password', next: ADMIN_PASSWORD }, { cookie: here });
-    admin = here; // the password changes ended every other admin session
+    server.admin = here; // the password changes ended every other admin session
   });
 
   it('logout ends that session’s subscription; a role change ends the user’s sockets', async () => {
@@ -120,14 +114,14 @@ describe('every socket and subscription belongs to its session', () => {
 
 describe('the host shell', () => {
   it('asks for the password again: no socket without a ticket, a wrong password gets none, a ticket opens one shell once', async () => {
-    const bare = await server.upgrade('/ws/shell', { cookie: admin });
+    const bare = await server.upgrade('/ws/shell', { cookie: server.admin });
     expect((await bare.closed).code).toBe(1008);
-    const wrong = await server.mutate('shell.unlock', { password: 'not-it' }, { cookie: admin });
+    const wrong = await server.mutate('shell.unlock', { password: 'not-it' }, { cookie: server.admin });
     expect([wrong.status, wrong.body.error.json.message]).toEqual([401, 'wrong password']);
-    const ticket = await shellTicket(admin);
-    const first = await server.upgrade(`/ws/shell?ticket=${ticket}`, { cookie: admin });
+    const ticket = await shellTicket(server.admin);
+    const first = await server.upgrade(`/ws/shell?ticket=${ticket}`, { cookie: server.admin });
     expect(first.status).toBe(101);
-    const again = await server.upgrade(`/ws/shell?ticket=${ticket}`, { cookie: admin });
+    const again = await server.upgrade(`/ws/shell?ticket=${ticket}`, { cookie: server.admin });
     expect((await again.closed).code).toBe(1008);
     first.ws!.close();
     await first.closed;
@@ -138,10 +132,10 @@ describe('the host shell', () => {
 
   it('its transcript is downloadable by admins only, from the id in the audit log', async () => {
     const row = server.db.prepare("SELECT json_extract(detail, '$.transcript') FROM audit_log WHERE action = 'shell.session.end' ORDER BY id DESC").pluck().get() as string;
-    const got = await fetch(`${server.url}/api/shell/transcripts/${row}`, { headers: { cookie: admin } });
+    const got = await fetch(`${server.url}/api/shell/transcripts/${row}`, { headers: { cookie: server.admin } });
     expect(got.status).toBe(200);
-    const viewer = await server.userCookie('val', 'viewer', admin);
+    const viewer = await server.userCookie('val', 'viewer', server.admin);
     expect((await fetch(`${server.url}/api/shell/transcripts/${row}`, { headers: { cookie: viewer } })).status).toBe(403);
-    expect((await fetch(`${server.url}/api/shell/transcripts/..%2f..%2fjetvm.sqlite`, { headers: { cookie: admin } })).status).toBe(404);
+    expect((await fetch(`${server.url}/api/shell/transcripts/..%2f..%2fjetvm.sqlite`, { headers: { cookie: server.admin } })).status).toBe(404);
   });
 });

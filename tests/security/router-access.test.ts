@@ -1,20 +1,15 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '@/server/trpc/root';
-import { startTestServer, type Caller, type Reply, type TestServer } from './harness';
+import { useTestServer, type Caller, type Reply } from './harness';
 import { allProcedures, PUBLIC, VIEWER_MUTATIONS, type ProcedureInfo } from './procedures';
 
 const procedures = allProcedures();
-let server: TestServer;
-let admin: string;
+const server = useTestServer({ loginAdmin: true });
 let viewer: string;
-
 beforeAll(async () => {
-  server = await startTestServer();
-  admin = await server.login();
-  viewer = await server.userCookie('vera', 'viewer', admin);
+  viewer = await server.userCookie('vera', 'viewer', server.admin);
 });
-afterAll(() => server?.stop());
 
 function call(p: ProcedureInfo, c: Caller): Promise<Reply> {
   if (p.type === 'query') return server.query(p.path, undefined, c);
@@ -84,7 +79,7 @@ describe('over HTTP against the running server', () => {
     async (_path, p) => {
       const before = state();
       for (const origin of ['http://evil.example', 'null', server.url.replace('127.0.0.1', 'localhost'), null]) {
-        const r = await call(p, { cookie: admin, origin });
+        const r = await call(p, { cookie: server.admin, origin });
         expect(r.status, `Origin: ${origin}`).toBe(403);
         expect(r.body.error.json.message).toBe('cross-origin request refused');
       }
@@ -94,7 +89,7 @@ describe('over HTTP against the running server', () => {
 
   it('mutations cannot be sent as GET (no CSRF through links or images)', async () => {
     const r = await fetch(`${server.url}/api/trpc/users.create?input=${encodeURIComponent(JSON.stringify({ json: { name: 'mallory', role: 'admin', password: 'mallory-password' } }))}`, {
-      headers: { cookie: admin },
+      headers: { cookie: server.admin },
     });
     expect(r.status).toBe(405);
     expect(server.db.prepare("SELECT COUNT(*) FROM users WHERE name = 'mallory'").pluck().get()).toBe(0);

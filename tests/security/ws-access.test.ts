@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { wsRoutes } from '@/server/ws/routes';
 import type { WsRoute } from '@/server/ws/upgrade';
-import { startTestServer, type TestServer } from './harness';
+import { useTestServer } from './harness';
 
 // Two probe routes next to the real ones, so the upgrade checks are exercised even before the
 // console and shell routes are registered; the real ones get the same treatment below.
@@ -12,15 +12,11 @@ const probes: WsRoute[] = [
   { prefix: '/ws/test-admin/', role: 'admin', audit: () => true, handle: (ws, ctx) => echo(ws, `hello ${ctx.user.name} ${ctx.rest}`) },
 ];
 
-let server: TestServer;
-let admin: string;
+const server = useTestServer({ wsRoutes: (s) => [...wsRoutes(s), ...probes], loginAdmin: true });
 let viewer: string;
 beforeAll(async () => {
-  server = await startTestServer({}, { wsRoutes: (s) => [...wsRoutes(s), ...probes] });
-  admin = await server.login();
-  viewer = await server.userCookie('vic', 'viewer', admin);
+  viewer = await server.userCookie('vic', 'viewer', server.admin);
 });
-afterAll(() => server?.stop());
 
 const closed = (ws: WebSocket) => new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
 
@@ -41,7 +37,7 @@ describe('every registered WebSocket route', () => {
       expect((await server.upgrade(path, {})).status, path).toBe(401);
       expect((await server.upgrade(path, { cookie: 'jetvm_session=forged' })).status, path).toBe(401);
       for (const origin of ['http://evil.example', 'null', null]) {
-        expect((await server.upgrade(path, { cookie: admin, origin })).status, `${path} Origin ${origin}`).toBe(403);
+        expect((await server.upgrade(path, { cookie: server.admin, origin })).status, `${path} Origin ${origin}`).toBe(403);
       }
     }
   });
@@ -59,21 +55,21 @@ describe('upgrade mechanics', () => {
     expect(v.status).toBe(101);
     expect(await v.next()).toBe('hello vic demo');
     v.ws!.close();
-    const a = await server.upgrade('/ws/test-admin/demo', { cookie: admin });
+    const a = await server.upgrade('/ws/test-admin/demo', { cookie: server.admin });
     expect(await a.next()).toBe('hello admin demo');
     a.ws!.close();
   });
 
   it('refuses path tricks and oversized names with 400 (a bare .. leaves the route: 404)', async () => {
     for (const rest of ['..%2F..%2Fetc', 'a%2Fb', 'a..b%2F', 'a%5Cb', '%00', '%E0%A4%A', 'x'.repeat(129)]) {
-      expect((await server.upgrade(`/ws/test-viewer/${rest}`, { cookie: admin })).status, rest).toBe(400);
+      expect((await server.upgrade(`/ws/test-viewer/${rest}`, { cookie: server.admin })).status, rest).toBe(400);
     }
     // the URL parser resolves dot segments first, which leaves the route
-    for (const rest of ['..', '%2E%2E', '.%2e']) expect((await server.upgrade(`/ws/test-viewer/${rest}`, { cookie: admin })).status, rest).toBe(404);
+    for (const rest of ['..', '%2E%2E', '.%2e']) expect((await server.upgrade(`/ws/test-viewer/${rest}`, { cookie: server.admin })).status, rest).toBe(404);
   });
 
   it('audits admin sessions (open, end) and refused viewers', async () => {
-    const a = await server.upgrade('/ws/test-admin/vm1', { cookie: admin });
+    const a = await server.upgrade('/ws/test-admin/vm1', { cookie: server.admin });
     await a.next();
     const end = closed(a.ws!);
     a.ws!.close();
@@ -88,14 +84,14 @@ describe('upgrade mechanics', () => {
   });
 
   it('logging out ends that session’s sockets; demotion ends admin sockets', async () => {
-    const other = await server.userCookie('otto', 'admin', admin);
+    const other = await server.userCookie('otto', 'admin', server.admin);
     const s = await server.upgrade('/ws/test-admin/x', { cookie: other });
     await s.next();
     const demoted = closed(s.ws!);
-    expect((await server.mutate('users.setRole', { name: 'otto', role: 'viewer' }, { cookie: admin })).status).toBe(200);
+    expect((await server.mutate('users.setRole', { name: 'otto', role: 'viewer' }, { cookie: server.admin })).status).toBe(200);
     expect(await demoted).toBe(4001);
 
-    const mine = await server.userCookie('olga', 'viewer', admin);
+    const mine = await server.userCookie('olga', 'viewer', server.admin);
     const w = await server.upgrade('/ws/test-viewer/x', { cookie: mine });
     await w.next();
     const gone = closed(w.ws!);
