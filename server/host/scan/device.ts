@@ -29,7 +29,7 @@ function read(d: DeviceDir, file: string, required: boolean): string | null {
     if (required) warn(d, file, 'missing');
     return null;
   }
-  return text === null ? null : text.trim();
+  return text;
 }
 
 const has = (d: DeviceDir, file: string): boolean => d.tree.has(`${d.dir}/${file}`);
@@ -61,7 +61,7 @@ function readLink(d: DeviceDir): PcieLink | null {
   const first = d.tree.attribute(`${d.dir}/current_link_speed`, d.address);
   if (first === undefined && !['max_link_speed', 'current_link_width', 'max_link_width'].some((f) => has(d, f))) return null;
   return {
-    currentSpeed: first?.trim() ?? null,
+    currentSpeed: first ?? null,
     maxSpeed: read(d, 'max_link_speed', false),
     currentWidth: readInt(d, 'current_link_width'),
     maxWidth: readInt(d, 'max_link_width'),

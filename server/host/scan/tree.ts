@@ -58,13 +58,13 @@ export class Tree {
   }
 
   /**
-   * A sysfs attribute (or any small file) without the trailing newline: undefined when absent
+   * A sysfs attribute (or any small file), trimmed: undefined when absent
    * (silently: the caller knows whether that matters), null when unreadable (with a warning).
    * The hot path of a scan: see readAttribute.
    */
   attribute(rel: string, device?: PciAddress): string | null | undefined {
     try {
-      return readAttribute(this.abs(rel)).replace(/\n$/, '');
+      return readAttribute(this.abs(rel)).trim();
     } catch (err) {
       if (isCode(err, 'ENOENT')) return undefined;
       this.warn(rel, describe(err), device);
@@ -102,13 +102,14 @@ export class Tree {
       this.warn(rel, describe(err), device);
       return null;
     }
-    const abs = path.isAbsolute(target) ? path.join(this.root, target) : path.resolve(path.dirname(this.abs(rel)), target);
-    const inside = path.relative(this.root, abs);
-    if (inside.startsWith('..') || path.isAbsolute(inside)) {
+    // worked out relative to the root: an absolute target is read as relative to the root too
+    const joined = target.startsWith('/') ? path.posix.normalize(target.slice(1)) : path.posix.join(path.posix.dirname(rel), target);
+    const inside = joined === '.' ? '' : joined;
+    if (inside.startsWith('..')) {
       this.warn(rel, `link target ${target} is outside the sysfs root; not followed`, device);
       return null;
     }
-    if (!fs.existsSync(abs)) {
+    if (!fs.existsSync(this.abs(inside))) {
       this.warn(rel, `dangling link: ${target} does not exist`, device);
       return null;
     }
