@@ -1,19 +1,17 @@
 'use client';
-import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
 import type { AppRouter } from '@/server/trpc/root';
 import { TRPCProvider, useTRPC } from '@/lib/trpc';
-import { errorDataOf } from '@/common/errors';
+import { makeQueryClient } from '@/lib/query-client';
 import { TRPC_MAX_BATCH } from '@/lib/limits';
 import type { ChangeEvent } from '@/server/events';
 
 function makeClients() {
-  const queryClient = new QueryClient({
-    defaultOptions: { queries: { staleTime: 2_000, retry: (n, err) => n < 2 && errorDataOf(err)?.code !== 'UNAUTHORIZED' } },
-  });
+  const queryClient = makeQueryClient();
   const trpcClient = createTRPCClient<AppRouter>({
     links: [
       splitLink({

@@ -11,6 +11,7 @@ import { appRouter } from './trpc/root';
 import { contextFactory } from './trpc/trpc';
 import { setNoStore, setSecurityHeaders } from './http/security-headers';
 import { refuseWithoutSession } from './http/page-gate';
+import { exposeToPages } from './http/pages-bridge';
 import { loadTls } from './http/tls';
 import { createUpgradeHandler, refuseUpgrade, type WsRoute } from './ws/upgrade';
 import { isAllowedHost, MISDIRECTED } from './http/allowed-hosts';
@@ -52,6 +53,8 @@ export async function startApp(
 
   const nextApp = opts.pages === false ? null : next({ dev, dir: projectDir, hostname: config.host, port: config.port });
   await nextApp?.prepare();
+  // server components prefetch through the router with these services (common/pages-bridge.ts)
+  const withdrawFromPages = nextApp ? exposeToPages(services) : () => {};
   const nextHandler: http.RequestListener = nextApp ? nextApp.getRequestHandler() : (_req, res) => res.writeHead(404).end();
   const trpcHandler = createHTTPHandler({
     router: appRouter,
@@ -120,6 +123,7 @@ export async function startApp(
         server.closeAllConnections();
         await closed;
         await nextApp?.close?.();
+        withdrawFromPages();
       });
     },
   };

@@ -19,10 +19,10 @@ function transcriptId(detail: unknown): string | null {
   return typeof id === 'string' && /^[0-9a-f]{32}$/.test(id) ? id : null;
 }
 
-/** Newest first, 50 at a time; refetched live when an entry is added (LiveUpdates). */
-export function AuditTable() {
+/** Newest first, pageSize at a time; refetched live when an entry is added (LiveUpdates). */
+export function AuditTable({ pageSize }: { pageSize: number }) {
   const trpc = useTRPC();
-  const log = useInfiniteQuery(trpc.audit.list.infiniteQueryOptions({ limit: 50 }, { getNextPageParam: (page) => page.nextCursor }));
+  const log = useInfiniteQuery(trpc.audit.list.infiniteQueryOptions({ limit: pageSize }, { getNextPageParam: (page) => page.nextCursor }));
   if (log.error) return <p className="text-bad">{errorText(log.error)}</p>;
   const rows = log.data?.pages.flatMap((p) => p.items) ?? [];
   return (

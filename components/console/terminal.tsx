@@ -7,6 +7,7 @@ import { SearchAddon } from '@xterm/addon-search';
 import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal as XTerm } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
+import { copyText } from '@/components/ui/copy-text';
 import { SearchBar } from './search-bar';
 import { initialSocketState, TerminalSocket, type SocketState } from './terminal-socket';
 import { TerminalToolbar } from './terminal-toolbar';
@@ -45,17 +46,6 @@ function loadRenderer(term: XTerm): 'webgl' | 'dom' {
   } catch {
     return 'dom'; // no WebGL (headless browsers, some VMs): xterm's DOM renderer
   }
-}
-
-export async function copyText(text: string): Promise<void> {
-  if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
-  // plain-HTTP pages have no async clipboard: the old way still works from a user gesture
-  const area = document.createElement('textarea');
-  area.value = text;
-  document.body.appendChild(area);
-  area.select();
-  document.execCommand('copy');
-  area.remove();
 }
 
 export function Terminal({ wsPath, kind, downloadHref, testId = 'terminal', onReconnect }: TerminalProps) {

@@ -1,8 +1,7 @@
 'use client';
 import { useState } from 'react';
-import { copyText } from '@/components/console/terminal';
+import { copyText } from '@/components/ui/copy-text';
 import { shellQuote } from '@/common/shell-quote';
-
 
 /** A QEMU argv as a copy-pasteable shell command, one option and its value per line. */
 export function formatArgv(argv: string[]): string {

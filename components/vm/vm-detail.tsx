@@ -14,7 +14,7 @@ import { VmActions } from './vm-actions';
 import { VmChecks } from './vm-checks';
 import { VmDefinitionActions } from './vm-definition-actions';
 import { VmExport } from './vm-export';
-import { VmForm } from './vm-form';
+import { LazyVmForm as VmForm } from './lazy-vm-form';
 import { isUp, Uptime, VmStateBadge } from './vm-state';
 
 function MonoList({ items }: { items: string[] }) {

@@ -1,0 +1,64 @@
+'use client';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTRPC } from '@/lib/trpc';
+import { FindingList, SEVERITY_TONE } from '@/components/ui/finding-list';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { Notice } from '@/components/ui/notice';
+import { Loading, PageTitle } from '@/components/ui/page-state';
+
+const SUMMARY = {
+  ok: 'ready to pass devices through',
+  info: 'ready to pass devices through',
+  warning: 'works, with the warnings below',
+  error: 'not ready: fix the failed items first',
+} as const;
+
+export function PreflightView({ initialRamMiB }: { initialRamMiB: number }) {
+  const trpc = useTRPC();
+  const [ramText, setRamText] = useState(String(initialRamMiB));
+  const guestRamMiB = Number(ramText);
+  const valid = Number.isInteger(guestRamMiB) && guestRamMiB >= 64 && guestRamMiB <= 1024 * 1024;
+  const preflight = useQuery({ ...trpc.passthrough.preflight.queryOptions({ guestRamMiB: valid ? guestRamMiB : initialRamMiB }), placeholderData: keepPreviousData });
+  return (
+    <div className="space-y-4">
+      <PageTitle sub="Is this machine ready to give PCIe devices to a guest? Each item says what was found, why it matters and how to fix it.">Preflight</PageTitle>
+      <label className="flex flex-wrap items-center gap-2 text-sm">
+        <span className="text-slate-700">Largest guest RAM (MiB), for the locked-memory check</span>
+        <input
+          type="number"
+          min={64}
+          max={1024 * 1024}
+          step={1}
+          value={ramText}
+          onChange={(e) => setRamText(e.target.value)}
+          aria-invalid={!valid}
+          className="w-28 rounded border border-slate-300 px-2 py-1"
+        />
+        {!valid && <span className="text-red-700">a whole number from 64 to 1048576</span>}
+      </label>
+      {preflight.isLoading && <Loading what="the preflight checks" />}
+      {preflight.error && (
+        <Notice tone="bad" alert title="Could not run the preflight checks">
+          {preflight.error.message}
+        </Notice>
+      )}
+      {preflight.data && (
+        <Card testId="preflight">
+          <CardHeader
+            title="Checks"
+            aside={
+              <Badge tone={SEVERITY_TONE[preflight.data.summary]} testId="preflight-summary">
+                {preflight.data.summary}: {SUMMARY[preflight.data.summary]}
+              </Badge>
+            }
+          />
+          <CardBody>
+            <FindingList findings={preflight.data.items} testIdPrefix="preflight" testId="preflight-items" titled />
+          </CardBody>
+        </Card>
+      )}
+    </div>
+  );
+}
