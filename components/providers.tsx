@@ -8,6 +8,7 @@ import type { AppRouter } from '@/server/trpc/root';
 import { TRPCProvider, useTRPC } from '@/lib/trpc';
 import { makeQueryClient } from '@/lib/query-client';
 import { TRPC_MAX_BATCH } from '@/lib/limits';
+import { invalidateTouched } from '@/lib/trpc-live';
 import type { ChangeEvent } from '@/server/events';
 
 function makeClients() {
@@ -25,25 +26,11 @@ function makeClients() {
   return { queryClient, trpcClient };
 }
 
-/** Refetches, of what is on screen, only what the change touches: a new audit row reloads the audit log, nothing else. */
+/** Keeps what is on screen current: each change event refetches only the queries it touches. */
 export function LiveUpdates() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  useSubscription(
-    trpc.events.onChange.subscriptionOptions(undefined, {
-      onData: (event: ChangeEvent) => {
-        const touched =
-          event.kind === 'audit'
-            ? [trpc.audit.pathKey()]
-            : event.kind === 'users'
-              ? [trpc.users.pathKey(), trpc.auth.pathKey()]
-              : event.kind === 'vm'
-              ? [trpc.vms.pathKey(), trpc.host.pathKey(), trpc.passthrough.pathKey()]
-              : [trpc.host.pathKey(), trpc.passthrough.pathKey(), trpc.power.pathKey(), trpc.vms.pathKey()];
-        for (const queryKey of touched) void queryClient.invalidateQueries({ queryKey });
-      },
-    }),
-  );
+  useSubscription(trpc.events.onChange.subscriptionOptions(undefined, { onData: (event: ChangeEvent) => invalidateTouched(queryClient, trpc, event) }));
   return null;
 }
 
