@@ -2,6 +2,7 @@
 // The New VM / Edit form's machine sections: boot (firmware, CD-ROMs, order), network, cloud-init and
 // autostart. Defaults need no touching; the less common parts are folded away.
 import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import type { BootDevice, Firmware, VmDefinition } from '@/server/vm/types';
 import { useTRPC } from '@/lib/trpc';
 import { Field, INPUT, INPUT_BASE, inputTone, SMALL_BTN } from './form-field';
@@ -171,61 +172,74 @@ export function NetworkSection({ g, set, of }: Props) {
   );
 }
 
+/** A part of the form that is off until its checkbox is ticked: "<title> (on)" and its fields, or just the checkbox. */
+function ToggleSection(props: { title: string; testId: string; on: boolean; onChange: (on: boolean) => void; checkbox: string; intro?: string; columns: string; children: ReactNode }) {
+  return (
+    <details className={SECTION} open={props.on} data-testid={props.testId}>
+      <summary className={SUMMARY}>
+        {props.title} {props.on ? '(on)' : '(off)'}
+      </summary>
+      {props.intro && <p className="text-xs text-slate-500">{props.intro}</p>}
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={props.on} onChange={(e) => props.onChange(e.target.checked)} />
+        {props.checkbox}
+      </label>
+      {props.on && <div className={`grid gap-3 ${props.columns}`}>{props.children}</div>}
+    </details>
+  );
+}
+
 export function CloudInitSection({ g, set, of }: Props) {
   return (
-    <details className={SECTION} open={g.ciOn} data-testid="vm-cloud-init">
-      <summary className={SUMMARY}>cloud-init {g.ciOn ? '(on)' : '(off)'}</summary>
-      <p className="text-xs text-slate-500">A NoCloud seed (a CD-ROM labelled cidata) rebuilt at every start: cloud images set their host name, user, password and SSH keys from it on first boot.</p>
-      <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={g.ciOn} onChange={(e) => set('ciOn', e.target.checked)} />
-        attach a cloud-init seed
-      </label>
-      {g.ciOn && (
-        <div className="grid gap-3 md:grid-cols-3">
-          <Field label="Host name" htmlFor="vm-ci-hostname" issues={of('cloudInit')} hint="the guest's name on the network">
-            <input id="vm-ci-hostname" className={`${INPUT} border-slate-300`} value={g.ciHostname} onChange={(e) => set('ciHostname', e.target.value)} />
-          </Field>
-          <Field label="User" htmlFor="vm-ci-user" issues={[]} hint="created with sudo rights">
-            <input id="vm-ci-user" className={`${INPUT} border-slate-300`} value={g.ciUser} onChange={(e) => set('ciUser', e.target.value)} />
-          </Field>
-          <Field label="Password" htmlFor="vm-ci-password" issues={[]} hint={g.ciPasswordSet ? 'set; leave empty to keep it' : 'optional; stored only as a hash'}>
-            <input id="vm-ci-password" type="password" autoComplete="new-password" className={`${INPUT} border-slate-300`} value={g.ciPassword} onChange={(e) => set('ciPassword', e.target.value)} />
-          </Field>
-          <div className="md:col-span-3">
-            <Field label="SSH public keys" htmlFor="vm-ci-keys" issues={[]} hint="one per line, as in authorized_keys">
-              <textarea id="vm-ci-keys" rows={2} className={`${INPUT} font-mono border-slate-300`} value={g.ciKeys} placeholder="ssh-ed25519 AAAA… you@laptop" onChange={(e) => set('ciKeys', e.target.value)} />
-            </Field>
-          </div>
-          <details className="md:col-span-3">
-            <summary className={SUMMARY}>Own user-data</summary>
-            <Field label="user-data" htmlFor="vm-ci-userdata" issues={[]} hint="replaces the generated #cloud-config (user, password, keys) entirely">
-              <textarea id="vm-ci-userdata" rows={4} className={`${INPUT} font-mono border-slate-300`} value={g.ciUserData} placeholder={'#cloud-config\npackages: [nvidia-driver]'} onChange={(e) => set('ciUserData', e.target.value)} />
-            </Field>
-          </details>
-        </div>
-      )}
-    </details>
+    <ToggleSection
+      title="cloud-init"
+      testId="vm-cloud-init"
+      on={g.ciOn}
+      onChange={(on) => set('ciOn', on)}
+      checkbox="attach a cloud-init seed"
+      intro="A NoCloud seed (a CD-ROM labelled cidata) rebuilt at every start: cloud images set their host name, user, password and SSH keys from it on first boot."
+      columns="md:grid-cols-3"
+    >
+      <Field label="Host name" htmlFor="vm-ci-hostname" issues={of('cloudInit')} hint="the guest's name on the network">
+        <input id="vm-ci-hostname" className={`${INPUT} border-slate-300`} value={g.ciHostname} onChange={(e) => set('ciHostname', e.target.value)} />
+      </Field>
+      <Field label="User" htmlFor="vm-ci-user" issues={[]} hint="created with sudo rights">
+        <input id="vm-ci-user" className={`${INPUT} border-slate-300`} value={g.ciUser} onChange={(e) => set('ciUser', e.target.value)} />
+      </Field>
+      <Field label="Password" htmlFor="vm-ci-password" issues={[]} hint={g.ciPasswordSet ? 'set; leave empty to keep it' : 'optional; stored only as a hash'}>
+        <input id="vm-ci-password" type="password" autoComplete="new-password" className={`${INPUT} border-slate-300`} value={g.ciPassword} onChange={(e) => set('ciPassword', e.target.value)} />
+      </Field>
+      <div className="md:col-span-3">
+        <Field label="SSH public keys" htmlFor="vm-ci-keys" issues={[]} hint="one per line, as in authorized_keys">
+          <textarea id="vm-ci-keys" rows={2} className={`${INPUT} font-mono border-slate-300`} value={g.ciKeys} placeholder="ssh-ed25519 AAAA… you@laptop" onChange={(e) => set('ciKeys', e.target.value)} />
+        </Field>
+      </div>
+      <details className="md:col-span-3">
+        <summary className={SUMMARY}>Own user-data</summary>
+        <Field label="user-data" htmlFor="vm-ci-userdata" issues={[]} hint="replaces the generated #cloud-config (user, password, keys) entirely">
+          <textarea id="vm-ci-userdata" rows={4} className={`${INPUT} font-mono border-slate-300`} value={g.ciUserData} placeholder={'#cloud-config\npackages: [nvidia-driver]'} onChange={(e) => set('ciUserData', e.target.value)} />
+        </Field>
+      </details>
+    </ToggleSection>
   );
 }
 
 export function AutostartSection({ g, set, of }: Props) {
   return (
-    <details className={SECTION} open={g.autoOn} data-testid="vm-autostart">
-      <summary className={SUMMARY}>Autostart {g.autoOn ? '(on)' : '(off)'}</summary>
-      <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={g.autoOn} onChange={(e) => set('autoOn', e.target.checked)} />
-        start this VM when the dashboard starts (with the service: at board boot)
-      </label>
-      {g.autoOn && (
-        <div className="grid gap-3 md:grid-cols-2">
-          <Field label="Order" htmlFor="vm-auto-order" issues={of('autostart')} hint="lower starts first (0 – 999)">
-            <input id="vm-auto-order" inputMode="numeric" className={`${INPUT_BASE} w-24 border-slate-300`} value={g.autoOrder} onChange={(e) => set('autoOrder', e.target.value)} />
-          </Field>
-          <Field label="Delay (seconds)" htmlFor="vm-auto-delay" issues={[]} hint="wait before starting it: PCI enumeration on the Orin takes seconds; a VM whose devices are not ready is skipped and the reason logged">
-            <input id="vm-auto-delay" inputMode="numeric" className={`${INPUT_BASE} w-24 border-slate-300`} value={g.autoDelay} onChange={(e) => set('autoDelay', e.target.value)} />
-          </Field>
-        </div>
-      )}
-    </details>
+    <ToggleSection
+      title="Autostart"
+      testId="vm-autostart"
+      on={g.autoOn}
+      onChange={(on) => set('autoOn', on)}
+      checkbox="start this VM when the dashboard starts (with the service: at board boot)"
+      columns="md:grid-cols-2"
+    >
+      <Field label="Order" htmlFor="vm-auto-order" issues={of('autostart')} hint="lower starts first (0 – 999)">
+        <input id="vm-auto-order" inputMode="numeric" className={`${INPUT_BASE} w-24 border-slate-300`} value={g.autoOrder} onChange={(e) => set('autoOrder', e.target.value)} />
+      </Field>
+      <Field label="Delay (seconds)" htmlFor="vm-auto-delay" issues={[]} hint="wait before starting it: PCI enumeration on the Orin takes seconds; a VM whose devices are not ready is skipped and the reason logged">
+        <input id="vm-auto-delay" inputMode="numeric" className={`${INPUT_BASE} w-24 border-slate-300`} value={g.autoDelay} onChange={(e) => set('autoDelay', e.target.value)} />
+      </Field>
+    </ToggleSection>
   );
 }

@@ -1,6 +1,6 @@
 // Live updates refetch only what a change touched (lib/trpc-live.ts): a real QueryClient holding the
 // queries the pages show, keyed by tRPC's own proxy, and which of them each change marks stale.
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient, type QueryKey } from '@tanstack/react-query';
 import { createTRPCClient } from '@trpc/client';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ function screenWithEveryPage() {
     audit: trpc.audit.list.infiniteQueryKey({ limit: 50 }),
     shell: trpc.shell.status.queryKey(),
   };
-  for (const key of Object.values(shown)) queryClient.setQueryData(key, { any: 'data' });
+  for (const key of Object.values(shown) as QueryKey[]) queryClient.setQueryData(key, { any: 'data' });
   const staleAfter = (event: ChangeEvent) => {
     invalidateTouched(queryClient, trpc, event);
     const stale = Object.entries(shown).filter(([, key]) => queryClient.getQueryState(key)?.isInvalidated).map(([name]) => name);
