@@ -1,10 +1,13 @@
 'use client';
+import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import type { DeviceState } from '@/server/overview/device-state';
 import type { PlanKind } from '@/server/passthrough/types';
-import { smallButton } from './buttons';
-import { ChangeDialog, VERB } from './change-dialog';
+import { smallButton, VERB } from './buttons';
 import { useIsAdmin } from './use-is-admin';
+
+// the dialog (plan, writes, progress) is downloaded when a button is clicked, not with the page
+const ChangeDialog = dynamic(() => import('./change-dialog').then((m) => m.ChangeDialog), { ssr: false });
 
 /** Which changes make sense for endpoints in these states (both while a group is half bound). */
 export function possibleChanges(states: DeviceState[]): PlanKind[] {

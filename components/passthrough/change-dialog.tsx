@@ -4,7 +4,7 @@ import { useTRPC } from '@/lib/trpc';
 import type { PlanKind } from '@/server/passthrough/types';
 import { Notice } from '@/components/ui/notice';
 import { Mono } from '@/components/ui/facts';
-import { dangerButton, primaryButton, secondaryButton } from './buttons';
+import { dangerButton, primaryButton, secondaryButton, VERB } from './buttons';
 import { ChangeOutcome } from './change-outcome';
 import { ChangeProgress } from './change-progress';
 import { useMemberNames } from './device-names';
@@ -15,8 +15,6 @@ import { useHostChange } from './use-host-change';
 import { useIsAdmin } from './use-is-admin';
 import { WriteList } from './write-list';
 import { errorDataOf } from '@/common/errors';
-
-export const VERB: Record<PlanKind, string> = { bind: 'Pass through', release: 'Return to host' };
 
 /**
  * Pass a device's IOMMU group through (or give it back): the plan with its exact writes first, then,
