@@ -9,6 +9,7 @@ import { createUser } from '../server/auth/users';
 import { openDb } from '../server/db';
 import { startServer, type TestServer } from './server';
 
+// the target of an audit row only the admin may read
 const MARKER = 'first-html-audit-marker';
 
 let server: TestServer;
@@ -19,7 +20,7 @@ test.beforeAll(async () => {
   const db = openDb(server.dataDir);
   try {
     createUser(db, 'looker', 'looker-password', 'viewer');
-    recordAudit(db, { actor: 'admin', remote: null, action: MARKER, result: 'ok' });
+    recordAudit(db, { actor: 'admin', remote: null, action: 'vm.start', target: MARKER, result: 'ok' });
     cookies.admin = createSession(db, 'admin', null).token;
     cookies.viewer = createSession(db, 'looker', null).token;
   } finally {
