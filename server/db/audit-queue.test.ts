@@ -2,7 +2,9 @@
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from './index';
-import { listAudit } from './audit';
+import { auditQueue, listAudit, recordAudit } from './audit';
+import { announceAuditChanges } from './audit-announce';
+import { closeDb } from './per-db';
 import { AuditQueue } from './audit-queue';
 import type { AuditEntry } from './audit';
 import { canMount, mountSmallDisk, type SmallDisk } from './testing/small-disk';
@@ -91,5 +93,25 @@ describe.skipIf(!canMount)('audit entries on a full disk', () => {
     const q = new AuditQueue(db);
     expect(() => q.record({ ...one('x'), entry: { ...entry('x'), result: undefined as never } })).toThrow(/NOT NULL/);
     expect(q.size).toBe(0);
+  });
+});
+
+describe.skipIf(!canMount)('the live "audit changed" event on a full disk', () => {
+  it('fires for an entry that waits, and again when it is written', async () => {
+    const disk = mountSmallDisk('1m');
+    const db = openDb(path.join(disk.dir, 'data'));
+    const seen: string[] = [];
+    announceAuditChanges(db, { publish: (e) => seen.push(e.kind) });
+    try {
+      disk.fill([db]);
+      recordAudit(db, entry('waits'));
+      expect([auditQueue(db).size, seen]).toEqual([1, ['audit']]);
+      disk.free();
+      expect(auditQueue(db).flush()).toBe(true);
+      expect(seen).toEqual(['audit', 'audit']);
+    } finally {
+      closeDb(db);
+      disk.unmount();
+    }
   });
 });
