@@ -15,7 +15,7 @@ import type { Host } from './host/host';
 import { log } from './log';
 import { ConsoleService, type ConsoleServiceOptions } from './console/service';
 import { createPassthroughServices } from './passthrough/index';
-import { devicePolicyOnStop } from './passthrough/on-vm-stop';
+import { DeviceOwnership } from './devices/ownership';
 import { OpenShells } from './shell/open-shells';
 import { VmRepo } from './vm/repo';
 import { createVmService, type VmService } from './vm/service';
@@ -50,14 +50,16 @@ export async function composeServices(config: Config, overrides: ServiceOverride
   const connections = new SessionConnections(db);
   const vmRepo = new VmRepo(db, config.imageDirs);
   const consoles = new ConsoleService(config.dataDir, { exists: (vm) => vmRepo.get(vm) !== null, ...overrides.console, events });
-  const passthrough = createPassthroughServices({ config, db, host, events });
+  // one owner of the host's devices: the passthrough service and the VM supervisor share its lock and claims
+  const devices: DeviceOwnership = new DeviceOwnership({ db, scan: () => host.scan(), returnToHost: (actor, address) => passthrough.passthrough.release(actor, address) });
+  const passthrough = createPassthroughServices({ config, db, host, events, devices });
   consoles.start();
   const { supervisor, ...startup } = await createVmService({
     config,
     db,
     host,
     events,
-    onDevicesReleased: devicePolicyOnStop(passthrough.passthrough, host),
+    devices,
     onLaunching: (vm) => consoles.launching(vm),
     log,
   });
@@ -65,6 +67,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     config,
     db,
     host,
+    devices,
     events,
     connections,
     shells: new OpenShells(),

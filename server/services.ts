@@ -4,6 +4,7 @@ import type { Host } from './host/host';
 import type { ChangeBus } from './events';
 import type { SessionConnections } from './auth/session-bound';
 import type { OpenShells } from './shell/open-shells';
+import type { DeviceOwnership } from './devices/ownership';
 import type { ConsoleService } from './console/service';
 import type { PassthroughServices } from './passthrough/index';
 import type { Supervisor } from './vm/supervisor';
@@ -24,6 +25,8 @@ export interface Services {
   connections: SessionConnections;
   /** open host shells and the tickets that open them */
   shells: OpenShells;
+  /** the host lock, device claims and VM stop policy (server/devices/ownership.ts) */
+  devices: DeviceOwnership;
   /** serial console hubs, one per VM (server/console) */
   console: ConsoleService;
   /** passing devices through, the overlay, bind at boot, preflight (server/passthrough) */

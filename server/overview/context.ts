@@ -5,7 +5,7 @@ import type { HostMode, HostSnapshot } from '../host/types';
 import type { VmClaim } from '../passthrough/types';
 import { listUserCardPower, type UserCardPower } from '../power/store';
 import type { Services } from '../services';
-import { claimsByVm } from '../vm/claims';
+import { claimsByVm } from '../vm/run-store';
 
 export interface PageContext {
   snapshot: HostSnapshot;

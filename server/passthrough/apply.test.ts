@@ -130,16 +130,4 @@ describe('apply through the simulated kernel (seeded from the rig snapshot)', ()
     expect(out.rollback!.verification.ok).toBe(true);
     expect(state(inner)).toEqual(before);
   });
-
-  it('serialises applies on one host: the second starts after the first is done', async () => {
-    const h = fresh();
-    const log: string[] = [];
-    const first = applyPlan(h, planPassthrough(h.scan(), GPU[0], emptyContext), (e) => log.push(`a:${e.type}`));
-    const second = applyPlan(h, planPassthrough(h.scan(), GPU[0], emptyContext), (e) => log.push(`b:${e.type}`));
-    const [a, b] = await Promise.all([first, second]);
-    expect(a.ok).toBe(true);
-    expect(log.indexOf('a:done')).toBeLessThan(log.indexOf('b:start'));
-    // the second plan was made before the first ran: its writes still end in the same state
-    expect(b.ok).toBe(true);
-  });
 });

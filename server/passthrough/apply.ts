@@ -1,5 +1,6 @@
 // Effects: run a plan through host.write() step by step, verify by re-scanning, and on any failure
-// undo back to the recorded originals (and verify that too). One host change at a time.
+// undo back to the recorded originals (and verify that too). One host change at a time: callers hold
+// the host lock (server/devices/ownership.ts) from making the plan to the end of its writes.
 import type { Host } from '../host/host';
 import type { PciAddress, WriteResult } from '../host/types';
 import { planRebind, planRollback } from './rollback';
@@ -41,16 +42,6 @@ export interface ApplyOutcome {
 
 export type ApplyListener = (e: ApplyEvent) => void;
 
-const locks = new WeakMap<Host, Promise<unknown>>();
-
-/** Runs fn after every earlier change to the same host has finished. */
-export function serialised<T>(host: Host, fn: () => Promise<T>): Promise<T> {
-  const prev = locks.get(host) ?? Promise.resolve();
-  const next = prev.then(fn, fn);
-  locks.set(host, next.catch(() => undefined));
-  return next;
-}
-
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 function safeWrite(host: Host, w: SysfsWrite): WriteResult {
@@ -87,14 +78,8 @@ export async function rollBack(host: Host, plan: Plan, touched: PciAddress[], em
   return { steps, verification };
 }
 
-/** Applies a plan that has no refusals, after any other change to the host. Never throws for a kernel error: the outcome says what happened. */
-export function applyPlan(host: Host, plan: Plan, onEvent: ApplyListener = () => {}): Promise<ApplyOutcome> {
-  if (plan.refusals.length) return Promise.reject(new PassthroughRefusedError(plan.refusals));
-  return serialised(host, () => executePlan(host, plan, onEvent));
-}
-
-/** applyPlan without taking the host lock: for callers already inside serialised(). */
-export async function executePlan(host: Host, plan: Plan, onEvent: ApplyListener = () => {}): Promise<ApplyOutcome> {
+/** Applies a plan that has no refusals. Never throws for a kernel error: the outcome says what happened. */
+export async function applyPlan(host: Host, plan: Plan, onEvent: ApplyListener = () => {}): Promise<ApplyOutcome> {
   if (plan.refusals.length) throw new PassthroughRefusedError(plan.refusals);
   {
     const outcome: ApplyOutcome = { ok: false, kind: plan.kind, target: plan.target, group: plan.group, steps: [], verification: null, failure: null, rollback: null };

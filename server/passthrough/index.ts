@@ -4,21 +4,15 @@ import type { Config } from '../config';
 import type { Db } from '../db';
 import type { ChangePublisher } from '../events';
 import type { Host } from '../host/host';
-import { claimsByVm } from '../vm/claims';
+import type { DeviceOwnership } from '../devices/ownership';
 import { BootConfigService } from './boot-service';
 import { ProgressHub } from './progress';
 import { PassthroughService } from './service';
-import type { VmClaim } from './types';
 
 export interface PassthroughServices {
   passthrough: PassthroughService;
   boot: BootConfigService;
   progress: ProgressHub;
-}
-
-/** Devices held by started VMs (server/vm/claims.ts), grouped per VM. */
-export function vmClaimsFromDb(db: Db): VmClaim[] {
-  return claimsByVm(db);
 }
 
 /**
@@ -32,14 +26,16 @@ export function dashboardInterfaces(config: Pick<Config, 'host'>, host: Host): s
     .map(([name]) => name);
 }
 
-export function createPassthroughServices(s: { config: Config; db: Db; host: Host; events: ChangePublisher }): PassthroughServices {
+/** devices: the host's lock and claims, shared with the VM supervisor */
+export function createPassthroughServices(s: { config: Config; db: Db; host: Host; events: ChangePublisher; devices: DeviceOwnership }): PassthroughServices {
   return {
     passthrough: new PassthroughService({
       host: s.host,
       db: s.db,
       qemuBinary: s.config.qemuBinary,
       dataDir: s.config.dataDir,
-      vmClaims: () => vmClaimsFromDb(s.db),
+      vmClaims: () => s.devices.byVm(),
+      lock: s.devices,
       dashboardInterfaces: () => dashboardInterfaces(s.config, s.host),
       events: s.events,
     }),

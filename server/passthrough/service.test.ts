@@ -15,6 +15,7 @@ import { loadOriginals } from './store';
 import type { VmClaim } from './types';
 import { asPciAddress } from '../../common/pci-address';
 import { ChangeBus } from '../events';
+import { DeviceOwnership } from '../devices/ownership';
 
 const admin: Actor = { actor: 'admin', remote: '192.0.2.7' };
 const GPU = asPciAddress('0005:01:00.0');
@@ -32,7 +33,7 @@ beforeEach(() => {
   host = openSimHost(dir, 't600');
   claims = [];
   dashboard = [];
-  svc = new PassthroughService({ host, db, qemuBinary: 'qemu-system-aarch64', vmClaims: () => claims, dashboardInterfaces: () => dashboard, events: new ChangeBus() });
+  svc = new PassthroughService({ host, db, qemuBinary: 'qemu-system-aarch64', vmClaims: () => claims, lock: new DeviceOwnership({ db, scan: () => host.scan() }), dashboardInterfaces: () => dashboard, events: new ChangeBus() });
 });
 afterEach(() => {
   db.close();

@@ -4,7 +4,8 @@ import type { Db } from '../db';
 import { recordAudit, type AuditAction, type AuditResult } from '../db/audit';
 import type { ChangePublisher } from '../events';
 import type { Host } from '../host/host';
-import { executePlan, serialised, type ApplyListener, type ApplyOutcome } from './apply';
+import { applyPlan, type ApplyListener, type ApplyOutcome } from './apply';
+import type { HostLock } from '../devices/ownership';
 import { PassthroughRefusedError, StalePlanError } from './errors';
 import { parseFdt } from '../devicetree/fdt';
 import { planOverlay } from '../devicetree/overlay-plan';
@@ -30,8 +31,10 @@ export interface PassthroughDeps {
   qemuBinary: string;
   /** jetvm's data directory (preflight checks its free space) */
   dataDir?: string;
-  /** running VMs and the host devices they hold (the VM supervisor knows) */
+  /** running VMs and the host devices they hold (server/devices/ownership.ts knows) */
   vmClaims: () => VmClaim[];
+  /** the host lock every change and every VM start's claim takes (a DeviceOwnership) */
+  lock: HostLock;
   /** network interfaces the dashboard is reached through, besides the default-route ones */
   dashboardInterfaces?: () => string[];
   events: ChangePublisher;
@@ -81,9 +84,9 @@ export class PassthroughService {
   }
 
   private change(actor: Actor, action: AuditAction, address: string, makePlan: () => Plan, opts: ChangeOptions): Promise<ApplyOutcome> {
-    const { host, db } = this.deps;
+    const { host, db, lock } = this.deps;
     // plan and apply inside one host lock, so the plan is made from the state the writes meet
-    return serialised(host, async () => {
+    return lock.exclusive(async () => {
       const plan = makePlan();
       if (plan.refusals.length) {
         this.audit(actor, action, plan.target, 'refused', { refusals: plan.refusals });
@@ -93,7 +96,7 @@ export class PassthroughService {
         this.audit(actor, action, plan.target, 'refused', { reason: 'stale plan', confirmed: opts.confirmedWrites, now: plan.writes });
         throw new StalePlanError();
       }
-      const outcome = await executePlan(host, plan, opts.onEvent);
+      const outcome = await applyPlan(host, plan, opts.onEvent);
       if (outcome.ok && plan.kind === 'bind') recordOriginals(db, plan.group, plan.originals);
       if (outcome.ok && plan.kind === 'release') forgetOriginals(db, plan.endpoints);
       this.audit(actor, action, plan.target, outcome.ok ? 'ok' : 'error', {
@@ -135,7 +138,7 @@ export class PassthroughService {
     let source: string | null = null;
     try {
       source = planOverlay(parseFdt(devkitTree(sim.release)), list.map((platformDevice) => ({ platformDevice }))).source;
-      await serialised(host, () => sim.reboot({ overlay: list }));
+      await this.deps.lock.exclusive(() => sim.reboot({ overlay: list }));
     } catch (e) {
       refuse(`The overlay cannot be applied: ${(e as Error).message}`);
     }

@@ -6,7 +6,7 @@ import { openDb } from '../db';
 import { barFit, LOW_WINDOW_BYTES } from './bar-fit';
 import { parseCapIpcLock, parseMemlock, probeCaps } from './caps';
 import { blocking, checkStart, type CheckContext } from './checks';
-import { claimDevices, currentClaims, releaseDevices } from './claims';
+import { claimDevices, currentClaims, releaseDevices } from './run-store';
 import { passedEndpoints } from './devices';
 import { VmRepo } from './repo';
 import { JETSON_CAPS, X86_CAPS, vmDef } from './testing/fixtures';

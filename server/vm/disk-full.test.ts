@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleServer, type ConsoleServer } from '../console/testing/console-server';
 import { connectTerminal } from '../console/testing/terminal-client';
-import { currentClaims } from './claims';
+import { currentClaims } from './run-store';
 import { vmPaths } from './paths';
 import { pidAlive } from './proc';
 import type { Supervisor } from './supervisor';

@@ -19,6 +19,7 @@ import { vmPaths } from './paths';
 import { VmRepo } from './repo';
 import { VmInputError } from './schema';
 import { Supervisor } from './supervisor';
+import { DeviceOwnership } from '../devices/ownership';
 import { JETSON_CAPS, X86_CAPS, vmDef } from './testing/fixtures';
 import { orinSnapshot } from './testing/orin-snapshot';
 import { ChangeBus } from '../events';
@@ -217,7 +218,8 @@ describe('checks autostart obeys', () => {
 
   it('runs in order and skips a VM whose device is not there, saying why (UI and audit log)', async () => {
     const db = openDb(tmp, 'autostart.sqlite');
-    const sup = new Supervisor({ db, dataDir: path.join(tmp, 'as'), imageDirs: [tmp], caps: X86_CAPS, scan: () => orinSnapshot(), sim: true, events: new ChangeBus() });
+    const scan = () => orinSnapshot();
+    const sup = new Supervisor({ db, dataDir: path.join(tmp, 'as'), imageDirs: [tmp], caps: X86_CAPS, scan, sim: true, events: new ChangeBus(), devices: new DeviceOwnership({ db, scan }) });
     const kernel = path.join(tmp, 'Image');
     fs.writeFileSync(kernel, 'k');
     const mk = (name: string, order: number, enabled = true) =>

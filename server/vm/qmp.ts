@@ -15,6 +15,17 @@ export class QmpError extends Error {
   }
 }
 
+/** QEMU took the command and did not answer: it is hung (or stopped), or far too busy. */
+export class QmpTimeoutError extends Error {
+  constructor(readonly command: string, readonly timeoutMs: number) {
+    super(`QMP ${command}: no answer within ${timeoutMs} ms (QEMU is hung or stopped)`);
+    this.name = 'QmpTimeoutError';
+  }
+}
+
+/** how long a command may go unanswered by default; query-status, powerdown and quit answer at once */
+export const QMP_COMMAND_TIMEOUT_MS = 5_000;
+
 interface Pending {
   command: string;
   resolve: (v: unknown) => void;
@@ -29,7 +40,7 @@ export class QmpClient extends EventEmitter {
   private closed = false;
   greeting: unknown = null;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(private readonly socket: net.Socket, private readonly commandTimeoutMs: number) {
     super();
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.onData(chunk));
@@ -37,11 +48,14 @@ export class QmpClient extends EventEmitter {
     socket.on('close', () => this.finish());
   }
 
-  /** Connects, waits for the greeting and negotiates capabilities; rejects after timeoutMs. */
-  static connect(socketPath: string, timeoutMs = 3000): Promise<QmpClient> {
+  /**
+   * Connects, waits for the greeting and negotiates capabilities; rejects after timeoutMs. Every command
+   * on the connection then rejects with a QmpTimeoutError when unanswered for commandTimeoutMs.
+   */
+  static connect(socketPath: string, timeoutMs = 3000, commandTimeoutMs = QMP_COMMAND_TIMEOUT_MS): Promise<QmpClient> {
     return new Promise((resolve, reject) => {
       const socket = net.connect(socketPath);
-      const client = new QmpClient(socket);
+      const client = new QmpClient(socket, commandTimeoutMs);
       const timer = setTimeout(() => fail(new Error(`QMP at ${socketPath}: no greeting within ${timeoutMs} ms (another client connected?)`)), timeoutMs);
       const fail = (err: Error) => {
         clearTimeout(timer);
@@ -65,11 +79,19 @@ export class QmpClient extends EventEmitter {
     return !this.closed;
   }
 
-  execute<T = unknown>(command: string, args?: Record<string, unknown>): Promise<T> {
+  /** Sends a command; rejects with its QMP error, when the connection closes, or after timeoutMs without an answer (a late answer is dropped). */
+  execute<T = unknown>(command: string, args?: Record<string, unknown>, timeoutMs = this.commandTimeoutMs): Promise<T> {
     if (this.closed) return Promise.reject(new Error(`QMP ${command}: connection closed`));
     const id = String(this.nextId++);
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { command, resolve: resolve as (v: unknown) => void, reject });
+      const timer = setTimeout(() => {
+        if (this.pending.delete(id)) reject(new QmpTimeoutError(command, timeoutMs));
+      }, timeoutMs);
+      const settle = <V>(fn: (v: V) => void) => (v: V) => {
+        clearTimeout(timer);
+        fn(v);
+      };
+      this.pending.set(id, { command, resolve: settle(resolve as (v: unknown) => void), reject: settle(reject) });
       this.socket.write(`${JSON.stringify(args ? { execute: command, arguments: args, id } : { execute: command, id })}\n`);
     });
   }

@@ -8,7 +8,8 @@ import { probeCaps } from './caps';
 import { ensureDemoEfiVm } from './demo-efi';
 import { guestPathsIn } from './guest';
 import { ensureDemoVm, type EnsureDemoResult } from './repo';
-import { Supervisor, type DevicePolicyHook, type VmStatus } from './supervisor';
+import { Supervisor, type VmStatus } from './supervisor';
+import type { DeviceOwnership } from '../devices/ownership';
 
 export interface VmService {
   supervisor: Supervisor;
@@ -29,8 +30,8 @@ export interface VmServiceDeps {
   db: Db;
   host: Host;
   events: ChangePublisher;
-  /** the stop policy: what happens to a VM's devices once its QEMU is gone */
-  onDevicesReleased: DevicePolicyHook;
+  /** the host lock, the device claims and the stop policy (shared with the passthrough service) */
+  devices: DeviceOwnership;
   /** the console area connects to a launching VM's serial socket */
   onLaunching: (vm: string) => void;
   log?: { info: (x: object, m?: string) => void; warn: (x: object, m?: string) => void };
@@ -45,7 +46,7 @@ export async function createVmService(o: VmServiceDeps): Promise<VmService> {
     scan: () => o.host.scan(),
     sim: o.host.mode === 'sim',
     events: o.events,
-    onDevicesReleased: o.onDevicesReleased,
+    devices: o.devices,
     onLaunching: o.onLaunching,
     log: o.log,
   });

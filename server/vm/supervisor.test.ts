@@ -4,22 +4,30 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../db/audit';
-import { currentClaims } from './claims';
+import { currentClaims } from './run-store';
 import { vmPaths } from './paths';
 import { pidAlive } from './proc';
-import { StartRefusedError, type DevicePolicyHook, type Supervisor } from './supervisor';
+import { StartRefusedError, type Supervisor } from './supervisor';
+import type { ReturnToHost } from '../devices/ownership';
 import { demoVmInput, makeHarness, typeOnConsole, waitForText, type Harness } from './testing/harness';
 import { VmConflictError } from './repo';
 
 const actor = { actor: 'tester', remote: '127.0.0.1' };
 let h: Harness;
 let sup: Supervisor;
-const hookCalls: Array<Parameters<DevicePolicyHook>[0]> = [];
+/** what the "return" stop policy gave back, by whom (the harness's snapshot is no host to write to) */
+const returned: Array<{ actor: string | null; address: string }> = [];
+const returnToHost: ReturnToHost = async (a, address) => {
+  returned.push({ actor: a.actor, address });
+  return { ok: true, kind: 'release', target: address, group: null, steps: [], verification: null, failure: null, rollback: null };
+};
+/** one release for the GPU's IOMMU group (both functions) */
+const GPU_RETURNED = { actor: 'system', address: '0005:01:00.0' };
 
 beforeAll(() => {
   h = makeHarness();
-  sup = h.supervisor((e) => void hookCalls.push(e));
-  sup.repo.create(demoVmInput(h.guest, 'demo'));
+  sup = h.supervisor({ returnToHost, qmpTimeoutMs: 500 });
+  sup.repo.create({ ...demoVmInput(h.guest, 'demo'), onStop: 'return' });
   sup.repo.create(demoVmInput(h.guest, 'rival'));
 });
 
@@ -74,7 +82,7 @@ describe('Supervisor with the real demo guest (TCG, sim stand-ins)', () => {
     expect(typed).toContain('aarch64');
   });
 
-  it('graceful stop: busybox ignores the powerdown, so after the timeout QEMU is told to quit; devices released, hook called', async () => {
+  it('graceful stop: busybox ignores the powerdown, so after the timeout QEMU is told to quit; claims released, stop policy applied', async () => {
     const t0 = Date.now();
     const st = await sup.stop('demo', actor, { timeoutMs: 1500 });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1500);
@@ -82,14 +90,28 @@ describe('Supervisor with the real demo guest (TCG, sim stand-ins)', () => {
     expect(currentClaims(h.db).size).toBe(0);
     const entry = listAudit(h.db).find((a) => a.action === 'vm.stop');
     expect(entry).toMatchObject({ actor: 'tester', target: 'demo', result: 'ok', detail: { how: 'quit' } });
-    expect(hookCalls.at(-1)).toMatchObject({ policy: 'keep', devices: ['0005:01:00.0', '0005:01:00.1'], reason: 'stopped' });
+    expect(returned).toEqual([GPU_RETURNED]);
     expect(fs.existsSync(vmPaths(h.dataDir, 'demo').pidFile)).toBe(false);
     await expect(sup.stop('demo', actor)).rejects.toThrow(/is not running/);
   });
 
-  it('restart gives a new QEMU; force stop ends it', async () => {
+  it('restart holds the VM\'s lock from its stop to its start: a second restart and every start asked for meanwhile are refused as busy; force stop ends it', async () => {
     const first = await sup.start('demo', actor);
-    const second = await sup.restart('demo', actor, { timeoutMs: 200 });
+    const restarts = Promise.allSettled([sup.restart('demo', actor, { timeoutMs: 200 }), sup.restart('demo', actor, { timeoutMs: 200 })]);
+    // keep asking for a start while the restarts run, the moment between the stop and the start included
+    let settled = false;
+    void restarts.then(() => (settled = true));
+    const attempts: string[] = [];
+    while (!settled) {
+      attempts.push(await sup.start('demo', actor).then(() => 'started', (err: Error) => err.message));
+      await new Promise((r) => setImmediate(r));
+    }
+    const [won, lost] = await restarts;
+    expect(won.status).toBe('fulfilled');
+    expect(lost).toMatchObject({ status: 'rejected', reason: { message: 'VM "demo" is busy with another start, stop or restart' } });
+    expect(attempts.length).toBeGreaterThan(1);
+    expect(new Set(attempts)).toEqual(new Set(['VM "demo" is busy with another start, stop or restart']));
+    const second = (won as PromiseFulfilledResult<Awaited<ReturnType<Supervisor['restart']>>>).value;
     expect(second.state).toBe('running');
     expect(second.pid).not.toBe(first.pid);
     expect(pidAlive(first.pid!)).toBe(false);
@@ -99,27 +121,43 @@ describe('Supervisor with the real demo guest (TCG, sim stand-ins)', () => {
     expect(listAudit(h.db).find((a) => a.action === 'vm.forceStop')).toMatchObject({ result: 'ok' });
   });
 
+  it('a QEMU that takes QMP commands and never answers (stopped with SIGSTOP) is still stopped: each command times out, then SIGKILL; the lock is free again', async () => {
+    const { pid } = await sup.start('demo', actor);
+    process.kill(pid!, 'SIGSTOP');
+    const st = await sup.stop('demo', actor, { timeoutMs: 300 });
+    expect(st.state).toBe('stopped');
+    expect(pidAlive(pid!)).toBe(false);
+    expect(listAudit(h.db).find((a) => a.action === 'vm.stop')).toMatchObject({
+      result: 'ok',
+      detail: { how: 'kill', pid, qmp: ['QMP system_powerdown: no answer within 500 ms (QEMU is hung or stopped)', 'QMP quit: no answer within 500 ms (QEMU is hung or stopped)'] },
+    });
+    await expect(sup.stop('demo', actor)).rejects.toThrow(/^VM "demo" is not running$/);
+    expect(currentClaims(h.db).size).toBe(0);
+  });
+
   it('a guest that powers itself off is reported as shut down (not crashed), and its devices are released', async () => {
     const { consoleLog } = vmPaths(h.dataDir, 'demo');
     const offset = fs.statSync(consoleLog).size;
+    const returnedBefore = returned.length;
     await sup.start('demo', actor);
     await waitForText(consoleLog, 'root@demo:/# ', 60_000, offset);
     h.consoles.hub('demo')!.write(Buffer.from('poweroff -f\r'));
     await waitState('demo', 'shutdown', 10_000);
     await new Promise((r) => setTimeout(r, 100));
     expect(currentClaims(h.db).size).toBe(0);
-    expect(hookCalls.at(-1)).toMatchObject({ reason: 'shutdown' });
+    expect(returned.length).toBe(returnedBefore + 1);
     expect(listAudit(h.db).find((a) => a.action === 'vm.shutdown')).toMatchObject({ actor: 'system', target: 'demo', result: 'ok' });
   });
 
   // how soon: npm run bench:crash (beside kill -9 → waitpid of a child); here only that it is reported
   it('kill -9 of the qemu pid is reported as crashed, and its devices released', async () => {
     const { pid } = await sup.start('demo', actor);
+    const returnedBefore = returned.length;
     process.kill(pid!, 'SIGKILL');
     await waitState('demo', 'crashed', 30_000);
     await new Promise((r) => setTimeout(r, 100));
     expect(currentClaims(h.db).size).toBe(0);
-    expect(hookCalls.at(-1)).toMatchObject({ reason: 'crashed' });
+    expect(returned.length).toBe(returnedBefore + 1);
     expect(listAudit(h.db).find((a) => a.action === 'vm.crash')).toMatchObject({ actor: 'system', target: 'demo', result: 'error' });
   });
 
@@ -134,7 +172,7 @@ describe('Supervisor with the real demo guest (TCG, sim stand-ins)', () => {
     await new Promise((r) => child.once('exit', r));
     expect(pidAlive(pid)).toBe(true);
 
-    const fresh = h.supervisor((e) => void hookCalls.push(e));
+    const fresh = h.supervisor({ returnToHost });
     const adopted = await fresh.adoptAll();
     expect(adopted).toMatchObject([{ name: 'demo', state: 'running', pid }]);
     expect(await fresh.query('demo', 'query-status')).toMatchObject({ status: 'running' });

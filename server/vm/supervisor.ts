@@ -1,38 +1,37 @@
-// Starts, stops and watches detached QEMUs; re-adopts them after a dashboard restart.
+// The VM state machine: each VM's state (starting, running, stopping, stopped, shutdown, crashed) and the
+// transitions between them — start, stop, restart, adopt after a dashboard restart, and what follows an
+// exit. One start, stop or restart of a VM at a time (its lock). The SQL is in run-store.ts, the process
+// and its files in launcher.ts and stop-escalation.ts, the devices in server/devices/ownership.ts.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Db } from '../db';
 import { recordAudit } from '../db/audit';
+import type { DeviceOwnership } from '../devices/ownership';
 import type { ChangePublisher } from '../events';
 import type { HostSnapshot } from '../host/types';
 import { resolveExecutable } from './caps';
 import { blocking, checkStart } from './checks';
-import { claimRun, claimedBy, currentClaims, releaseDevices, type RunRefusal, type RunRow } from './claims';
+import { forgetRun, recordRunOwner, recordRunPid, runRows, type RunRefusal } from './run-store';
 import type { AutostartOutcome } from './autostart';
 import { passedEndpoints } from './devices';
-import { guestChecks, prepareGuest } from './guest-prep';
+import { guestChecks } from './guest-prep';
 import { toLibvirtXml, toShellScript } from './export';
+import { cleanRunDir, discardRun, launchQemu, ownedElsewhere, qemuOf, runIsLive, SELF } from './launcher';
 import { vmPaths, type VmPaths } from './paths';
 import { jetsonCaps, launchPlan, type LaunchPlan } from './plan';
-import { isOurQemu, launchDaemon, pidAlive, processIdentity, readPidFile, waitForExit } from './proc';
 import { VmConflictError, VmRepo } from './repo';
 import { runExitSteps, type ExitStep } from './exit-steps';
 import { fileIssues } from './schema';
+import { endQemu } from './stop-escalation';
 import { issueLine } from '../../common/errors';
-import { releaseSerialWait, withoutWaitNotice } from './serial-wait';
-import type { Finding, QemuCaps, StopPolicy, VmDefinition, VmState } from './types';
+import type { Finding, QemuCaps, VmDefinition, VmState } from './types';
 import { WatchedQemu, type ExitKind } from './watch';
 
 import type { Actor } from '../db/audit';
 import { DomainError } from '../errors';
 
 export type { Actor };
+export { VmLaunchError } from './launcher';
 const SYSTEM: Actor = { actor: 'system', remote: null };
-/** this process, as vm_runs.owner records it */
-const SELF = processIdentity(process.pid) ?? `${process.pid}`;
-
-/** Filled by the passthrough area: what to do with a VM's devices once its QEMU is gone. */
-export type DevicePolicyHook = (e: { vm: VmDefinition; policy: StopPolicy; devices: string[]; reason: ExitKind; actor: Actor }) => void | Promise<void>;
 
 export interface SupervisorOptions {
   db: Db;
@@ -46,12 +45,15 @@ export interface SupervisorOptions {
   sim: boolean;
   /** the dashboard's change bus (VM state changes) */
   events: ChangePublisher;
-  onDevicesReleased?: DevicePolicyHook;
+  /** the host lock, the device claims and the stop policy (one per host, shared with the passthrough service) */
+  devices: DeviceOwnership;
   /** the console area: connect to this VM's serial socket as soon as QEMU creates it (QEMU holds the guest until then) */
   onLaunching?: (vm: string) => void;
   log?: { info: (o: object, m?: string) => void; warn: (o: object, m?: string) => void };
   /** crash poll interval (ms) */
   pollMs?: number;
+  /** how long a QMP command may go unanswered (ms) */
+  qmpTimeoutMs?: number;
 }
 
 export interface VmStatus {
@@ -69,13 +71,13 @@ export interface StopOptions {
   timeoutMs?: number;
 }
 
-/** QEMU was run and did not come up; everything the start set up has been undone. */
-export class VmLaunchError extends DomainError {
+/** QEMU outlived the whole stop sequence, SIGKILL included (stuck in the kernel): the VM's lock is free again. */
+export class VmStopError extends DomainError {
   readonly kind = 'failed';
-  readonly code = 'launch-failed';
-  constructor(message: string) {
-    super(message);
-    this.name = 'VmLaunchError';
+  readonly code = 'stop-failed';
+  constructor(readonly vm: string, readonly pid: number, qmpErrors: string[]) {
+    super(`VM "${vm}" did not stop: QEMU pid ${pid} is still there after SIGKILL${qmpErrors.length ? ` (${qmpErrors.join('; ')})` : ''}`);
+    this.name = 'VmStopError';
   }
 }
 
@@ -122,7 +124,7 @@ export class Supervisor {
     const vm = this.repo.require(name);
     const files = fileIssues(vm, this.o.imageDirs).map((i) => ({ code: 'file', severity: 'error' as const, message: issueLine(i) }));
     const running = [...this.running.keys()].map((n) => this.repo.get(n)).filter((v): v is VmDefinition => v !== null);
-    return [...files, ...guestChecks(vm, running), ...checkStart(vm, snapshot, this.o.caps, { claims: currentClaims(this.o.db), sim: this.o.sim })];
+    return [...files, ...guestChecks(vm, running), ...checkStart(vm, snapshot, this.o.caps, { claims: this.o.devices.claims(), sim: this.o.sim })];
   }
 
   exportScript(name: string): string {
@@ -157,71 +159,64 @@ export class Supervisor {
   }
 
   async start(name: string, actor: Actor): Promise<VmStatus> {
-    return this.exclusive(name, async () => {
-      const vm = this.repo.require(name);
-      if (this.running.has(name)) throw new VmConflictError(`VM "${name}" is already running`);
-      const paths = this.paths(name);
-      const stalePid = readPidFile(paths.pidFile);
-      if (stalePid && pidAlive(stalePid) && isOurQemu(stalePid, name, paths.pidFile)) {
-        throw new VmConflictError(`VM "${name}" was not started: it already runs as QEMU pid ${stalePid}, which this dashboard does not watch (restart the dashboard to adopt it)`);
-      }
-      const snapshot = this.o.scan();
-      const checks = this.checks(name, snapshot);
-      if (blocking(checks).length) {
-        recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'refused', detail: { checks: blocking(checks) } });
-        throw new StartRefusedError(name, checks);
-      }
-      const plan = launchPlan(vm, snapshot, this.o.caps, paths, this.o.sim);
-      const devices = passedEndpoints(vm.devices, snapshot).map((f) => f.address);
-      // the VM and its devices, claimed in one transaction: of two starts from any processes one wins
-      const startedAt = new Date().toISOString();
-      const refusal = claimRun(this.o.db, { vm: name, runDir: paths.runDir, sim: plan.sim, argv: plan.run.argv, startedAt, owner: SELF }, devices, (row) => this.runIsLive(row));
-      if (refusal) {
-        recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'refused', detail: refusal });
-        throw new VmConflictError(`VM "${name}" was not started: ${refusalMessage(refusal)}`);
-      }
-      try {
-        return await this.launch(vm, plan, paths, actor, startedAt);
-      } catch (err) {
-        const message = (err as Error).message;
-        await discardRun(paths, name);
-        releaseDevices(this.o.db, name);
-        this.o.db.prepare('DELETE FROM vm_runs WHERE vm = ?').run(name);
-        this.ended.set(name, { state: 'stopped', at: new Date().toISOString(), error: message });
-        recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'error', detail: { error: message, argv: plan.run.argv } });
-        this.o.events.publish({ kind: 'vm', vm: name, reason: 'start failed' });
-        throw err;
-      }
-    });
+    return this.exclusive(name, () => this.startNow(name, actor));
   }
 
-  /** A run row stands while its QEMU lives, or while another jetvm process that is still alive starts or watches it. */
-  private runIsLive(row: RunRow): boolean {
-    if (row.pid !== null && pidAlive(row.pid) && isOurQemu(row.pid, row.vm, this.paths(row.vm).pidFile)) return true;
-    return ownedElsewhere(row);
+  private async startNow(name: string, actor: Actor): Promise<VmStatus> {
+    if (this.running.has(name)) throw new VmConflictError(`VM "${name}" is already running`);
+    // checks and claim under the host lock: no passthrough change falls between what the checks saw and the claim
+    const { vm, plan, paths, startedAt } = await this.o.devices.exclusive(() => this.claimForStart(name, actor));
+    try {
+      const { pid, stderr } = await launchQemu(vm, plan, paths, this.o.onLaunching);
+      recordRunPid(this.o.db, name, pid);
+      const status = await this.watch(name, pid, plan.sim, startedAt);
+      recordAudit(this.o.db, {
+        ...actor, action: 'vm.start', target: name, result: 'ok',
+        detail: { pid, argv: plan.run.argv, ...(plan.sim ? { realArgv: plan.real.argv } : {}), stderr: stderr || undefined },
+      });
+      this.o.log?.info({ vm: name, pid, sim: plan.sim }, 'vm started');
+      return status;
+    } catch (err) {
+      const message = (err as Error).message;
+      await discardRun(paths, name);
+      this.o.devices.releaseAll(name);
+      forgetRun(this.o.db, name);
+      this.ended.set(name, { state: 'stopped', at: new Date().toISOString(), error: message });
+      recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'error', detail: { error: message, argv: plan.run.argv } });
+      this.o.events.publish({ kind: 'vm', vm: name, reason: 'start failed' });
+      throw err;
+    }
   }
 
-  private async launch(vm: VmDefinition, plan: LaunchPlan, paths: VmPaths, actor: Actor, now: string): Promise<VmStatus> {
-    prepareRunDir(paths, plan);
-    prepareGuest(vm, paths);
-    // the serial chardev is wait=on: somebody must connect before the guest runs (and QEMU daemonizes)
-    const stopReleasing = this.o.onLaunching ? (this.o.onLaunching(vm.name), undefined) : releaseSerialWait(paths.serialSocket);
-    const launched = await launchDaemon(plan.run.argv).finally(() => stopReleasing?.());
-    const r = { ...launched, stderr: withoutWaitNotice(launched.stderr) };
-    const pid = readPidFile(paths.pidFile);
-    if (r.code !== 0 || !pid) throw new VmLaunchError(`QEMU did not start (exit ${r.code}): ${r.stderr || 'no message'}`);
-    this.o.db.prepare('UPDATE vm_runs SET pid = ? WHERE vm = ?').run(pid, vm.name);
-    const status = await this.watch(vm.name, pid, plan.sim, now);
-    recordAudit(this.o.db, {
-      ...actor, action: 'vm.start', target: vm.name, result: 'ok',
-      detail: { pid, argv: plan.run.argv, ...(plan.sim ? { realArgv: plan.real.argv } : {}), stderr: r.stderr || undefined },
-    });
-    this.o.log?.info({ vm: vm.name, pid, sim: plan.sim }, 'vm started');
-    return status;
+  /** Checks the VM against a fresh scan and claims it and its devices (one transaction), or throws why not. */
+  private claimForStart(name: string, actor: Actor) {
+    const vm = this.repo.require(name);
+    const paths = this.paths(name);
+    const unwatched = qemuOf(paths, name);
+    if (unwatched) {
+      throw new VmConflictError(`VM "${name}" was not started: it already runs as QEMU pid ${unwatched}, which this dashboard does not watch (restart the dashboard to adopt it)`);
+    }
+    const snapshot = this.o.scan();
+    const checks = this.checks(name, snapshot);
+    if (blocking(checks).length) {
+      recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'refused', detail: { checks: blocking(checks) } });
+      throw new StartRefusedError(name, checks);
+    }
+    const plan = launchPlan(vm, snapshot, this.o.caps, paths, this.o.sim);
+    const devices = passedEndpoints(vm.devices, snapshot).map((f) => f.address);
+    // the VM and its devices, claimed in one transaction: of two starts from any processes one wins
+    const startedAt = new Date().toISOString();
+    const run = { vm: name, runDir: paths.runDir, sim: plan.sim, argv: plan.run.argv, startedAt, owner: SELF };
+    const refusal = this.o.devices.claimForStart(run, devices, (row) => runIsLive(row, this.paths(row.vm)));
+    if (refusal) {
+      recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'refused', detail: refusal });
+      throw new VmConflictError(`VM "${name}" was not started: ${refusalMessage(refusal)}`);
+    }
+    return { vm, plan, paths, startedAt };
   }
 
   private async watch(name: string, pid: number, sim: boolean, since: string): Promise<VmStatus> {
-    const watch = new WatchedQemu(name, pid, this.paths(name).qmpSocket, this.o.pollMs);
+    const watch = new WatchedQemu(name, pid, this.paths(name).qmpSocket, this.o.pollMs, this.o.qmpTimeoutMs);
     let handled!: (k: ExitKind) => void;
     const done = new Promise<ExitKind>((r) => (handled = r));
     this.running.set(name, { watch, since, sim, done });
@@ -243,9 +238,9 @@ export class Supervisor {
     this.ended.set(name, { state: kind, at: new Date().toISOString() });
     let devices: string[] = [];
     const steps: ExitStep[] = [
-      { name: 'read claims', run: () => (devices = claimedBy(this.o.db, name)) },
-      { name: 'release claims', retry: true, run: () => releaseDevices(this.o.db, name) },
-      { name: 'forget run', retry: true, run: () => this.o.db.prepare('DELETE FROM vm_runs WHERE vm = ?').run(name) },
+      { name: 'read claims', run: () => (devices = this.o.devices.heldBy(name)) },
+      { name: 'release claims', retry: true, run: () => this.o.devices.releaseAll(name) },
+      { name: 'forget run', retry: true, run: () => forgetRun(this.o.db, name) },
       { name: 'clean run directory', retry: true, run: () => cleanRunDir(this.paths(name)) },
       {
         name: 'audit',
@@ -254,7 +249,7 @@ export class Supervisor {
         },
       },
       { name: 'publish', run: () => this.o.events.publish({ kind: 'vm', vm: name, reason: kind }) },
-      { name: 'device policy', run: () => this.applyDevicePolicy(name, kind, devices) },
+      { name: 'device policy', run: () => this.applyStopPolicy(name, devices) },
     ];
     await runExitSteps(steps, (e) => {
       this.o.log?.warn({ vm: name, ...e }, `VM exit: step "${e.step}" failed${e.final ? '' : '; retrying'}`);
@@ -268,11 +263,11 @@ export class Supervisor {
     });
   }
 
-  private async applyDevicePolicy(name: string, kind: ExitKind, devices: string[]): Promise<void> {
+  private async applyStopPolicy(name: string, devices: string[]): Promise<void> {
     const vm = this.repo.get(name);
-    if (!vm || !this.o.onDevicesReleased || devices.length === 0) return;
+    if (!vm) return;
     try {
-      await this.o.onDevicesReleased({ vm, policy: vm.onStop, devices, reason: kind, actor: SYSTEM });
+      await this.o.devices.applyStopPolicy({ vm: name, policy: vm.onStop, devices, actor: SYSTEM });
     } catch (err) {
       recordAudit(this.o.db, { ...SYSTEM, action: 'vm.devices', target: name, result: 'error', detail: { policy: vm.onStop, error: (err as Error).message } });
     }
@@ -288,9 +283,12 @@ export class Supervisor {
     return this.exclusive(name, () => this.stopNow(name, actor, 0, false));
   }
 
+  /** Stop (if running) and start under one hold of the VM's lock: no other start or stop of it falls in between. */
   async restart(name: string, actor: Actor, opts: StopOptions = {}): Promise<VmStatus> {
-    if (this.running.has(name)) await this.stop(name, actor, opts);
-    return this.start(name, actor);
+    return this.exclusive(name, async () => {
+      if (this.running.has(name)) await this.stopNow(name, actor, opts.timeoutMs ?? 30_000, true);
+      return this.startNow(name, actor);
+    });
   }
 
   private async stopNow(name: string, actor: Actor, timeoutMs: number, graceful: boolean): Promise<VmStatus> {
@@ -299,25 +297,11 @@ export class Supervisor {
     const { watch } = e;
     watch.stopRequested = true;
     watch.setState('stopping');
-    const exited = () => Promise.race([e.done.then(() => true), sleep(timeoutMs).then(() => false)]);
-    let how = 'quit';
-    if (graceful) {
-      how = 'powerdown';
-      await watch.qmp?.execute('system_powerdown').catch(() => undefined);
-      if (!watch.qmp) process.kill(watch.pid, 'SIGTERM');
-    }
-    if (!graceful || !(await exited())) {
-      how = 'quit';
-      if (watch.qmp) await watch.qmp.execute('quit').catch(() => undefined);
-      else signal(watch.pid, 'SIGTERM');
-      if (!(await waitForExit(watch.pid, 3000))) {
-        how = 'kill';
-        signal(watch.pid, 'SIGKILL');
-        await waitForExit(watch.pid, 3000);
-      }
-    }
-    await Promise.race([e.done, sleep(3000)]);
-    recordAudit(this.o.db, { ...actor, action: graceful ? 'vm.stop' : 'vm.forceStop', target: name, result: this.running.has(name) ? 'error' : 'ok', detail: { how, pid: watch.pid } });
+    const { how, qmpErrors } = await endQemu(watch, e.done, { graceful, timeoutMs });
+    const stopped = !this.running.has(name);
+    const detail = { how, pid: watch.pid, ...(qmpErrors.length ? { qmp: qmpErrors } : {}) };
+    recordAudit(this.o.db, { ...actor, action: graceful ? 'vm.stop' : 'vm.forceStop', target: name, result: stopped ? 'ok' : 'error', detail });
+    if (!stopped) throw new VmStopError(name, watch.pid, qmpErrors);
     return this.status(name);
   }
 
@@ -326,16 +310,15 @@ export class Supervisor {
    * the ones that died meanwhile (pidfile left behind → crashed, else shut down) and release their devices.
    */
   async adoptAll(): Promise<VmStatus[]> {
-    const rows = this.o.db.prepare('SELECT vm, pid, sim, started_at, owner FROM vm_runs').all() as Array<RunRow & { sim: number }>;
     const out: VmStatus[] = [];
-    for (const row of rows) {
+    for (const row of runRows(this.o.db)) {
       if (this.running.has(row.vm)) continue;
       if (ownedElsewhere(row)) continue; // another live jetvm process starts or watches it
       const paths = this.paths(row.vm);
-      const pid = readPidFile(paths.pidFile) ?? row.pid;
-      if (pid && pidAlive(pid) && isOurQemu(pid, row.vm, paths.pidFile)) {
-        this.o.db.prepare('UPDATE vm_runs SET owner = ? WHERE vm = ?').run(SELF, row.vm);
-        out.push(await this.watch(row.vm, pid, row.sim === 1, row.started_at));
+      const pid = qemuOf(paths, row.vm, row.pid);
+      if (pid) {
+        recordRunOwner(this.o.db, row.vm, SELF);
+        out.push(await this.watch(row.vm, pid, row.sim, row.started_at));
         recordAudit(this.o.db, { ...SYSTEM, action: 'vm.adopt', target: row.vm, result: 'ok', detail: { pid } });
       } else {
         await this.onExit(row.vm, fs.existsSync(paths.pidFile) ? 'crashed' : 'shutdown');
@@ -356,7 +339,7 @@ export class Supervisor {
   }
 
   private async exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    if (this.busy.has(name)) throw new VmConflictError(`VM "${name}" is busy with another start or stop`);
+    if (this.busy.has(name)) throw new VmConflictError(`VM "${name}" is busy with another start, stop or restart`);
     this.busy.add(name);
     try {
       return await fn();
@@ -366,50 +349,8 @@ export class Supervisor {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    /* already gone */
-  }
-}
-
-function prepareRunDir(paths: VmPaths, plan: LaunchPlan): void {
-  fs.mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
-  fs.mkdirSync(paths.vmDir, { recursive: true, mode: 0o700 });
-  for (const f of [paths.pidFile, paths.qmpSocket, paths.serialSocket]) fs.rmSync(f, { force: true });
-  for (const s of plan.run.scratch) {
-    fs.writeFileSync(s.path, '');
-    fs.truncateSync(s.path, s.sizeBytes);
-  }
-}
-
-/** Started or adopted by another jetvm process that is still alive. */
-function ownedElsewhere(row: RunRow): boolean {
-  return row.owner !== null && row.owner !== SELF && processIdentity(Number.parseInt(row.owner, 10)) === row.owner;
-}
-
 function refusalMessage(r: RunRefusal): string {
   if ('conflicts' in r) return r.conflicts.map((c) => `${c.address} is in use by the running VM "${c.vm}"`).join('; ');
   if (r.run.pid !== null) return `it is already running (QEMU pid ${r.run.pid}, started ${r.run.started_at})`;
   return `another jetvm process (pid ${Number.parseInt(r.run.owner ?? '', 10)}) is starting it right now`;
-}
-
-/** After a failed launch: a QEMU that came up anyway is killed, and the run directory goes. */
-async function discardRun(paths: VmPaths, name: string): Promise<void> {
-  const pid = readPidFile(paths.pidFile);
-  if (pid && pidAlive(pid) && isOurQemu(pid, name, paths.pidFile)) {
-    signal(pid, 'SIGKILL');
-    await waitForExit(pid, 3000);
-  }
-  fs.rmSync(paths.runDir, { recursive: true, force: true });
-}
-
-function cleanRunDir(paths: VmPaths): void {
-  for (const f of [paths.pidFile, paths.qmpSocket, paths.serialSocket]) fs.rmSync(f, { force: true });
-  for (const f of fs.existsSync(paths.runDir) ? fs.readdirSync(paths.runDir) : []) {
-    if (f.startsWith('sim-') && f.endsWith('.img')) fs.rmSync(path.join(paths.runDir, f), { force: true });
-  }
 }

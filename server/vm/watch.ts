@@ -2,7 +2,7 @@
 // when QMP is unavailable). Never kills anything by itself.
 import { EventEmitter } from 'node:events';
 import { pidAlive } from './proc';
-import { QmpClient, type QmpEvent } from './qmp';
+import { QMP_COMMAND_TIMEOUT_MS, QmpClient, type QmpEvent } from './qmp';
 import type { VmState } from './types';
 
 const QMP_STATUS: Record<string, VmState> = {
@@ -25,7 +25,14 @@ export class WatchedQemu extends EventEmitter {
   private timer: NodeJS.Timeout | null = null;
   private ended = false;
 
-  constructor(readonly vm: string, readonly pid: number, private readonly qmpSocket: string, private readonly pollMs = 200) {
+  constructor(
+    readonly vm: string,
+    readonly pid: number,
+    private readonly qmpSocket: string,
+    private readonly pollMs = 200,
+    /** how long any QMP command may go unanswered */
+    private readonly qmpCommandTimeoutMs = QMP_COMMAND_TIMEOUT_MS,
+  ) {
     super();
   }
 
@@ -33,7 +40,7 @@ export class WatchedQemu extends EventEmitter {
   async attach(qmpTimeoutMs = 3000): Promise<void> {
     this.timer = setInterval(() => this.poll(), this.pollMs);
     try {
-      const qmp = await QmpClient.connect(this.qmpSocket, qmpTimeoutMs);
+      const qmp = await QmpClient.connect(this.qmpSocket, qmpTimeoutMs, this.qmpCommandTimeoutMs);
       if (this.ended) return void qmp.close();
       this.qmp = qmp;
       qmp.on('event', (e: QmpEvent) => this.onEvent(e));

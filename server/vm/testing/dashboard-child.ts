@@ -3,13 +3,16 @@
 import { openDb } from '../../db';
 import { probeCaps } from '../caps';
 import { Supervisor } from '../supervisor';
+import { DeviceOwnership } from '../../devices/ownership';
 import { guestPaths } from '../guest';
 import { orinSnapshot } from './orin-snapshot';
 import { ChangeBus } from '../../events';
 
 const [dataDir, vm] = process.argv.slice(2);
 const db = openDb(dataDir);
-const sup = new Supervisor({ db, dataDir, imageDirs: [guestPaths().dir], caps: probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64'), scan: () => orinSnapshot(), sim: true, events: new ChangeBus() });
+const scan = () => orinSnapshot();
+const caps = probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
+const sup = new Supervisor({ db, dataDir, imageDirs: [guestPaths().dir], caps, scan, sim: true, events: new ChangeBus(), devices: new DeviceOwnership({ db, scan }) });
 sup
   .start(vm, { actor: 'child', remote: null })
   .then((s) => process.stdout.write(`started ${s.pid}\n`))

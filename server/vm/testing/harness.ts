@@ -9,7 +9,8 @@ import { openDb, type Db } from '../../db';
 import { probeCaps } from '../caps';
 import { buildGuest, guestBuilt, guestPaths, type GuestPaths } from '../guest';
 import { VmRepo } from '../repo';
-import { Supervisor, type DevicePolicyHook } from '../supervisor';
+import { Supervisor } from '../supervisor';
+import { DeviceOwnership, type ReturnToHost } from '../../devices/ownership';
 import { imageDir } from '../disks';
 import type { QemuCaps } from '../types';
 import { orinSnapshot } from './orin-snapshot';
@@ -26,7 +27,11 @@ export interface Harness {
   guest: GuestPaths;
   /** the console hubs, as in the dashboard: they connect to a launching VM's serial socket and record its output */
   consoles: ConsoleService;
-  supervisor: (hook?: DevicePolicyHook) => Supervisor;
+  /**
+   * A supervisor over the simulated Orin's snapshot. returnToHost: what the "return" stop policy calls
+   * (this snapshot is no host to write to); qmpTimeoutMs: how long a QMP command may go unanswered.
+   */
+  supervisor: (o?: { returnToHost?: ReturnToHost; qmpTimeoutMs?: number }) => Supervisor;
   cleanup: () => Promise<void>;
 }
 
@@ -41,8 +46,11 @@ export function makeHarness(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jet
   consoles.start();
   return {
     dataDir, db, caps, guest, consoles,
-    supervisor: (hook) =>
-      new Supervisor({ db, dataDir, imageDirs, caps, scan: () => orinSnapshot(), sim: true, events, onDevicesReleased: hook, onLaunching: (vm) => consoles.launching(vm) }),
+    supervisor: ({ returnToHost, qmpTimeoutMs } = {}) => {
+      const scan = () => orinSnapshot();
+      const devices = new DeviceOwnership({ db, scan, returnToHost });
+      return new Supervisor({ db, dataDir, imageDirs, caps, scan, sim: true, events, devices, qmpTimeoutMs, onLaunching: (vm) => consoles.launching(vm) });
+    },
     cleanup: async () => {
       await consoles.close();
       db.close();

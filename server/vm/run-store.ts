@@ -1,6 +1,7 @@
-// Which running VM holds which device, and which process runs each VM. Claiming is one IMMEDIATE SQLite
-// transaction over primary keys, so of two starts sharing a VM or a device (in this process or another)
-// exactly one wins.
+// The SQL of VM runs: which process runs each VM (vm_runs) and which running VM holds which device
+// (vm_device_claims). Claiming is one IMMEDIATE SQLite transaction over primary keys, so of two starts
+// sharing a VM or a device (in this process or another) exactly one wins. Device claims are written only
+// through server/devices/ownership.ts, which holds the host lock around them.
 import { parsePciAddress, type PciAddress } from '../../common/pci-address';
 import type { Db } from '../db';
 
@@ -93,4 +94,24 @@ export function releaseDevices(db: Db, vm: string): string[] {
     db.prepare('DELETE FROM vm_device_claims WHERE vm = ?').run(vm);
     return addresses;
   })();
+}
+
+/** Every recorded run, as a restarted dashboard finds them. */
+export function runRows(db: Db): Array<RunRow & { sim: boolean }> {
+  const rows = db.prepare('SELECT vm, pid, sim, started_at, owner FROM vm_runs').all() as Array<RunRow & { sim: number }>;
+  return rows.map((r) => ({ ...r, sim: r.sim === 1 }));
+}
+
+/** The launched QEMU's pid, once its pidfile is there. */
+export function recordRunPid(db: Db, vm: string, pid: number): void {
+  db.prepare('UPDATE vm_runs SET pid = ? WHERE vm = ?').run(pid, vm);
+}
+
+/** This process now watches the run (adopted after a dashboard restart). */
+export function recordRunOwner(db: Db, vm: string, owner: string): void {
+  db.prepare('UPDATE vm_runs SET owner = ? WHERE vm = ?').run(owner, vm);
+}
+
+export function forgetRun(db: Db, vm: string): void {
+  db.prepare('DELETE FROM vm_runs WHERE vm = ?').run(vm);
 }

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../db';
-import { claimRun, currentClaims, type RunRow } from './claims';
+import { claimRun, currentClaims, type RunRow } from './run-store';
 import { processIdentity } from './proc';
 import { VmRepo } from './repo';
 
