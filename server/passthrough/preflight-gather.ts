@@ -1,6 +1,6 @@
-// Gathers preflight facts: the Host snapshot plus read-only checks of this machine's process
-// (limits, /dev/kvm, qemu, dtc). Never reads the host's /sys or /dev/vfio: that comes from the snapshot.
-import fs from 'node:fs';
+// Gathers preflight facts: the Host snapshot, the machine's facts under the host's root (limits,
+// /dev/kvm: the simulated board's in sim mode) and the tools (qemu, dtc).
+import { readMachineFacts } from '../host/machine-facts';
 import type { HostMode, HostSnapshot } from '../host/types';
 import { isOrin } from '../host/boards';
 import { ofNodePath, readBootedTree } from '../devicetree/booted-tree';
@@ -17,30 +17,9 @@ export interface GatherOptions {
   root: string;
   qemuBinary: string;
   guestRamBytes: number;
-  procLimitsPath?: string;
-  kvmPath?: string;
   dtc?: string;
   /** jetvm's data directory, whose free space is checked */
   dataDir?: string;
-}
-
-/** Soft "Max locked memory" from a /proc/<pid>/limits text: bytes, null for unlimited, undefined if absent. */
-export function parseMemlock(limits: string): number | null | undefined {
-  const line = limits.split('\n').find((l) => l.startsWith('Max locked memory'));
-  const soft = line?.slice('Max locked memory'.length).trim().split(/\s+/)[0];
-  if (soft === undefined) return undefined;
-  if (soft === 'unlimited') return null;
-  return /^\d+$/.test(soft) ? Number(soft) : undefined;
-}
-
-export function kvmState(kvmPath = '/dev/kvm'): PreflightFacts['kvm'] {
-  if (!fs.existsSync(kvmPath)) return 'missing';
-  try {
-    fs.accessSync(kvmPath, fs.constants.R_OK | fs.constants.W_OK);
-    return 'usable';
-  } catch {
-    return 'no-access';
-  }
 }
 
 export async function qemuVersion(binary: string): Promise<string | null> {
@@ -79,12 +58,8 @@ export async function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherO
     dtcVersion({ ...defaultTools, dtc: opts.dtc ?? defaultTools.dtc }),
     controllersInGroups(opts.root, snapshot),
   ]);
-  let limits: string | null = null;
-  try {
-    limits = fs.readFileSync(opts.procLimitsPath ?? '/proc/self/limits', 'utf8');
-  } catch {
-    /* not Linux, or no /proc */
-  }
+  // the board's, read under the host's root: the simulated Orin's in sim mode
+  const machine = readMachineFacts({ root: opts.root });
   return {
     mode: opts.mode,
     isOrin: isOrin(snapshot),
@@ -93,10 +68,10 @@ export async function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherO
     vfioContainerNode: snapshot.vfio.containerNode,
     allowUnsafeInterrupts: snapshot.vfio.allowUnsafeInterrupts,
     interruptRemapping: snapshot.vfio.interruptRemapping,
-    memlockBytes: limits === null ? undefined : parseMemlock(limits),
-    privileged: typeof process.getuid === 'function' && process.getuid() === 0,
+    memlockBytes: machine.memlockBytes,
+    privileged: machine.privileged,
     guestRamBytes: opts.guestRamBytes,
-    kvm: kvmState(opts.kvmPath),
+    kvm: machine.kvm,
     qemu: { binary: opts.qemuBinary, version: qemu },
     dtcVersion: dtc,
     controllersInGroups: controllers,

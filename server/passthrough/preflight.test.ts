@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanHost } from '../host/scan';
 import { unpackFixture } from '../host/scan/fixtures';
-import { gatherPreflightFacts, parseMemlock } from './preflight-gather';
+import { gatherPreflightFacts } from './preflight-gather';
+import { parseMemlock } from '../host/machine-facts';
 import { worstSeverity } from '../../common/finding';
 import { preflightRules, type PreflightFacts } from './preflight';
 
@@ -95,19 +96,19 @@ describe('preflight facts', () => {
     expect(parseMemlock('Max cpu time unlimited unlimited seconds\n')).toBeUndefined();
   });
 
-  it('gathers from a scanned rig snapshot and this machine (read-only)', async () => {
+  it('gathers from a scanned rig snapshot (its /proc, not this machine\'s) and the tools here', async () => {
     const root = unpackFixture('gpu');
     try {
-      const limits = path.join(root, 'limits');
-      fs.writeFileSync(limits, 'Max locked memory         65536                65536                bytes\n');
-      const facts = await gatherPreflightFacts(scanHost(root), { mode: 'sim', root, qemuBinary: 'qemu-system-aarch64', guestRamBytes: GiB, procLimitsPath: limits, kvmPath: path.join(root, 'no-kvm') });
+      fs.mkdirSync(path.join(root, 'proc/self'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'proc/self/limits'), 'Max locked memory         65536                65536                bytes\n');
+      const facts = await gatherPreflightFacts(scanHost(root), { mode: 'real', root, qemuBinary: 'qemu-system-aarch64', guestRamBytes: GiB });
       expect(facts).toMatchObject({ controllersInGroups: null, isOrin: false, iommuGroups: 3, vfioPciDriver: true, vfioContainerNode: true, allowUnsafeInterrupts: false, memlockBytes: 65536, kvm: 'missing' });
       expect(facts.qemu.version).toMatch(/^\d+\.\d+/);
       expect(facts.dtcVersion).toMatch(/DTC/);
       const missing = await gatherPreflightFacts(scanHost(root), { mode: 'sim', root, qemuBinary: path.join(os.tmpdir(), 'no-such-qemu'), guestRamBytes: GiB, dtc: '/nonexistent/dtc' });
       expect(missing.qemu.version).toBeNull();
       expect(missing.dtcVersion).toBeNull();
-      expect(missing.memlockBytes === null || typeof missing.memlockBytes === 'number').toBe(true);
+      expect(missing.memlockBytes).toBe(65536);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

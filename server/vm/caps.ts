@@ -1,7 +1,9 @@
-// Probes what this machine's QEMU and kernel offer (effects; the pure builder and checks read the result).
+// Probes what a QEMU binary offers on a machine (its facts from server/host/machine-facts.ts); the pure
+// builder and checks read the result.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { readMachineFacts, type MachineFacts } from '../host/machine-facts';
 import type { QemuCaps } from './types';
 
 export function qemuVersion(binary: string): string | null {
@@ -27,63 +29,28 @@ export function resolveExecutable(binary: string, searchPath = process.env.PATH 
   return null;
 }
 
-/** RLIMIT_MEMLOCK soft limit of this process from /proc/self/limits; null = unlimited (or unknown). */
-export function parseMemlock(limits: string): number | null {
-  const line = limits.split('\n').find((l) => l.startsWith('Max locked memory'));
-  const soft = line?.slice('Max locked memory'.length).trim().split(/\s+/)[0];
-  if (!soft || soft === 'unlimited') return null;
-  const n = Number(soft);
-  return Number.isFinite(n) ? n : null;
+/** Whether KVM can run an aarch64 guest on that machine, and why not in plain words. */
+export function kvmForAarch64(m: Pick<MachineFacts, 'arch' | 'kvm'>): { usable: boolean; reason: string | null } {
+  if (m.arch !== 'arm64') return { usable: false, reason: `KVM runs an aarch64 guest only on an arm64 host (this host is ${m.arch ?? 'of unknown architecture'})` };
+  if (m.kvm === 'missing') return { usable: false, reason: '/dev/kvm does not exist (KVM not enabled in the kernel)' };
+  if (m.kvm === 'no-access') return { usable: false, reason: '/dev/kvm is not read/write for this user (add it to the kvm group)' };
+  return { usable: true, reason: null };
 }
 
-/** CAP_IPC_LOCK (bit 14) in the effective set, from /proc/self/status. */
-export function parseCapIpcLock(status: string): boolean {
-  const hex = /^CapEff:\s*([0-9a-f]+)/im.exec(status)?.[1];
-  return hex ? (BigInt(`0x${hex}`) & (1n << 14n)) !== 0n : false;
-}
+/** The machine this process runs on, where it runs QEMU (the stand-ins too, in sim mode). */
+export const THIS_MACHINE = { root: '/' } as const;
 
-export function kvmUsability(arch: string, devKvm = '/dev/kvm'): { usable: boolean; reason: string | null } {
-  if (arch !== 'arm64') return { usable: false, reason: `KVM runs an aarch64 guest only on an arm64 host (this host is ${arch})` };
-  try {
-    fs.accessSync(devKvm, fs.constants.R_OK | fs.constants.W_OK);
-    return { usable: true, reason: null };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { usable: false, reason: code === 'ENOENT' ? `${devKvm} does not exist (KVM not enabled in the kernel)` : `${devKvm} is not read/write for this user (add it to the kvm group)` };
-  }
-}
-
-/** "kvm [1]: IPA Size Limit: 48 bits" from the kernel log, on arm64 hosts only; null when unreadable. */
-function hostIpaBits(arch: string): number | null {
-  if (arch !== 'arm64') return null;
-  try {
-    const log = execFileSync('dmesg', [], { timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-    const m = /IPA Size Limit:\s*(\d+)\s*bits/.exec(log);
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
-
-function readOr(file: string, fallback: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return fallback;
-  }
-}
-
-export function probeCaps(binary: string): QemuCaps {
-  const arch = process.arch;
-  const kvm = kvmUsability(arch);
+/** What QEMU (`binary`) can do on `machine`: its version, and the machine facts a start depends on. */
+export function probeCaps(binary: string, machine: MachineFacts = readMachineFacts(THIS_MACHINE)): QemuCaps {
+  const kvm = kvmForAarch64(machine);
   return {
     binary,
     version: qemuVersion(binary),
-    hostArch: arch,
+    hostArch: machine.arch ?? process.arch,
     kvmUsable: kvm.usable,
     kvmReason: kvm.reason,
-    hostIpaBits: hostIpaBits(arch),
-    memlockBytes: parseMemlock(readOr('/proc/self/limits', '')),
-    capIpcLock: parseCapIpcLock(readOr('/proc/self/status', '')),
+    hostIpaBits: machine.ipaBits,
+    memlockBytes: machine.memlockBytes ?? null,
+    capIpcLock: machine.capIpcLock,
   };
 }

@@ -15,6 +15,7 @@ import { DT_BASE, FDT_FILE } from '../../devicetree/booted-tree';
 import { type FdtNode, nodeAt, parseFdt } from '../../devicetree/fdt';
 import { findController } from '../../devicetree/targets';
 import { devkitTree, type L4tRelease } from '../../devicetree/trees';
+import { writeOrinProc } from './orin-proc';
 
 export const ORIN_KERNEL_RELEASES: Record<L4tRelease, string> = { r35: '5.10.104-tegra', r36: '5.15.185-tegra' };
 /** r36.4.4 log: "tegra194-pcie 14100000.pcie: Adding to iommu group 5" (lower groups: other SoC devices) */
@@ -190,6 +191,7 @@ export function generateOrinTree(root: string, opts: OrinBoot): OrinMeta {
     group++;
   }
   writeSystemFiles(tree, release);
+  writeOrinProc(tree);
   meta.complete = true;
   tree.file(META_FILE, JSON.stringify(meta) + '\n');
   return meta;
