@@ -60,3 +60,6 @@ export function loginSucceeded(l: LoginLimiters, client: string, account: string
   l.loginLimiter.succeed(client);
   l.accountLimiter.succeed(account.toLowerCase());
 }
+
+/** What a client that must wait is told (logins, the host shell's password). */
+export const lockedOutMessage = (waitMs: number): string => `too many failed attempts; try again in ${Math.ceil(waitMs / 1000)} s`;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { changeOwnPassword, logIn, logOut } from '../../auth/account';
 import { clearedSessionCookie, sessionCookie } from '../../auth/sessions';
 import { passwordSchema } from '../../auth/users';
+import { lockedOutMessage } from '../../auth/rate-limit';
 import { publicProcedure, router, viewerProcedure } from '../trpc';
 
 export const authRouter = router({
@@ -14,7 +15,7 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => {
       const out = await logIn(ctx.services, ctx.req, input.name, input.password);
       if (!out.ok && out.why === 'locked') {
-        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many failed attempts; try again in ${Math.ceil(out.waitMs / 1000)} s` });
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: lockedOutMessage(out.waitMs) });
       }
       if (!out.ok) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong name or password' });
       ctx.setCookie(sessionCookie(out.token, out.expiresAt, ctx.req.secure));

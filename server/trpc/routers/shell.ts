@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { unlockHostShell } from '../../shell/host-shell';
+import { lockedOutMessage } from '../../auth/rate-limit';
 import { adminProcedure, router } from '../trpc';
 
 export const shellRouter = router({
@@ -17,7 +18,7 @@ export const shellRouter = router({
     }
     const out = await unlockHostShell(ctx.services, { user: ctx.user.name, remote: ctx.req.remote, sessionToken: ctx.req.sessionToken }, input.password);
     if (!out.ok && out.why === 'locked') {
-      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `too many failed attempts; try again in ${Math.ceil(out.waitMs / 1000)} s` });
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: lockedOutMessage(out.waitMs) });
     }
     if (!out.ok) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong password' });
     return { ticket: out.ticket };
