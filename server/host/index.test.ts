@@ -98,6 +98,20 @@ describe('openSimHost', () => {
     const r35 = openSimHost(path.join(tmp, 'reboot'), 'p1000', 'r35');
     expect([r35.sim!.release, r35.sim!.overlay()]).toEqual(['r35', []]);
   });
+
+  it('a tree written by an older jetvm (an older SIM_LAYOUT) is written again, keeping its overlay', async () => {
+    const dir = path.join(tmp, 'old-layout');
+    const host = openSimHost(dir, 't600');
+    await host.sim!.reboot({ overlay: ['141a0000.pcie'] });
+    // as an older generator left it: no layout in the meta, no /proc/cmdline
+    const metaFile = path.join(host.root, '.sim-orin.json');
+    const { layout: _layout, ...old } = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+    fs.writeFileSync(metaFile, JSON.stringify(old));
+    fs.rmSync(path.join(host.root, 'proc/cmdline'));
+    const again = openSimHost(dir, 't600');
+    expect(fs.readFileSync(path.join(again.root, 'proc/cmdline'), 'utf8')).toContain('console=ttyTCU0');
+    expect(again.sim!.overlay()).toEqual(['141a0000.pcie']);
+  });
 });
 
 describe('openHostAt and openHost', () => {

@@ -8,7 +8,7 @@ import type { Host, SimControls } from './host';
 import { scanHost } from './scan';
 import { simCard } from './sim/cards';
 import { SimKernel } from './sim/kernel';
-import { generateOrinTree, readOrinMeta, type OrinMeta } from './sim/orin';
+import { generateOrinTree, readOrinMeta, SIM_LAYOUT, type OrinMeta } from './sim/orin';
 import { bootOrin } from './sim/orin-boot';
 import { FDT_FILE } from '../devicetree/booted-tree';
 import type { L4tRelease } from '../devicetree/trees';
@@ -26,13 +26,13 @@ export function simRoot(dataDir: string): string {
 
 /**
  * The simulated Orin at root, generated on first use or when it was made with another card or release.
- * A card change keeps the booted tree (and so the overlay); a release change is a reflash: a fresh
+ * A card change (or a tree from an older SIM_LAYOUT) keeps the booted tree (and so the overlay); a release change is a reflash: a fresh
  * /boot, so the overlay is gone.
  */
 export function ensureSimTree(root: string, card: string, release: L4tRelease = 'r36'): OrinMeta {
   const wanted = simCard(card).name;
   const meta = readOrinMeta(root);
-  if (meta?.complete && meta.card === wanted && meta.release === release) return meta;
+  if (meta?.complete && meta.layout === SIM_LAYOUT && meta.card === wanted && meta.release === release) return meta;
   log.info({ root, card: wanted, release, previous: meta ? { card: meta.card, release: meta.release } : null }, 'generating the simulated Orin');
   const keep = meta?.complete && meta.release === release;
   const fdt = keep ? fs.readFileSync(path.join(root, FDT_FILE)) : undefined;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_CARDS, SIM_CARD_NAMES, simCard } from './cards';
-import { generateOrinTree, readOrinMeta } from './orin';
+import { generateOrinTree, readOrinMeta, SIM_LAYOUT } from './orin';
 import { bootOrin } from './orin-boot';
 import { DEVKIT_TREES } from '../../devicetree/trees';
 
@@ -130,7 +130,7 @@ describe('cards and the overlay', () => {
     const ids = [...lspci(root, ['-n']).values()].filter((l) => l.startsWith('0005:')).map((l) => l.split(' ')[2]);
     const card = simCard(name);
     expect(ids).toEqual(card.functions.length ? ['10de:229a', ...card.functions.map((f) => `${f.vendor}:${f.device}`)] : []);
-    expect(readOrinMeta(root)).toEqual({ card: name, release: 'r36', overlay: [], complete: true });
+    expect(readOrinMeta(root)).toEqual({ card: name, release: 'r36', overlay: [], complete: true, layout: SIM_LAYOUT });
   });
 
   it('an empty slot leaves the controller without driver, PCI bus or group', () => {

@@ -30,7 +30,12 @@ export interface OrinMeta {
   overlay: string[];
   /** false while the tree is being written: a crash midway leaves a tree that gets regenerated */
   complete: boolean;
+  /** SIM_LAYOUT of the jetvm that wrote it: an older tree (say, without /proc/cmdline) is regenerated */
+  layout?: number;
 }
+
+/** Raised when the generator writes something new, so trees in existing data directories get it too. */
+export const SIM_LAYOUT = 2;
 
 const mb = (n: number) => BigInt(n) << 20n;
 const kb = (n: number) => BigInt(n) << 10n;
@@ -170,7 +175,7 @@ export function generateOrinTree(root: string, opts: OrinBoot): OrinMeta {
   const nodes = new Map(ORIN_CONTROLLERS.map((c) => [c.id, findController(dt, c.platformDevice)]));
   resetRoot(root);
   const tree = new Tree(root);
-  const meta: OrinMeta = { card: card.name, release, overlay: [...new Set(opts.overlay ?? [])].sort(), complete: false };
+  const meta: OrinMeta = { card: card.name, release, overlay: [...new Set(opts.overlay ?? [])].sort(), complete: false, layout: SIM_LAYOUT };
   tree.file(META_FILE, JSON.stringify(meta) + '\n');
   writeBusSkeleton(tree);
   writeDeviceTree(tree, dt, fdt, [...nodes.values()].map((n) => n.path));
