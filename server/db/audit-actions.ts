@@ -1,10 +1,13 @@
 // Every action the audit log records, with the detail each carries: one list. A new action is added
-// here first; recordAudit accepts no other. Details of areas still changing shape (VMs, passthrough,
-// images) are left open (unknown) until their services settle.
+// here first; recordAudit accepts no other. Details of areas still changing shape (VM life cycle,
+// passthrough) are left open (unknown) until their services settle.
 import type { Role } from '../auth/users';
+import type { ImageInfo } from '../vm/disks';
 
 type Why = { reason: string };
 type Open = unknown;
+/** an image change (server/vm/image-changes.ts): what was asked, and the image made or the error */
+type ImageDetail = { input: object } & ({ info: ImageInfo } | { error: string });
 
 export interface AuditDetails {
   // sign-in and accounts (server/auth)
@@ -40,10 +43,10 @@ export interface AuditDetails {
   'vm.devices': Open;
   'vm.adopt': { pid: number };
   'vm.autostart': Open;
-  'image.import': Open;
-  'image.overlay': Open;
-  'image.create': Open;
-  'image.resize': Open;
+  'image.import': ImageDetail;
+  'image.overlay': ImageDetail;
+  'image.create': ImageDetail;
+  'image.resize': ImageDetail;
   // passing devices through (server/passthrough)
   'passthrough.apply': Open;
   'passthrough.release': Open;

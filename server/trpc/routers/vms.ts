@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { recordAudit, type AuditAction } from '../../db/audit';
-import { createSchema, ImageStore, imageDir, type ImageInfo, importSchema, overlaySchema, resizeSchema } from '../../vm/disks';
+import { createSchema, ImageStore, imageDir, importSchema, overlaySchema, resizeSchema } from '../../vm/disks';
+import { ImageChanges } from '../../vm/image-changes';
 import type { VmDefinition } from '../../vm/types';
 import { vmCreateSchema, vmNameSchema, vmUpdateSchema } from '../../vm/schema';
 import type { Supervisor } from '../../vm/supervisor';
@@ -24,20 +24,7 @@ function images(ctx: Context): ImageStore {
   return new ImageStore(imageDir(ctx.services.config.dataDir));
 }
 
-/** Image changes, audited (ok or error). */
-function imageChange<S extends z.ZodType>(schema: S, action: AuditAction, fn: (store: ImageStore, input: z.output<S>, ctx: Context) => Promise<ImageInfo>) {
-  return adminProcedure.input(schema).mutation(async ({ ctx, input }) => {
-    const target = (input as { name: string }).name;
-    try {
-      const info = await fn(images(ctx), input as z.output<S>, ctx);
-      recordAudit(ctx.services.db, { ...actorOf(ctx), action, target, result: 'ok', detail: { input, info } });
-      return info;
-    } catch (err) {
-      recordAudit(ctx.services.db, { ...actorOf(ctx), action, target, result: 'error', detail: { input, error: (err as Error).message } });
-      throw err;
-    }
-  });
-}
+const imageChanges = (ctx: Context) => new ImageChanges({ db: ctx.services.db, dataDir: ctx.services.config.dataDir, vms: vms(ctx) });
 
 export const vmsRouter = router({
   list: viewerProcedure.query(({ ctx }) => {
@@ -50,14 +37,10 @@ export const vmsRouter = router({
     const store = images(ctx);
     return { dir: store.dir, images: await store.list() };
   }),
-  imageImport: imageChange(importSchema, 'image.import', (store, input) => store.import(input)),
-  imageOverlay: imageChange(overlaySchema, 'image.overlay', (store, input) => store.overlay(input)),
-  imageCreate: imageChange(createSchema, 'image.create', (store, input) => store.create(input)),
-  imageResize: imageChange(resizeSchema, 'image.resize', (store, input, ctx) => {
-    const s = vms(ctx);
-    const holder = (file: string) => s.list().find((st) => st.pid && s.repo.get(st.name)?.disks.some((d) => d.path === file))?.name ?? null;
-    return store.resize(input, holder);
-  }),
+  imageImport: adminProcedure.input(importSchema).mutation(({ ctx, input }) => imageChanges(ctx).import(actorOf(ctx), input)),
+  imageOverlay: adminProcedure.input(overlaySchema).mutation(({ ctx, input }) => imageChanges(ctx).overlay(actorOf(ctx), input)),
+  imageCreate: adminProcedure.input(createSchema).mutation(({ ctx, input }) => imageChanges(ctx).create(actorOf(ctx), input)),
+  imageResize: adminProcedure.input(resizeSchema).mutation(({ ctx, input }) => imageChanges(ctx).resize(actorOf(ctx), input)),
 
   /** One VM with its status, the checks a start would run now, and both argvs (run here / on the Jetson). */
   get: viewerProcedure.input(byName).query(({ ctx, input }) => {
