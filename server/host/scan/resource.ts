@@ -35,31 +35,35 @@ export function parseResource(text: string): ParsedResource {
   const windows: Bar[] = [];
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  lines.forEach((line, index) => {
-    if (line === UNUSED) return;
-    const m = LINE.exec(line.trim());
-    if (!m) throw new Error(`line ${index + 1} is not "0xSTART 0xEND 0xFLAGS": ${JSON.stringify(line.slice(0, 80))}`);
-    const start = BigInt(`0x${m[1]}`);
-    const end = BigInt(`0x${m[2]}`);
-    const flags = BigInt(`0x${m[3]}`);
-    if (start === 0n && end === 0n && flags === 0n) return;
-    if (end < start) throw new Error(`line ${index + 1}: end 0x${m[2]} is below start 0x${m[1]}`);
-    const bar: Bar = {
-      index,
-      kind: barKind(index),
-      start: hex16(start),
-      end: hex16(end),
-      size: Number(end - start + 1n),
-      flags: Number(flags),
-      io: (flags & BigInt(IORESOURCE_IO)) !== 0n,
-      is64: (flags & BigInt(IORESOURCE_MEM_64)) !== 0n,
-      prefetchable: (flags & BigInt(IORESOURCE_PREFETCH)) !== 0n,
-    };
-    (bar.kind === 'bridge-window' ? windows : bars).push(bar);
-  });
+  for (let index = 0; index < lines.length; index++) {
+    const bar = lines[index] === UNUSED ? null : parseLine(lines[index], index);
+    if (bar) (bar.kind === 'bridge-window' ? windows : bars).push(bar);
+  }
   return { bars, windows };
 }
 
-function hex16(n: bigint): string {
-  return `0x${n.toString(16).padStart(16, '0')}`;
+function parseLine(line: string, index: number): Bar | null {
+  const m = LINE.exec(line.trim());
+  if (!m) throw new Error(`line ${index + 1} is not "0xSTART 0xEND 0xFLAGS": ${JSON.stringify(line.slice(0, 80))}`);
+  const start = BigInt(`0x${m[1]}`);
+  const end = BigInt(`0x${m[2]}`);
+  const flags = BigInt(`0x${m[3]}`);
+  if (start === 0n && end === 0n && flags === 0n) return null;
+  if (end < start) throw new Error(`line ${index + 1}: end 0x${m[2]} is below start 0x${m[1]}`);
+  return {
+    index,
+    kind: barKind(index),
+    start: hex16(m[1]),
+    end: hex16(m[2]),
+    size: Number(end - start + 1n),
+    flags: Number(flags),
+    io: (flags & BigInt(IORESOURCE_IO)) !== 0n,
+    is64: (flags & BigInt(IORESOURCE_MEM_64)) !== 0n,
+    prefetchable: (flags & BigInt(IORESOURCE_PREFETCH)) !== 0n,
+  };
+}
+
+/** "0x" and 16 lower-case digits, from the 1 to 16 the line had */
+function hex16(digits: string): string {
+  return `0x${digits.toLowerCase().padStart(16, '0')}`;
 }
