@@ -23,8 +23,14 @@ function warn(d: DeviceDir, file: string, message: string): void {
   d.tree.warn(`${d.dir}/${file}`, message, d.address);
 }
 
+const attribute = (d: DeviceDir, file: string) => d.tree.attribute(`${d.dir}/${file}`, d.address);
+
 function read(d: DeviceDir, file: string, required: boolean): string | null {
-  const text = d.tree.attribute(`${d.dir}/${file}`, d.address);
+  return present(d, file, required, attribute(d, file));
+}
+
+/** What attribute() gave; absent is a warning when the file is required. */
+function present(d: DeviceDir, file: string, required: boolean, text: string | null | undefined): string | null {
   if (text === undefined) {
     if (required) warn(d, file, 'missing');
     return null;
@@ -36,7 +42,10 @@ const has = (d: DeviceDir, file: string): boolean => d.tree.has(`${d.dir}/${file
 
 /** A `0x%0Nx` file → lower-case hex without 0x; null (with a warning when present but garbled). */
 function readHex(d: DeviceDir, file: string, pattern: RegExp, required: boolean): string | null {
-  const text = read(d, file, required);
+  return parseHex(d, file, pattern, read(d, file, required));
+}
+
+function parseHex(d: DeviceDir, file: string, pattern: RegExp, text: string | null): string | null {
   if (text === null) return null;
   const m = pattern.exec(text);
   if (!m) {
@@ -58,7 +67,7 @@ function readInt(d: DeviceDir, file: string): number | null {
 
 /** null for conventional PCI (none of the four files); a PCIe device has them all, so one read settles it. */
 function readLink(d: DeviceDir): PcieLink | null {
-  const first = d.tree.attribute(`${d.dir}/current_link_speed`, d.address);
+  const first = attribute(d, 'current_link_speed');
   if (first === undefined && !['max_link_speed', 'current_link_width', 'max_link_width'].some((f) => has(d, f))) return null;
   return {
     currentSpeed: first ?? null,
@@ -104,15 +113,17 @@ function pciClass(code: string | null, ids: PciIds): PciClass {
 }
 
 /**
- * One device's own files (identity, driver, group, resources, link, block/net children).
- * `dir` is its real directory relative to the root. Parents, rootPort and siblings are filled
+ * One device's own files (identity, driver, group, resources, link, block/net children), or null
+ * when `dir`, its real directory relative to the root, does not exist. Parents, rootPort and siblings are filled
  * in later, when every device is known (see topology.ts); so are `warnings`, from the tree's list.
  */
-export function scanDevice(tree: Tree, ids: PciIds, address: PciAddress, dir: string): PciDevice {
-  const parts = pciAddressParts(address);
+export function scanDevice(tree: Tree, ids: PciIds, address: PciAddress, dir: string): PciDevice | null {
   const d: DeviceDir = { tree, address, dir };
+  const vendorFile = attribute(d, 'vendor');
+  if (vendorFile === undefined && !tree.has(dir)) return null; // no such directory: the caller reports the link
 
-  const vendor = readHex(d, 'vendor', ID_FILE, true);
+  const parts = pciAddressParts(address);
+  const vendor = parseHex(d, 'vendor', ID_FILE, present(d, 'vendor', true, vendorFile));
   const device = readHex(d, 'device', ID_FILE, true);
   const subVendor = readHex(d, 'subsystem_vendor', ID_FILE, false);
   const subDevice = readHex(d, 'subsystem_device', ID_FILE, false);

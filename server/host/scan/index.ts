@@ -33,9 +33,12 @@ export function scanHost(root: string, opts: ScanOptions = {}): HostSnapshot {
       tree.warn(`${DEVICES}/${entry}`, 'not a PCI address (DDDD:BB:DD.F); skipped');
       continue;
     }
-    const dir = tree.resolve(`${DEVICES}/${address}`, address);
+    // whether the link leads anywhere is asked only when the device's files are not there (a syscall per device)
+    const dir = tree.resolve(`${DEVICES}/${address}`, address, { checkTarget: false });
     if (dir === null) continue;
-    devices.push(scanDevice(tree, ids, address, dir));
+    const device = scanDevice(tree, ids, address, dir);
+    if (device) devices.push(device);
+    else tree.resolve(`${DEVICES}/${address}`, address); // reports the dangling link
   }
   linkTopology(tree, devices);
 

@@ -91,9 +91,9 @@ export class Tree {
   /**
    * Where a link leads, relative to the root, resolving one level as the kernel's relative
    * links need. A directory that is not a link resolves to itself. null (with a warning) when
-   * the target is missing or outside the root.
+   * the target is missing (unless checkTarget is false: the caller finds out) or outside the root.
    */
-  resolve(rel: string, device?: PciAddress): string | null {
+  resolve(rel: string, device?: PciAddress, opts: { checkTarget?: boolean } = {}): string | null {
     let target: string;
     try {
       target = fs.readlinkSync(this.abs(rel));
@@ -109,7 +109,7 @@ export class Tree {
       this.warn(rel, `link target ${target} is outside the sysfs root; not followed`, device);
       return null;
     }
-    if (!fs.existsSync(this.abs(inside))) {
+    if (opts.checkTarget !== false && !fs.existsSync(this.abs(inside))) {
       this.warn(rel, `dangling link: ${target} does not exist`, device);
       return null;
     }
