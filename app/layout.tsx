@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { connection } from 'next/server';
-import { Providers } from '@/components/providers';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -12,14 +11,15 @@ export const metadata: Metadata = {
 /**
  * Every page renders per request (connection()): Next then stamps its inline scripts with the
  * request's CSP nonce (server/http/security-headers.ts), and no page is a prerendered file a shared
- * cache could keep.
+ * cache could keep. React Query and tRPC's client come with the pages that use them
+ * (app/(dash)/(live)/layout.tsx, the login page), not with the overview (app/(dash)/page.tsx).
  */
 export default async function RootLayout({ children }: { children: ReactNode }) {
   await connection();
   return (
     <html lang="en">
       <body>
-        <Providers>{children}</Providers>
+        {children}
       </body>
     </html>
   );

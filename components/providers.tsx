@@ -1,28 +1,18 @@
 'use client';
-import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { QueryClientContext, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { createTRPCClient } from '@trpc/client';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { useState, type ReactNode } from 'react';
-import superjson from 'superjson';
+import { useContext, useState, type ReactNode } from 'react';
 import type { AppRouter } from '@/server/trpc/root';
 import { TRPCProvider, useTRPC } from '@/lib/trpc';
 import { makeQueryClient } from '@/lib/query-client';
-import { TRPC_MAX_BATCH } from '@/lib/limits';
+import { trpcLinks } from '@/lib/trpc-links';
 import { invalidateTouched } from '@/lib/trpc-live';
 import type { ChangeEvent } from '@/server/events';
 
 function makeClients() {
   const queryClient = makeQueryClient();
-  const trpcClient = createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url: '/api/trpc', transformer: superjson }),
-        // the server refuses bigger batches (server/app.ts)
-        false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: TRPC_MAX_BATCH }),
-      }),
-    ],
-  });
+  const trpcClient = createTRPCClient<AppRouter>({ links: trpcLinks() });
   return { queryClient, trpcClient };
 }
 
@@ -43,4 +33,9 @@ export function Providers({ children }: { children: ReactNode }) {
       </TRPCProvider>
     </QueryClientProvider>
   );
+}
+
+/** For a part loaded on its own into a page without them (the overview's pass-through dialog). */
+export function EnsureProviders({ children }: { children: ReactNode }) {
+  return useContext(QueryClientContext) ? children : <Providers>{children}</Providers>;
 }

@@ -1,8 +1,9 @@
 // Server components only: prefetch what a page shows, so its first HTML already holds the data.
-import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import { dehydrate, HydrationBoundary, type FetchQueryOptions } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { headers } from 'next/headers';
 import { cache, type ReactNode } from 'react';
+import { INTERNAL_ERROR_MESSAGE } from '@/common/errors';
 import { PAGES_BRIDGE_KEY } from '@/common/pages-bridge';
 import type { WithPagesBridge } from '@/server/http/pages-bridge';
 import type { AppRouter } from '@/server/trpc/root';
@@ -32,6 +33,18 @@ const isInfinite = (o: Prefetchable) => (o.queryKey[1] as { type?: string } | un
 export async function prefetch(...options: Prefetchable[]): Promise<void> {
   const client = queryClient();
   await Promise.all(options.map((o) => (isInfinite(o) ? client.prefetchInfiniteQuery(o as any) : client.prefetchQuery(o as any))));
+}
+
+export type Called<T> = { ok: true; data: T } | { ok: false; message: string };
+
+/** A query's answer for a page rendered on the server alone (the overview), or what to say instead; a bug's text stays in the server. */
+export async function serverCall<T>(options: FetchQueryOptions<T, any, T, any>): Promise<Called<T>> {
+  try {
+    return { ok: true, data: await queryClient().fetchQuery(options) };
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    return { ok: false, message: code === 'INTERNAL_SERVER_ERROR' || !(err instanceof Error) ? INTERNAL_ERROR_MESSAGE : err.message };
+  }
 }
 
 /** Hands what prefetch fetched to the client components below. */

@@ -1,5 +1,6 @@
 import { Suspense } from 'react';
 import { LoginForm } from '@/components/auth/login-form';
+import { Providers } from '@/components/providers';
 
 export default function LoginPage() {
   return (
@@ -8,7 +9,9 @@ export default function LoginPage() {
         <h1 className="mb-1 text-xl font-semibold">jetvm</h1>
         <p className="mb-6 text-sm text-slate-500">PCIe passthrough for the Jetson AGX Orin</p>
         <Suspense>
-          <LoginForm />
+          <Providers>
+            <LoginForm />
+          </Providers>
         </Suspense>
       </div>
     </div>

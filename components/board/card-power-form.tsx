@@ -1,26 +1,16 @@
 'use client';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useTRPC } from '@/lib/trpc';
 import { errorText } from '@/common/errors';
+import { useServerAction } from './use-server-action';
 
 /** Admin only: store the card's maximum board power (it overrides the built-in table for this vendor:device). */
 export function CardPowerForm({ vendorDevice, initialWatts, onDone }: { vendorDevice: string; initialWatts: number | null; onDone?: () => void }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [watts, setWatts] = useState(initialWatts === null ? '' : String(initialWatts));
   const [note, setNote] = useState('');
-  const save = useMutation(
-    trpc.power.setCardWatts.mutationOptions({
-      onSuccess: () => {
-        void queryClient.invalidateQueries();
-        onDone?.();
-      },
-    }),
-  );
+  const save = useServerAction((trpc) => trpc.power.setCardWatts.mutate({ vendorDevice, watts: Number(watts), note }), onDone);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate({ vendorDevice, watts: Number(watts), note });
+    save.start();
   };
   return (
     <form onSubmit={submit} className="flex flex-wrap items-end gap-2" aria-label={`maximum power of ${vendorDevice}`}>
@@ -48,10 +38,10 @@ export function CardPowerForm({ vendorDevice, initialWatts, onDone }: { vendorDe
           onChange={(e) => setNote(e.target.value)}
         />
       </label>
-      <button type="submit" disabled={save.isPending} className="rounded bg-slate-900 px-3 py-1.5 text-sm text-white hover:bg-slate-700 disabled:opacity-50">
-        {save.isPending ? 'Saving…' : 'Save'}
+      <button type="submit" disabled={save.pending} className="rounded bg-slate-900 px-3 py-1.5 text-sm text-white hover:bg-slate-700 disabled:opacity-50">
+        {save.pending ? 'Saving…' : 'Save'}
       </button>
-      {save.error && (
+      {save.error !== null && (
         <p role="alert" className="w-full text-sm text-red-700">
           {errorText(save.error)}
         </p>

@@ -1,13 +1,8 @@
-'use client';
-import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
+import type { DiskSpace } from '@/server/disk-space';
 import { Notice } from '@/components/ui/notice';
 
 /** Free space in jetvm's data directory: a line while there is plenty, a warning before it runs out. */
-export function DataDisk() {
-  const trpc = useTRPC();
-  const disk = useQuery({ ...trpc.host.dataDisk.queryOptions(), refetchInterval: 30_000 });
-  const d = disk.data;
+export function DataDisk({ disk: d }: { disk: DiskSpace | null }) {
   if (!d) return null;
   if (d.state === 'ok') {
     return (

@@ -1,27 +1,20 @@
-'use client';
-import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
+import type { DiskSpace } from '@/server/disk-space';
+import type { OverviewView } from '@/server/overview/overview';
 import { DataDisk } from '@/components/board/data-disk';
 import { HostBanner } from '@/components/board/host-banner';
 import { HostFacts } from '@/components/board/host-facts';
 import { OrinBoard } from '@/components/board/orin-board';
 import { SlotCard } from '@/components/board/slot-card';
 import { UnplacedDevices } from '@/components/board/unplaced-devices';
-import { Notice } from '@/components/ui/notice';
-import { Loading, PageTitle } from '@/components/ui/page-state';
+import { PageTitle } from '@/components/ui/page-state';
 
-/** The host's slots and cards (the server prefetches host.overview: app/(dash)/page.tsx). */
-export function Overview() {
-  const trpc = useTRPC();
-  const overview = useQuery(trpc.host.overview.queryOptions());
-  if (overview.isLoading) return <Loading what="the host's PCI slots" />;
-  if (overview.error || !overview.data) return <Notice tone="bad" alert title="Could not read the host">{overview.error?.message}</Notice>;
-  const view = overview.data;
+/** The host's slots and cards, rendered on the server (app/(dash)/page.tsx); overview-live.tsx keeps it current. */
+export function Overview({ view, disk, isAdmin }: { view: OverviewView; disk: DiskSpace | null; isAdmin: boolean }) {
   return (
     <div className="space-y-4">
       <PageTitle sub={view.board.name}>Overview</PageTitle>
       <HostBanner view={view} />
-      <DataDisk />
+      <DataDisk disk={disk} />
       {view.isOrin ? (
         <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
           <div className="space-y-4 lg:sticky lg:top-4 lg:self-start">
@@ -30,7 +23,7 @@ export function Overview() {
           </div>
           <div className="space-y-4">
             {view.slots.map((s) => (
-              <SlotCard key={s.id} slot={s} />
+              <SlotCard key={s.id} slot={s} isAdmin={isAdmin} />
             ))}
           </div>
         </div>
@@ -41,7 +34,7 @@ export function Overview() {
           {view.slots.length === 0 && <p className="text-sm text-slate-500">The scan found no PCIe root ports.</p>}
           <div className="grid gap-4 md:grid-cols-2">
             {view.slots.map((s) => (
-              <SlotCard key={s.id} slot={s} />
+              <SlotCard key={s.id} slot={s} isAdmin={isAdmin} />
             ))}
           </div>
         </div>

@@ -1,11 +1,8 @@
-'use client';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { useTRPC } from '@/lib/trpc';
 import type { SlotPower } from '@/server/overview/slot-power';
 import { Badge } from '@/components/ui/badge';
 import { toneFill, tonePanel, toneText } from '@/components/ui/tone';
 import { CardPowerForm } from './card-power-form';
+import { PowerControls } from './power-controls';
 
 const HEADLINE = {
   bad: 'Over this slot\u2019s power budget',
@@ -41,13 +38,8 @@ function GaugeBar({ watts, budgetW, desktopW, fill }: { watts: number | null; bu
   );
 }
 
-export function PowerGauge({ power }: { power: SlotPower }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const me = useQuery(trpc.auth.me.queryOptions());
-  const isAdmin = me.data?.role === 'admin';
-  const [editing, setEditing] = useState(false);
-  const clear = useMutation(trpc.power.clearCardWatts.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }));
+/** The slot's power budget against the card's draw; admins can enter or change the card's figure. Rendered on the server. */
+export function PowerGauge({ power, isAdmin }: { power: SlotPower; isAdmin: boolean }) {
   const { verdict, card } = power;
 
   if (!card || !verdict) {
@@ -101,19 +93,7 @@ export function PowerGauge({ power }: { power: SlotPower }) {
           <p className="mt-2 text-sm">Ask an admin to enter the card&apos;s maximum power.</p>
         ))}
       {tone !== 'unknown' && isAdmin && (
-        <div className="mt-2 flex flex-wrap items-center gap-3 text-xs">
-          {!editing && (
-            <button className="underline underline-offset-2" onClick={() => setEditing(true)}>
-              Enter a different figure
-            </button>
-          )}
-          {info?.origin === 'user' && (
-            <button className="underline underline-offset-2" disabled={clear.isPending} onClick={() => clear.mutate({ vendorDevice: card.vendorDevice })}>
-              Forget my figure{info.builtinWatts !== null ? ` (use the table's ${info.builtinWatts} W)` : ''}
-            </button>
-          )}
-          {editing && <CardPowerForm vendorDevice={card.vendorDevice} initialWatts={verdict.watts} onDone={() => setEditing(false)} />}
-        </div>
+        <PowerControls vendorDevice={card.vendorDevice} watts={verdict.watts} userFigure={info?.origin === 'user'} builtinWatts={info?.builtinWatts ?? null} />
       )}
       <Guidance items={power.guidance} />
     </div>

@@ -41,7 +41,7 @@ function DeviceRow({ d }: { d: DeviceSummary }) {
   );
 }
 
-export function SlotCard({ slot }: { slot: SlotCardData }) {
+export function SlotCard({ slot, isAdmin }: { slot: SlotCardData; isAdmin: boolean }) {
   const endpoints = slot.devices.filter((d) => !d.isBridge);
   return (
     <Card id={`slot-${slot.id}`} testId={`slot-${slot.id}`}>
@@ -56,7 +56,7 @@ export function SlotCard({ slot }: { slot: SlotCardData }) {
         }
       />
       <CardBody>
-        {slot.power && <PowerGauge power={slot.power} />}
+        {slot.power && <PowerGauge power={slot.power} isAdmin={isAdmin} />}
         {endpoints.length > 0 ? (
           <ul className="space-y-2">
             {endpoints.map((d) => (
@@ -76,7 +76,7 @@ export function SlotCard({ slot }: { slot: SlotCardData }) {
             <VerdictLine verdict={slot.group.verdict} />
             {endpoints.length > 0 && (
               <div className="mt-2 flex flex-wrap gap-2">
-                <ChangeButtons address={endpoints[0].address} states={endpoints.map((d) => d.state)} />
+                <ChangeButtons address={endpoints[0].address} states={endpoints.map((d) => d.state)} admin={isAdmin} />
               </div>
             )}
           </div>

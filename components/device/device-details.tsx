@@ -1,3 +1,4 @@
+'use client';
 import Link from 'next/link';
 import type { DeviceView } from '@/server/overview/device';
 import type { IdName } from '@/server/host/types';
@@ -7,6 +8,7 @@ import { Notice } from '@/components/ui/notice';
 import { VerdictLine } from '@/components/groups/verdict-line';
 import { BootPanel } from '@/components/passthrough/boot-panel';
 import { ChangeButtons } from '@/components/passthrough/change-buttons';
+import { useIsAdmin } from '@/components/passthrough/use-is-admin';
 import { BarTable } from './bar-table';
 import { DeviceList } from './device-list';
 import { LinkText } from './link-text';
@@ -23,6 +25,7 @@ const idName = (x: IdName | null) =>
   );
 
 export function DeviceDetails({ view }: { view: DeviceView }) {
+  const admin = useIsAdmin();
   const cls = view.class;
   const endpoint = !view.summary.isBridge;
   return (
@@ -39,7 +42,7 @@ export function DeviceDetails({ view }: { view: DeviceView }) {
         <StateBadge state={view.summary.state} />
         {endpoint && (
           <div className="flex w-full flex-wrap gap-2 sm:w-auto">
-            <ChangeButtons address={view.summary.address} states={[view.summary, ...view.siblings].filter((d) => !d.isBridge).map((d) => d.state)} />
+            <ChangeButtons address={view.summary.address} states={[view.summary, ...view.siblings].filter((d) => !d.isBridge).map((d) => d.state)} admin={admin} />
           </div>
         )}
       </div>

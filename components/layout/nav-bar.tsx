@@ -1,8 +1,8 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
+import type { User } from '@/server/auth/users';
+import { loadTrpc } from '@/lib/trpc-load';
 import { PlainHttpWarning } from './plain-http-warning';
 
 const LINKS: Array<{ href: string; label: string; admin?: boolean }> = [
@@ -16,12 +16,12 @@ const LINKS: Array<{ href: string; label: string; admin?: boolean }> = [
   { href: '/audit', label: 'Audit log', admin: true },
 ];
 
-export function NavBar() {
-  const trpc = useTRPC();
+// a full page load, not a client navigation: drops cached data and closes live subscriptions
+const logOut = () => void loadTrpc().then((trpc) => trpc.auth.logout.mutate()).finally(() => window.location.assign('/login'));
+
+/** `me` comes from the server with the page (app/(dash)/layout.tsx). */
+export function NavBar({ me }: { me: Pick<User, 'name' | 'role'> | null }) {
   const pathname = usePathname();
-  const me = useQuery(trpc.auth.me.queryOptions());
-  // a full page load, not a client navigation: drops cached data and closes live subscriptions
-  const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: () => window.location.assign('/login') }));
   return (
     <header className="bg-board text-slate-100">
       <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3">
@@ -29,7 +29,7 @@ export function NavBar() {
           jetvm
         </Link>
         <nav className="flex gap-4 text-sm">
-          {LINKS.filter((l) => !l.admin || me.data?.role === 'admin').map((l) => (
+          {LINKS.filter((l) => !l.admin || me?.role === 'admin').map((l) => (
             <Link
               key={l.href}
               href={l.href}
@@ -40,12 +40,12 @@ export function NavBar() {
           ))}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">
-          {me.data && (
+          {me && (
             <Link href="/account" className="text-slate-300 hover:text-white" data-testid="whoami" title="Account and password">
-              {me.data.name} ({me.data.role})
+              {me.name} ({me.role})
             </Link>
           )}
-          <button className="rounded border border-slate-600 px-2 py-1 hover:bg-slate-700" onClick={() => logout.mutate()}>
+          <button className="rounded border border-slate-600 px-2 py-1 hover:bg-slate-700" onClick={logOut}>
             Log out
           </button>
         </div>

@@ -4,10 +4,10 @@ import { useState } from 'react';
 import type { DeviceState } from '@/server/overview/device-state';
 import type { PlanKind } from '@/server/passthrough/types';
 import { smallButton, VERB } from './buttons';
-import { useIsAdmin } from './use-is-admin';
 
-// the dialog (plan, writes, progress) is downloaded when a button is clicked, not with the page
-const ChangeDialog = dynamic(() => import('./change-dialog').then((m) => m.ChangeDialog), { ssr: false });
+// the dialog (plan, writes, progress) is downloaded when a button is clicked, not with the page; on the
+// server-rendered overview it brings React Query and the tRPC client with it (EnsureProviders)
+const ChangeDialog = dynamic(() => import('./change-dialog-island').then((m) => m.ChangeDialogIsland), { ssr: false });
 
 /** Which changes make sense for endpoints in these states (both while a group is half bound). */
 export function possibleChanges(states: DeviceState[]): PlanKind[] {
@@ -19,10 +19,9 @@ export function possibleChanges(states: DeviceState[]): PlanKind[] {
 
 /**
  * "Pass through" / "Return to host" for the group of `address`; `states` are the states of the
- * endpoints around it. Viewers get the same dialog, read-only.
+ * endpoints around it. Viewers (admin false) get the same dialog, read-only.
  */
-export function ChangeButtons({ address, states }: { address: string; states: DeviceState[] }) {
-  const admin = useIsAdmin();
+export function ChangeButtons({ address, states, admin }: { address: string; states: DeviceState[]; admin: boolean }) {
   const [open, setOpen] = useState<PlanKind | null>(null);
   const kinds = possibleChanges(states);
   if (kinds.length === 0) return null;
