@@ -10,6 +10,7 @@ import { ORIN_CMDLINE } from './sim/orin-proc';
 import { unpackFixture } from './scan/fixtures';
 import { gatherPreflightFacts } from '../passthrough/preflight-gather';
 import { probeCaps, THIS_MACHINE } from '../vm/caps';
+import { jetsonCaps } from '../vm/plan';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -35,7 +36,11 @@ describe('machine facts', () => {
     // preflight and the Jetson-side QEMU caps read the same facts
     const pf = await gatherPreflightFacts(host.scan(), { mode: 'sim', root: host.root, qemuBinary: 'qemu-system-aarch64', guestRamBytes: 1024 ** 3 });
     expect(pf).toMatchObject({ kvm: 'usable', memlockBytes: null, privileged: true, isOrin: true });
-    expect(probeCaps('qemu-system-aarch64', facts)).toMatchObject({ hostArch: 'arm64', kvmUsable: true, kvmReason: null, memlockBytes: null, capIpcLock: true });
+    const board = probeCaps('qemu-system-aarch64', facts);
+    expect(board).toMatchObject({ hostArch: 'arm64', kvmUsable: true, kvmReason: null, memlockBytes: null, capIpcLock: true });
+    // the VM page's "on the Jetson" argv assumes what the simulated board has
+    const { hostArch, kvmUsable, kvmReason } = jetsonCaps(probeCaps('qemu-system-aarch64'));
+    expect({ hostArch, kvmUsable, kvmReason }).toEqual({ hostArch: board.hostArch, kvmUsable: board.kvmUsable, kvmReason: board.kvmReason });
   });
 
   it('real mode over a kernel-rig snapshot: what the snapshot holds, nothing from this machine', () => {
