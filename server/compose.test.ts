@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeServices, type ComposedServices } from './compose';
+import { openHostAt } from './host';
+import { unpackFixture } from './host/scan/fixtures';
 import { loadConfig } from './config';
 import { recordAudit, recordAuditCounted } from './db/audit';
 import { COALESCE_MS, type ChangeEvent } from './events';
@@ -13,10 +15,16 @@ const dirs: string[] = [];
 let a: ComposedServices;
 let b: ComposedServices;
 
-async function dashboard(): Promise<ComposedServices> {
+const tempDir = () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-compose-'));
   dirs.push(dir);
-  return composeServices(loadConfig({ JETVM_DATA_DIR: dir, JETVM_HOST: 'sim', JETVM_ADMIN_PASSWORD: 'compose-test-admin', JETVM_GUEST_CACHE: process.env.JETVM_GUEST_CACHE }));
+  return dir;
+};
+const configIn = (dir: string, mode: 'sim' | 'real' = 'sim') =>
+  loadConfig({ JETVM_DATA_DIR: dir, JETVM_HOST: mode, JETVM_ADMIN_PASSWORD: 'compose-test-admin', JETVM_GUEST_CACHE: process.env.JETVM_GUEST_CACHE });
+
+async function dashboard(): Promise<ComposedServices> {
+  return composeServices(configIn(tempDir()));
 }
 
 /** The events `c` publishes while `act` runs (and a little after: delivery is asynchronous). */
@@ -74,5 +82,20 @@ describe('composeServices', () => {
     expect(closed).toEqual([]);
     a.services.connections.endUserConnections('ann', 'logged out');
     expect(closed).toEqual(['logged out']);
+  });
+
+  it('a host given as an override is the one every service uses: preflight in real mode over a kernel-rig snapshot reads its /proc and /dev', async () => {
+    const rig = unpackFixture('gpu', tempDir());
+    const real = await composeServices(configIn(tempDir(), 'real'), { host: openHostAt(rig, 'real') });
+    try {
+      expect(real.services.host.root).toBe(rig);
+      const { items } = await real.services.passthrough.passthrough.preflight(1024 ** 3);
+      const item = (code: string) => items.find((i) => i.code === code);
+      expect(item('kvm')).toMatchObject({ message: 'missing' });
+      expect(item('memlock')).toMatchObject({ message: 'could not read /proc/self/limits' });
+      expect(item('iommu-groups')).toMatchObject({ message: '3 group(s) in /sys/kernel/iommu_groups' });
+    } finally {
+      await real.close();
+    }
   });
 });

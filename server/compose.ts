@@ -13,7 +13,7 @@ import { ChangeBus } from './events';
 import { openHost } from './host';
 import type { Host } from './host/host';
 import { log } from './log';
-import { ConsoleService, type ConsoleServiceOptions } from './console/service';
+import { ConsoleService } from './console/service';
 import { createPassthroughServices } from './passthrough/index';
 import { DeviceOwnership } from './devices/ownership';
 import { OpenShells } from './shell/open-shells';
@@ -24,8 +24,6 @@ import type { Services } from './services';
 export interface ServiceOverrides {
   /** another host (a test's tree) instead of openHost(config) */
   host?: Host;
-  /** the console hubs' options, and which VM names have a console (default: the defined VMs) */
-  console?: Partial<Omit<ConsoleServiceOptions, 'events'>>;
 }
 
 export interface ComposedServices {
@@ -49,7 +47,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
   announceAuditChanges(db, events);
   const connections = new SessionConnections(db);
   const vmRepo = new VmRepo(db, config.imageDirs);
-  const consoles = new ConsoleService(config.dataDir, { exists: (vm) => vmRepo.get(vm) !== null, ...overrides.console, events });
+  const consoles = new ConsoleService(config.dataDir, { exists: (vm) => vmRepo.get(vm) !== null, events });
   // one owner of the host's devices: the passthrough service and the VM supervisor share its lock and claims
   const devices: DeviceOwnership = new DeviceOwnership({ db, scan: () => host.scan(), returnToHost: (actor, address) => passthrough.passthrough.release(actor, address) });
   const passthrough = createPassthroughServices({ config, db, host, events, devices });
