@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 
 /**
- * Names from the system's pci.ids, the file lspci uses. Parsed once per path, on first use.
+ * Names from the system's pci.ids, the file lspci uses. Each name is looked up once per path (loadPciIds).
  * Format (see the file's header): vendor lines, tab-indented device lines, two-tab subsystem
  * lines ("subvendor subdevice  name"), and a "C xx" section with subclasses and prog-ifs.
  */
@@ -103,7 +103,7 @@ export function defaultPciIdsPath(): string | null {
 }
 
 /**
- * The parsed pci.ids at `path` (default: the first of PCI_IDS_CANDIDATES that exists), cached.
+ * The names in pci.ids at `path` (default: the first of PCI_IDS_CANDIDATES that exists), cached.
  * Throws when an explicitly given file cannot be read; with no file on the system, every name is null.
  */
 export function loadPciIds(path?: string): PciIds {
@@ -111,8 +111,44 @@ export function loadPciIds(path?: string): PciIds {
   if (!file) return EMPTY;
   let ids = cache.get(file);
   if (!ids) {
-    ids = parsePciIds(fs.readFileSync(file, 'utf8'));
+    ids = answersOf(file);
     cache.set(file, ids);
   }
   return ids;
+}
+
+const MAX_ANSWERS = 4096;
+
+/**
+ * Keeps the answers, not the file: a host has a few dozen devices while pci.ids parsed is ~6 MiB of
+ * heap for good. The file is parsed when a name is not known yet and dropped once the current task
+ * (a scan) is over; each answer is copied so it does not keep the file's text alive (a slice would).
+ */
+function answersOf(file: string): PciIds {
+  let parsed: PciIds | null = null;
+  const parse = () => {
+    if (!parsed) {
+      parsed = parsePciIds(fs.readFileSync(file, 'utf8'));
+      setImmediate(() => (parsed = null));
+    }
+    return parsed;
+  };
+  parse(); // an unreadable file fails here, not at the first lookup
+  const answers = new Map<string, string | null>();
+  const ask = (key: string, lookup: (ids: PciIds) => string | null): string | null => {
+    if (answers.has(key)) return answers.get(key)!;
+    const found = lookup(parse());
+    const answer = found === null ? null : Buffer.from(found, 'utf8').toString('utf8');
+    if (answers.size >= MAX_ANSWERS) answers.clear();
+    answers.set(key, answer);
+    return answer;
+  };
+  return {
+    vendor: (v) => ask(`v ${v}`, (p) => p.vendor(v)),
+    device: (v, d) => ask(`d ${v} ${d}`, (p) => p.device(v, d)),
+    subsystem: (v, d, sv, sd) => ask(`s ${v} ${d} ${sv} ${sd}`, (p) => p.subsystem(v, d, sv, sd)),
+    className: (c) => ask(`c ${c}`, (p) => p.className(c)),
+    subclassName: (c, sub) => ask(`k ${c} ${sub}`, (p) => p.subclassName(c, sub)),
+    progIfName: (c, sub, pi) => ask(`i ${c} ${sub} ${pi}`, (p) => p.progIfName(c, sub, pi)),
+  };
 }

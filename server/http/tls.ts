@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generate } from 'selfsigned';
 import type { Config } from '../config';
 
 export interface TlsSetup {
@@ -83,6 +82,8 @@ function subjectAltNames(): Array<{ type: 2; value: string } | { type: 7; ip: st
 
 async function createSelfSigned(paths: { dir: string; cert: string; key: string }): Promise<Omit<TlsSetup, 'source'>> {
   const now = new Date();
+  // loaded only to make a certificate: it and its ASN.1 libraries would cost the server ~5 MiB resident for good
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: `jetvm on ${os.hostname()}` }], {
     keyType: 'ec',
     curve: 'P-256',
