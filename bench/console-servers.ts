@@ -1,7 +1,9 @@
 // The servers npm run bench:console compares, each in a process of its own so its memory is its own:
-// jetvm's console (hub + WebSocket route) and the Node reference relay run in bench/console-server-child.ts;
+// jetvm's console (hub + WebSocket route) and the Node reference relay run in bench/console-server-child.ts,
+// compiled and run as npm start runs the server (esbuild, scripts/start.sh's V8 flags);
 // ttyd 1.7.7 (built by bench/ttyd.sh) runs socat on a pty per viewer, bridged to the same serial socket.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +17,8 @@ export interface ServerProc {
   connect(): Promise<BenchTerminal>;
   /** the server process's peak resident set (VmHWM), MiB */
   peakRssMiB(): number;
+  /** CPU time the server process has used so far (user + system), seconds */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -24,9 +28,23 @@ export function ttydBinary(): string | null {
   return fs.existsSync(bin) ? bin : null;
 }
 
+const repo = path.resolve(import.meta.dirname, '..');
+let compiled: string[] | null = null;
+
+/** node's arguments for the child: start.sh's V8 flags and the child bundled like dist/server/main.js (once a run). */
+function childArgv(): string[] {
+  if (compiled) return compiled;
+  const flags = /^exec "\$\{NODE:-node\}" (.*) dist\/server\/main\.js/m.exec(fs.readFileSync(path.join(repo, 'scripts/start.sh'), 'utf8'));
+  if (!flags) throw new Error("scripts/start.sh: its node line (exec \"$NODE\" <flags> dist/server/main.js) was not found");
+  const outfile = path.join(repo, 'dist/bench/console-server-child.js');
+  buildSync({ entryPoints: [path.join(repo, 'bench/console-server-child.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', target: 'node20', outfile, logLevel: 'warning' });
+  compiled = [...flags[1]!.split(' '), outfile];
+  return compiled;
+}
+
 export async function startServer(kind: Kind, dataDir: string, vm: string, serialSocket: string): Promise<ServerProc> {
   if (kind === 'ttyd') return startTtyd(serialSocket);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'console-server-child.ts'), kind, dataDir, vm], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...childArgv(), kind, dataDir, vm], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
   const line = await firstMatch(child, child.stdout!, /^(.*)\n/);
   const { url, cookie } = JSON.parse(line) as { url: string; cookie: string };
   return { connect: () => connectJetvm(url, cookie), ...processOf(child) };
@@ -58,9 +76,14 @@ function firstMatch(child: ChildProcess, stream: NodeJS.ReadableStream, re: RegE
   });
 }
 
-function processOf(child: ChildProcess): Pick<ServerProc, 'peakRssMiB' | 'stop'> {
+function processOf(child: ChildProcess): Pick<ServerProc, 'peakRssMiB' | 'cpuSeconds' | 'stop'> {
   return {
     peakRssMiB: () => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024,
+    cpuSeconds() {
+      // fields 14 and 15 of /proc/<pid>/stat, after the ")" that ends the command name, in clock ticks (100 a second on Linux)
+      const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
