@@ -17,8 +17,6 @@ export interface ServerProc {
   connect(): Promise<BenchTerminal>;
   /** the server process's peak resident set (VmHWM), MiB */
   peakRssMiB(): number;
-  /** CPU time the server process has used so far (user + system), seconds */
-  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -76,14 +74,9 @@ function firstMatch(child: ChildProcess, stream: NodeJS.ReadableStream, re: RegE
   });
 }
 
-function processOf(child: ChildProcess): Pick<ServerProc, 'peakRssMiB' | 'cpuSeconds' | 'stop'> {
+function processOf(child: ChildProcess): Pick<ServerProc, 'peakRssMiB' | 'stop'> {
   return {
     peakRssMiB: () => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024,
-    cpuSeconds() {
-      // fields 14 and 15 of /proc/<pid>/stat, after the ")" that ends the command name, in clock ticks (100 a second on Linux)
-      const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
