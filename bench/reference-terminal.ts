@@ -1,8 +1,7 @@
-// The reference web terminal for npm run bench:console: the least a web terminal on a serial socket
-// must do, and nothing more. One connection to the socket, every output chunk sent to every
+// The second reference of npm run bench:console (ttyd is the first): the least a web terminal on a serial
+// socket must do in Node, and nothing more. One connection to the socket, every output chunk sent to every
 // WebSocket as it arrives, input written straight back; flow control like ttyd's (the socket is
 // paused while a viewer has more than 1 MiB queued). No history, no auth, no audit.
-// It stands in for ttyd, which cannot be built from Debian 12 or npm packages (see docs/console.md).
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
