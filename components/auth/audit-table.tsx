@@ -4,6 +4,7 @@ import { useTRPC } from '@/lib/trpc';
 import { Badge } from '@/components/ui/badge';
 import type { Tone } from '@/components/ui/tone';
 import { errorText } from '@/common/errors';
+import { LocalTime } from '@/components/ui/local-time';
 
 const RESULT_TONE: Record<string, Tone> = { ok: 'ok', error: 'bad', refused: 'warn' };
 
@@ -43,7 +44,7 @@ export function AuditTable({ pageSize }: { pageSize: number }) {
           {rows.map((r) => (
             <tr key={r.id} className="border-t border-slate-100 align-top">
               <td className="py-1 pr-3 whitespace-nowrap text-slate-500" title={r.at}>
-                {new Date(r.at).toLocaleString()}
+                <LocalTime at={r.at} />
               </td>
               <td className="py-1 pr-3">{r.actor ?? '—'}</td>
               <td className="py-1 pr-3 font-mono text-xs">{r.remote ?? '—'}</td>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTRPC } from '@/lib/trpc';
 import { Badge } from '@/components/ui/badge';
 import { errorText } from '@/common/errors';
+import { LocalTime } from '@/components/ui/local-time';
 
 type Role = 'viewer' | 'admin';
 
@@ -33,7 +34,7 @@ function UserRow({ name, role, createdAt, self }: { name: string; role: Role; cr
           <option value="admin">admin</option>
         </select>
       </td>
-      <td className="py-2 pr-3 text-slate-500">{new Date(createdAt).toLocaleString()}</td>
+      <td className="py-2 pr-3 text-slate-500"><LocalTime at={createdAt} /></td>
       <td className="space-y-1 py-2">
         <div className="flex flex-wrap gap-2">
           {newPassword === null ? (

@@ -1,6 +1,7 @@
 import type { OverviewView } from '@/server/overview/overview';
 import { Card, CardBody } from '@/components/ui/card';
 import { Facts } from '@/components/ui/facts';
+import { LocalTime } from '@/components/ui/local-time';
 
 const yesNo = (v: boolean | null, yes: string, no: string, unknown = 'unknown') => (v === null ? unknown : v ? yes : no);
 
@@ -22,7 +23,7 @@ export function HostFacts({ view }: { view: OverviewView }) {
                 yesNo(view.host.allowUnsafeInterrupts, 'allowed (needed on the Orin)', '', 'vfio_iommu_type1 not loaded')
               ),
             ],
-            ['scanned', new Date(view.takenAt).toLocaleTimeString()],
+            ['scanned', <LocalTime at={view.takenAt} show="time" />],
           ]}
         />
       </CardBody>
