@@ -30,7 +30,6 @@ import type { Actor } from '../db/audit';
 import { DomainError } from '../errors';
 
 export type { Actor };
-export { VmLaunchError } from './launcher';
 const SYSTEM: Actor = { actor: 'system', remote: null };
 
 export interface SupervisorOptions {
@@ -94,7 +93,7 @@ interface Entry {
   watch: WatchedQemu;
   since: string;
   sim: boolean;
-  /** resolves once the exit is fully handled (claims released, hook run) */
+  /** resolves once the exit is fully handled (claims released, stop policy applied) */
   done: Promise<ExitKind>;
 }
 
