@@ -5,7 +5,6 @@ import type { HostMode, HostSnapshot } from '../host/types';
 import type { VmClaim } from '../passthrough/types';
 import { listUserCardPower, type UserCardPower } from '../power/store';
 import type { Services } from '../services';
-import { claimsByVm } from '../vm/run-store';
 
 export interface PageContext {
   snapshot: HostSnapshot;
@@ -16,9 +15,9 @@ export interface PageContext {
   vmClaims: VmClaim[];
 }
 
-/** Running VMs and the host devices they hold, from the supervisor's claims table. */
+/** Running VMs and the host devices they hold (server/devices/ownership.ts). */
 export function runningVmClaims(services: Services): VmClaim[] {
-  return claimsByVm(services.db);
+  return services.devices.byVm();
 }
 
 export function pageContext(services: Services): PageContext {
