@@ -95,8 +95,9 @@ describe('Supervisor with the real demo guest (TCG, sim stand-ins)', () => {
     await expect(sup.stop('demo', actor)).rejects.toThrow(/is not running/);
   });
 
-  it('restart holds the VM\'s lock from its stop to its start: a second restart and every start asked for meanwhile are refused as busy; force stop ends it', async () => {
+  it('restart holds the VM\'s lock from its stop to its start and keeps the devices: a second restart and every start asked for meanwhile are refused as busy; force stop ends it', async () => {
     const first = await sup.start('demo', actor);
+    const returnedBefore = returned.length;
     const restarts = Promise.allSettled([sup.restart('demo', actor, { timeoutMs: 200 }), sup.restart('demo', actor, { timeoutMs: 200 })]);
     // keep asking for a start while the restarts run, the moment between the stop and the start included
     let settled = false;
@@ -115,6 +116,8 @@ describe('Supervisor with the real demo guest (TCG, sim stand-ins)', () => {
     expect(second.state).toBe('running');
     expect(second.pid).not.toBe(first.pid);
     expect(pidAlive(first.pid!)).toBe(false);
+    // the stop policy is "return", but a restart keeps the devices for its own start
+    expect(returned.length).toBe(returnedBefore);
     const st = await sup.forceStop('demo', actor);
     expect(st.state).toBe('stopped');
     expect(pidAlive(second.pid!)).toBe(false);

@@ -95,6 +95,8 @@ interface Entry {
   sim: boolean;
   /** resolves once the exit is fully handled (claims released, stop policy applied) */
   done: Promise<ExitKind>;
+  /** stopped by a restart: the devices stay on vfio-pci for the start that follows, whatever the stop policy */
+  restarting?: boolean;
 }
 
 export class Supervisor {
@@ -218,10 +220,11 @@ export class Supervisor {
     const watch = new WatchedQemu(name, pid, this.paths(name).qmpSocket, this.o.pollMs, this.o.qmpTimeoutMs);
     let handled!: (k: ExitKind) => void;
     const done = new Promise<ExitKind>((r) => (handled = r));
-    this.running.set(name, { watch, since, sim, done });
+    const entry: Entry = { watch, since, sim, done };
+    this.running.set(name, entry);
     this.ended.delete(name);
     watch.on('state', () => this.o.events.publish({ kind: 'vm', vm: name, reason: `state ${watch.state}` }));
-    watch.once('exit', (kind: ExitKind) => void this.onExit(name, kind).finally(() => handled(kind)));
+    watch.once('exit', (kind: ExitKind) => void this.onExit(name, kind, entry.restarting).finally(() => handled(kind)));
     await watch.attach();
     this.o.events.publish({ kind: 'vm', vm: name, reason: 'started' });
     return this.status(name);
@@ -232,7 +235,7 @@ export class Supervisor {
    * disk is full, so SQLite cannot write) is logged and audited when possible, and the ones that
    * must not leave state behind (claims, the run row) are retried until they succeed.
    */
-  private async onExit(name: string, kind: ExitKind): Promise<void> {
+  private async onExit(name: string, kind: ExitKind, restarting = false): Promise<void> {
     this.running.delete(name);
     this.ended.set(name, { state: kind, at: new Date().toISOString() });
     let devices: string[] = [];
@@ -248,7 +251,7 @@ export class Supervisor {
         },
       },
       { name: 'publish', run: () => this.o.events.publish({ kind: 'vm', vm: name, reason: kind }) },
-      { name: 'device policy', run: () => this.applyStopPolicy(name, devices) },
+      { name: 'device policy', run: () => (restarting ? undefined : this.applyStopPolicy(name, devices)) },
     ];
     await runExitSteps(steps, (e) => {
       this.o.log?.warn({ vm: name, ...e }, `VM exit: step "${e.step}" failed${e.final ? '' : '; retrying'}`);
@@ -282,10 +285,17 @@ export class Supervisor {
     return this.exclusive(name, () => this.stopNow(name, actor, 0, false));
   }
 
-  /** Stop (if running) and start under one hold of the VM's lock: no other start or stop of it falls in between. */
+  /**
+   * Stop (if running) and start under one hold of the VM's lock: no other start or stop of it falls in
+   * between. The devices stay on vfio-pci across it (a "return" stop policy would leave nothing to start with).
+   */
   async restart(name: string, actor: Actor, opts: StopOptions = {}): Promise<VmStatus> {
     return this.exclusive(name, async () => {
-      if (this.running.has(name)) await this.stopNow(name, actor, opts.timeoutMs ?? 30_000, true);
+      const e = this.running.get(name);
+      if (e) {
+        e.restarting = true;
+        await this.stopNow(name, actor, opts.timeoutMs ?? 30_000, true);
+      }
       return this.startNow(name, actor);
     });
   }
