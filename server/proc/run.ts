@@ -95,6 +95,7 @@ export class ResultCache<T> {
   }
 }
 
+// a memo of what a binary answers (refreshed when it goes missing), not state: dashboards may share it
 const versions = new ResultCache<string | null>(32);
 
 /** First line of `<binary> --version`, null when it cannot run (cached per binary until it is found missing, so installing it later is seen). */
