@@ -27,11 +27,22 @@ const relink = (root: string, rel: string, target: string) => {
   fs.symlinkSync(target, path.join(root, rel));
 };
 const gpu = (s: HostSnapshot) => s.devices.find((d) => d.address === '0000:03:00.0')!;
+/**
+ * The device's uevent carries vendor, device, class, subsystem and driver too, and is preferred (uevent.ts);
+ * a case about one of those files damages the uevent line that stands for it the same way.
+ */
+const editUevent = (root: string, rel: string, edit: (lines: string[]) => string[]) => {
+  const file = path.join(root, rel, 'uevent');
+  fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8').split('\n')).join('\n'));
+};
 
 const cases: Case[] = [
   {
     name: 'missing vendor file',
-    damage: (r) => remove(r, `${GPU}/vendor`),
+    damage: (r) => {
+      remove(r, `${GPU}/vendor`);
+      editUevent(r, GPU, (lines) => lines.filter((l) => !l.startsWith('PCI_ID=')));
+    },
     warning: { device: '0000:03:00.0', path: `${GPU}/vendor`, message: /missing/ },
     devices: ALL,
     check: (s) => {
@@ -54,19 +65,48 @@ const cases: Case[] = [
   },
   {
     name: 'garbled class',
-    damage: (r) => write(r, `${GPU}/class`, 'VGA\n'),
+    damage: (r) => {
+      write(r, `${GPU}/class`, 'VGA\n');
+      editUevent(r, GPU, (lines) => lines.map((l) => (l.startsWith('PCI_CLASS=') ? 'PCI_CLASS=VGA' : l)));
+    },
     warning: { device: '0000:03:00.0', path: `${GPU}/class`, message: /unexpected content "VGA"/ },
     devices: ALL,
-    check: (s) => expect(gpu(s).class.code).toBe(''),
+    check: (s) => {
+      expect(gpu(s).class.code).toBe('');
+      expect(gpu(s).warnings).toContain(`${GPU}/uevent: PCI_CLASS: unexpected content "VGA"`);
+    },
   },
   {
     name: 'unreadable file (a directory where a file should be)',
     damage: (r) => {
-      remove(r, `${GPU}/device`);
-      fs.mkdirSync(path.join(r, GPU, 'device'));
+      for (const file of ['device', 'uevent']) {
+        remove(r, `${GPU}/${file}`);
+        fs.mkdirSync(path.join(r, GPU, file));
+      }
     },
     warning: { device: '0000:03:00.0', path: `${GPU}/device`, message: /EISDIR/ },
     devices: ALL,
+    check: (s) => {
+      expect(gpu(s).warnings).toContainEqual(expect.stringMatching(new RegExp(`^${GPU}/uevent: EISDIR`)));
+      expect([gpu(s).vendor.id, gpu(s).device.id, gpu(s).class.code, gpu(s).driver]).toEqual(['1234', '', '030000', 'bochs-drm']);
+    },
+  },
+  {
+    name: 'garbled PCI_ID in uevent: the vendor and device files stand in',
+    damage: (r) => editUevent(r, GPU, (lines) => lines.map((l) => (l.startsWith('PCI_ID=') ? 'PCI_ID=1234-1111' : l))),
+    warning: { device: '0000:03:00.0', path: `${GPU}/uevent`, message: /^PCI_ID: unexpected content "1234-1111"$/ },
+    devices: ALL,
+    check: (s) => expect([gpu(s).vendor.id, gpu(s).device.id, gpu(s).driver]).toEqual(['1234', '1111', 'bochs-drm']),
+  },
+  {
+    name: "uevent naming another device: every value comes from the device's own files",
+    damage: (r) => {
+      editUevent(r, GPU, (lines) => lines.map((l) => (l.startsWith('PCI_SLOT_NAME=') ? 'PCI_SLOT_NAME=0000:03:00.1' : l)));
+      remove(r, `${GPU}/driver`); // the uevent still says DRIVER=bochs-drm
+    },
+    warning: { device: '0000:03:00.0', path: `${GPU}/uevent`, message: /PCI_SLOT_NAME is "0000:03:00.1", not this device/ },
+    devices: ALL,
+    check: (s) => expect([gpu(s).vendor.id, gpu(s).class.code, gpu(s).driver]).toEqual(['1234', '030000', null]),
   },
   {
     name: 'dangling device link',

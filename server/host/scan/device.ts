@@ -3,6 +3,7 @@ import type { IdName, PciClass, PciDevice, PcieLink } from '../types';
 import type { PciIds } from '../pciids';
 import { parseResource } from './resource';
 import type { Tree } from './tree';
+import { parsePciUevent, type PciUevent } from './uevent';
 
 const ID_FILE = /^0x([0-9a-fA-F]{4})$/;
 const CLASS_FILE = /^0x([0-9a-fA-F]{6})$/;
@@ -102,6 +103,23 @@ function blockDevices(d: DeviceDir): string[] {
   return names.sort();
 }
 
+/**
+ * The device's uevent when it is whole and names this device (see uevent.ts), else null: then every
+ * value comes from its own file, with that file's warnings. A garbled line is reported, and its values
+ * come from their files too.
+ */
+function wholeUevent(d: DeviceDir, text: string | null | undefined): PciUevent | null {
+  if (text === undefined || text === null) return null; // absent, or unreadable (the tree has warned)
+  const u = parsePciUevent(text);
+  if (u.slot === null) return null;
+  if (u.slot !== d.address) {
+    warn(d, 'uevent', `PCI_SLOT_NAME is ${JSON.stringify(u.slot.slice(0, 40))}, not this device`);
+    return null;
+  }
+  for (const message of u.garbled) warn(d, 'uevent', message);
+  return u;
+}
+
 function idName(id: string | null, name: string | null): IdName {
   return { id: id ?? '', name: id === null ? null : name };
 }
@@ -119,15 +137,17 @@ function pciClass(code: string | null, ids: PciIds): PciClass {
  */
 export function scanDevice(tree: Tree, ids: PciIds, address: PciAddress, dir: string): PciDevice | null {
   const d: DeviceDir = { tree, address, dir };
-  const vendorFile = attribute(d, 'vendor');
-  if (vendorFile === undefined && !tree.has(dir)) return null; // no such directory: the caller reports the link
+  const ueventText = attribute(d, 'uevent');
+  const u = wholeUevent(d, ueventText);
+  const vendorFile = u?.vendor === undefined ? attribute(d, 'vendor') : undefined;
+  if (ueventText === undefined && vendorFile === undefined && !tree.has(dir)) return null; // no such directory: the caller reports the link
 
   const parts = pciAddressParts(address);
-  const vendor = parseHex(d, 'vendor', ID_FILE, present(d, 'vendor', true, vendorFile));
-  const device = readHex(d, 'device', ID_FILE, true);
-  const subVendor = readHex(d, 'subsystem_vendor', ID_FILE, false);
-  const subDevice = readHex(d, 'subsystem_device', ID_FILE, false);
-  const classCode = readHex(d, 'class', CLASS_FILE, true);
+  const vendor = u?.vendor ?? parseHex(d, 'vendor', ID_FILE, present(d, 'vendor', true, vendorFile));
+  const device = u?.device ?? readHex(d, 'device', ID_FILE, true);
+  const subVendor = u?.subsystemVendor ?? readHex(d, 'subsystem_vendor', ID_FILE, false);
+  const subDevice = u?.subsystemDevice ?? readHex(d, 'subsystem_device', ID_FILE, false);
+  const classCode = u?.classCode ?? readHex(d, 'class', CLASS_FILE, true);
   const override = read(d, 'driver_override', false);
 
   let bars: PciDevice['bars'] = [];
@@ -152,7 +172,7 @@ export function scanDevice(tree: Tree, ids: PciIds, address: PciAddress, dir: st
     revision: readHex(d, 'revision', REVISION_FILE, false),
     class: pciClass(classCode, ids),
     isBridge: classCode?.startsWith('0604') ?? false,
-    driver: tree.linkBase(`${dir}/driver`, address),
+    driver: u ? u.driver : tree.linkBase(`${dir}/driver`, address),
     driverOverride: override === null || override === '(null)' || override === '' ? null : override,
     iommuGroup: readIommuGroup(d),
     parents: [],

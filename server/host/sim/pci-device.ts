@@ -76,7 +76,8 @@ export function writePciDevice(tree: Tree, parentDir: string, d: SimPciDevice): 
   f('modalias', `${modalias(d)}\n`);
   const id = `${d.vendor}:${d.device}`.toUpperCase();
   const subsys = `${d.subsystemVendor}:${d.subsystemDevice}`.toUpperCase();
-  f('uevent', `PCI_CLASS=${parseInt(d.classCode, 16).toString(16).toUpperCase()}\nPCI_ID=${id}\nPCI_SUBSYS_ID=${subsys}\nPCI_SLOT_NAME=${d.address}\nMODALIAS=${modalias(d)}\n`);
+  // PCI_CLASS is "%04X" (pci_uevent(), drivers/pci/pci-driver.c): the leading zero of a 6-digit class goes, 4 digits stay
+  f('uevent', `PCI_CLASS=${parseInt(d.classCode, 16).toString(16).toUpperCase().padStart(4, '0')}\nPCI_ID=${id}\nPCI_SUBSYS_ID=${subsys}\nPCI_SLOT_NAME=${d.address}\nMODALIAS=${modalias(d)}\n`);
   if (d.link) {
     f('current_link_speed', `${speedText(d.link.currentSpeed)}\n`);
     f('max_link_speed', `${speedText(d.link.maxSpeed)}\n`);
