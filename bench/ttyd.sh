@@ -21,7 +21,7 @@ if [ -n "${TTYD_SRC:-}" ]; then
   [ -f "$TTYD_SRC/src/protocol.c" ] || { echo "ttyd.sh: TTYD_SRC=$TTYD_SRC is not a ttyd source tree" >&2; exit 1; }
   src="$TTYD_SRC"
 else
-  git clone -q --depth 1 -b "$TAG" https://github.com/tsl0922/ttyd "$work/src"
+  git -c advice.detachedHead=false clone -q --depth 1 -b "$TAG" https://github.com/tsl0922/ttyd "$work/src"
   src="$work/src"
 fi
 cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release >"$work/cmake.log" 2>&1 || { cat "$work/cmake.log" >&2; exit 1; }
