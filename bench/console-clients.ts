@@ -65,6 +65,7 @@ export function until(c: BenchTerminal, done: () => boolean, timeoutMs = 120_000
  * (which must not appear in the echoed command line).
  */
 export async function measureThroughput(c: BenchTerminal, command: string, marker: string): Promise<{ bytes: number; seconds: number; mbps: number }> {
+  await settle(c);
   const from = c.receivedLength();
   // scan each frame with the tail of the previous one: no copying of everything received
   let tail = '';
@@ -83,10 +84,20 @@ export async function measureThroughput(c: BenchTerminal, command: string, marke
   return { bytes, seconds, mbps: bytes / 1e6 / seconds };
 }
 
+/**
+ * Types one key, waits for its echo, erases it and waits a little: a terminal that starts its bridge when a
+ * viewer connects (ttyd spawns socat on a new pty, whose line discipline echoes by itself until socat makes
+ * it raw) is connected after it, so what is typed next reaches the guest.
+ */
+async function settle(c: BenchTerminal): Promise<void> {
+  await echoLoop((s) => c.type(s), () => c.receivedLength(), (f) => until(c, f), 1);
+  c.type('\x15'); // Ctrl+U
+  await new Promise((r) => setTimeout(r, 300));
+}
+
 /** Types `n` characters one at a time, timing each until the terminal echoes it back; clears the line after. */
 export async function measureEcho(c: BenchTerminal, n: number): Promise<number[]> {
-  // one untimed key first: a terminal that starts its bridge on connect (ttyd) is surely connected after it
-  await echoLoop((s) => c.type(s), () => c.receivedLength(), (f) => until(c, f), 1);
+  await settle(c);
   const samples = await echoLoop((s) => c.type(s), () => c.receivedLength(), (f) => until(c, f), n);
   c.type('\x15'); // Ctrl+U: kill the typed line
   return samples;
