@@ -12,7 +12,7 @@ const actor = { actor: 'bench', remote: null };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
-  const h = makeHarness();
+  const h = await makeHarness();
   const sup = h.supervisor();
   const demo = await ensureDemoEfiVm(h.db, h.dataDir, h.guest, [imageDir(h.dataDir)]);
   if (!demo.vm) throw new Error(demo.message);

@@ -43,7 +43,7 @@ function withTimeout<T>(p: Promise<T>, what: string, ms = 120_000): Promise<T> {
 
 async function main() {
   const load = execFileSync('uptime', { encoding: 'utf8' }).trim();
-  const h = makeHarness();
+  const h = await makeHarness();
   const sup = h.supervisor();
   sup.repo.create(demoVmInput(h.guest, 'bench'));
   const paths = sup.paths('bench');

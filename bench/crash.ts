@@ -20,7 +20,7 @@ async function until(cond: () => boolean, what: string, timeoutMs = 30_000): Pro
 }
 
 async function main() {
-  const h = makeHarness();
+  const h = await makeHarness();
   const sup = h.supervisor();
   sup.repo.create(demoVmInput(h.guest, 'bench'));
   const paths = sup.paths('bench');

@@ -15,7 +15,7 @@ import { PassthroughRefusedError } from '../passthrough/errors';
 import { PassthroughService, type Actor } from '../passthrough/service';
 import { faultyHost } from '../passthrough/testing/faulty-host';
 import { simHostFromFixture, type TreeHost } from '../passthrough/testing/sim-host';
-import { probeCaps } from '../vm/caps';
+import { jetsonCaps, probeCaps } from '../vm/caps';
 import { pidAlive } from '../vm/proc';
 import { VmRepo } from '../vm/repo';
 import { claimDevices } from '../vm/run-store';
@@ -92,7 +92,8 @@ describe('the host lock', () => {
         seen.push(driversIn(s, GPU));
         return s;
       };
-      sup = new Supervisor({ db, dataDir: dir, imageDirs: [guest.dir], caps: probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64'), scan, sim: true, events: new ChangeBus(), devices });
+      const caps = await probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
+      sup = new Supervisor({ db, dataDir: dir, imageDirs: [guest.dir], caps, jetsonCaps: jetsonCaps(caps, host), scan, sim: true, events: new ChangeBus(), devices });
       await passThrough(passthrough, GPU[0]);
       expect(drivers()).toMatchObject({ [GPU[0]]: 'vfio-pci', [GPU[1]]: 'vfio-pci' });
     });

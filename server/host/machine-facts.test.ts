@@ -9,8 +9,7 @@ import { readMachineFacts } from './machine-facts';
 import { ORIN_CMDLINE } from './sim/orin-proc';
 import { unpackFixture } from './scan/fixtures';
 import { gatherPreflightFacts } from '../passthrough/preflight-gather';
-import { probeCaps, THIS_MACHINE } from '../vm/caps';
-import { jetsonCaps } from '../vm/plan';
+import { jetsonCaps, probeCaps, THIS_MACHINE } from '../vm/caps';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -36,27 +35,32 @@ describe('machine facts', () => {
     // preflight and the Jetson-side QEMU caps read the same facts
     const pf = await gatherPreflightFacts(host.scan(), { mode: 'sim', root: host.root, qemuBinary: 'qemu-system-aarch64', guestRamBytes: 1024 ** 3 });
     expect(pf).toMatchObject({ kvm: 'usable', memlockBytes: null, privileged: true, isOrin: true });
-    const board = probeCaps('qemu-system-aarch64', facts);
-    expect(board).toMatchObject({ hostArch: 'arm64', kvmUsable: true, kvmReason: null, memlockBytes: null, capIpcLock: true });
-    // the VM page's "on the Jetson" argv assumes what the simulated board has
-    const { hostArch, kvmUsable, kvmReason } = jetsonCaps(probeCaps('qemu-system-aarch64'));
-    expect({ hostArch, kvmUsable, kvmReason }).toEqual({ hostArch: board.hostArch, kvmUsable: board.kvmUsable, kvmReason: board.kvmReason });
+    const here = await probeCaps('qemu-system-aarch64');
+    const board = await probeCaps('qemu-system-aarch64', facts);
+    expect(board).toMatchObject({ version: here.version, hostArch: 'arm64', kvmUsable: true, kvmReason: null, memlockBytes: null, capIpcLock: true });
+    // the VM page's "on the Jetson" argv is built for what the simulated board has, with this machine's QEMU
+    expect(jetsonCaps(here, host)).toEqual(board);
+    fs.rmSync(path.join(host.root, 'dev/kvm'));
+    expect(jetsonCaps(here, host)).toMatchObject({ kvmUsable: false, kvmReason: expect.stringMatching(/does not exist/) });
   });
 
-  it('real mode over a kernel-rig snapshot: what the snapshot holds, nothing from this machine', () => {
+  it('real mode over a kernel-rig snapshot: what the snapshot holds, nothing from this machine', async () => {
     const root = unpackFixture('gpu', tempDir());
     const facts = readMachineFacts(openHostAt(root, 'real'));
     expect(facts).toEqual({ arch: null, kvm: 'missing', ipaBits: null, memlockBytes: undefined, capIpcLock: false, privileged: false, kernelCmdline: null, l4tRelease: null, cpus: null, memoryBytes: null });
-    expect(probeCaps('qemu-system-aarch64', facts)).toMatchObject({ kvmUsable: false, kvmReason: expect.stringMatching(/unknown architecture/) });
+    const here = await probeCaps('qemu-system-aarch64');
+    expect(await probeCaps('qemu-system-aarch64', facts)).toMatchObject({ kvmUsable: false, kvmReason: expect.stringMatching(/unknown architecture/) });
+    // real mode: the "on the Jetson" command line is this machine's
+    expect(jetsonCaps(here, openHostAt(root, 'real'))).toBe(here);
   });
 
-  it('this machine at "/": its own /proc', () => {
+  it('this machine at "/": its own /proc', async () => {
     const facts = readMachineFacts(THIS_MACHINE);
     expect(facts.arch).toBe(process.arch);
     expect(facts.kernelCmdline).toBe(fs.readFileSync('/proc/cmdline', 'utf8').trim() || null);
     expect(facts.cpus).toBe(fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^processor\s*:/gm)?.length ?? null);
     expect(facts.memoryBytes).toBe(os.totalmem());
     expect(facts.privileged).toBe(process.geteuid?.() === 0);
-    expect(probeCaps('qemu-system-aarch64').hostArch).toBe(process.arch);
+    expect((await probeCaps('qemu-system-aarch64')).hostArch).toBe(process.arch);
   });
 });

@@ -8,7 +8,7 @@ import { parseFdt } from '../devicetree/fdt';
 import { dtcVersion, defaultTools } from '../devicetree/overlay-apply';
 import { findController } from '../devicetree/targets';
 import type { ControllerInGroup, PreflightFacts } from './preflight';
-import { programVersion } from '../proc/run';
+import { qemuVersion } from '../vm/qemu-version';
 import { dataDiskSpace } from '../disk-space';
 
 export interface GatherOptions {
@@ -20,10 +20,6 @@ export interface GatherOptions {
   dtc?: string;
   /** jetvm's data directory, whose free space is checked */
   dataDir?: string;
-}
-
-export async function qemuVersion(binary: string): Promise<string | null> {
-  return (await programVersion(binary))?.replace(/^QEMU emulator version\s*/, '').trim() || null;
 }
 
 /**
@@ -72,7 +68,7 @@ export async function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherO
     privileged: machine.privileged,
     guestRamBytes: opts.guestRamBytes,
     kvm: machine.kvm,
-    qemu: { binary: opts.qemuBinary, version: qemu },
+    qemu: { binary: opts.qemuBinary, version: qemu?.full ?? null },
     dtcVersion: dtc,
     controllersInGroups: controllers,
     dataDisk: opts.dataDir ? dataDiskSpace(opts.dataDir) : null,

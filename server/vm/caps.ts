@@ -1,19 +1,11 @@
 // Probes what a QEMU binary offers on a machine (its facts from server/host/machine-facts.ts); the pure
 // builder and checks read the result.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Host } from '../host/host';
 import { readMachineFacts, type MachineFacts } from '../host/machine-facts';
+import { qemuVersion } from './qemu-version';
 import type { QemuCaps } from './types';
-
-export function qemuVersion(binary: string): string | null {
-  try {
-    const out = execFileSync(binary, ['--version'], { timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-    return /version (\d+\.\d+(?:\.\d+)?)/.exec(out)?.[1] ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /** The absolute path a shell would run for `binary` (looked up in PATH when it has no slash); null when none. */
 export function resolveExecutable(binary: string, searchPath = process.env.PATH ?? ''): string | null {
@@ -40,12 +32,10 @@ export function kvmForAarch64(m: Pick<MachineFacts, 'arch' | 'kvm'>): { usable: 
 /** The machine this process runs on, where it runs QEMU (the stand-ins too, in sim mode). */
 export const THIS_MACHINE = { root: '/' } as const;
 
-/** What QEMU (`binary`) can do on `machine`: its version, and the machine facts a start depends on. */
-export function probeCaps(binary: string, machine: MachineFacts = readMachineFacts(THIS_MACHINE)): QemuCaps {
+/** The part of QemuCaps a machine's facts decide (KVM, architecture, memory locking), whichever QEMU runs there. */
+export function machineCaps(machine: MachineFacts): Omit<QemuCaps, 'binary' | 'version'> {
   const kvm = kvmForAarch64(machine);
   return {
-    binary,
-    version: qemuVersion(binary),
     hostArch: machine.arch ?? process.arch,
     kvmUsable: kvm.usable,
     kvmReason: kvm.reason,
@@ -53,4 +43,17 @@ export function probeCaps(binary: string, machine: MachineFacts = readMachineFac
     memlockBytes: machine.memlockBytes ?? null,
     capIpcLock: machine.capIpcLock,
   };
+}
+
+/** What QEMU (`binary`) can do on `machine`: its version, and the machine facts a start depends on. */
+export async function probeCaps(binary: string, machine: MachineFacts = readMachineFacts(THIS_MACHINE)): Promise<QemuCaps> {
+  return { binary, version: (await qemuVersion(binary))?.short ?? null, ...machineCaps(machine) };
+}
+
+/**
+ * What the same QEMU can do on the Jetson this host stands for: the simulated board's facts in sim
+ * mode (what the "on the Jetson" command line is built for), this machine's caps in real mode.
+ */
+export function jetsonCaps(caps: QemuCaps, host: Pick<Host, 'root' | 'mode'>): QemuCaps {
+  return host.mode === 'sim' ? { ...caps, ...machineCaps(readMachineFacts(host)) } : caps;
 }

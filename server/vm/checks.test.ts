@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openDb } from '../db';
 import { barFit, LOW_WINDOW_BYTES } from './bar-fit';
 import { probeCaps } from './caps';
+import { parseQemuVersion, qemuVersion } from './qemu-version';
 import { parseCapIpcLock, parseMemlock } from '../host/machine-facts';
 import { blocking, checkStart, type CheckContext } from './checks';
 import { claimDevices, currentClaims, releaseDevices } from './run-store';
@@ -141,11 +142,14 @@ describe('caps', () => {
     expect(parseCapIpcLock('CapEff:\t0000000000000000\n')).toBe(false);
   });
 
-  it('probes this machine: QEMU version, and no KVM for aarch64 guests on a non-arm64 host', () => {
-    const caps = probeCaps('qemu-system-aarch64');
+  it('probes this machine: QEMU version, and no KVM for aarch64 guests on a non-arm64 host', async () => {
+    const caps = await probeCaps('qemu-system-aarch64');
     expect(caps.version).toMatch(/^\d+\.\d+/);
     if (process.arch !== 'arm64') expect(caps).toMatchObject({ kvmUsable: false, hostIpaBits: null });
-    expect(probeCaps('/nonexistent/qemu').version).toBeNull();
+    expect((await probeCaps('/nonexistent/qemu')).version).toBeNull();
+    // one read of --version, two forms: the short one compared against machine options, the full line preflight shows
+    expect(parseQemuVersion('QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u16)')).toEqual({ short: '7.2.22', full: '7.2.22 (Debian 1:7.2+dfsg-7+deb12u16)' });
+    expect((await qemuVersion('qemu-system-aarch64'))?.short).toBe(caps.version);
   });
 });
 

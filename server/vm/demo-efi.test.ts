@@ -33,7 +33,7 @@ function ssh(command: string): string {
 const answer = (timeoutMs: number) => guestHttpAnswer(port, timeoutMs);
 
 beforeAll(async () => {
-  h = makeHarness();
+  h = await makeHarness();
   const demo = await ensureDemoEfiVm(h.db, h.dataDir, h.guest, [imageDir(h.dataDir)]);
   expect(demo.vm, demo.message).not.toBeNull();
   port = demo.vm!.network!.forwards[0].hostPort;

@@ -36,7 +36,7 @@ describe.skipIf(!isRoot)('a full disk under the data directory (8 MiB tmpfs; nee
   beforeAll(async () => {
     mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-diskfull-'));
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt]);
-    h = makeHarness(path.join(mnt, 'data'), { hub: { capBytes: CAP, retryMs: 200 } });
+    h = await makeHarness(path.join(mnt, 'data'), { hub: { capBytes: CAP, retryMs: 200 } });
     sup = h.supervisor();
     sup.repo.create({ ...demoVmInput(h.guest, 'demo'), devices: ['0005:01:00.0', '0005:01:00.1'] });
     server = await startConsoleServer(h.dataDir, { service: h.consoles });

@@ -8,9 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildQemuArgv } from './argv';
 import { resolveExecutable } from './caps';
 import { toLibvirtXml, toShellScript } from './export';
-import { jetsonCaps } from './plan';
 import { vmPaths } from './paths';
-import { JETSON_CAPS, X86_CAPS, vmDef } from './testing/fixtures';
+import { JETSON_CAPS, onTheJetson, X86_CAPS, vmDef } from './testing/fixtures';
 import { GOLDEN_CASES } from './testing/golden-cases';
 import { orinSnapshot } from './testing/orin-snapshot';
 import { AWKWARD_DIR, vmShapes } from './testing/vm-shapes';
@@ -68,7 +67,7 @@ describe('the shell script export', () => {
 
   for (const { label, vm } of vmShapes()) {
     it(`${label}: sh -n and shellcheck pass, and sh hands QEMU exactly the argv`, () => {
-      const b = buildQemuArgv(vm, orinSnapshot(), jetsonCaps(X86_CAPS), paths);
+      const b = buildQemuArgv(vm, orinSnapshot(), onTheJetson(X86_CAPS), paths);
       const script = path.join(dir, 'run.sh');
       fs.writeFileSync(script, toShellScript(b.argv, [`jetvm VM ${vm.name}`, ...b.notes]));
       const syntax = run('sh', ['-n', script]);

@@ -219,7 +219,7 @@ describe('checks autostart obeys', () => {
   it('runs in order and skips a VM whose device is not there, saying why (UI and audit log)', async () => {
     const db = openDb(tmp, 'autostart.sqlite');
     const scan = () => orinSnapshot();
-    const sup = new Supervisor({ db, dataDir: path.join(tmp, 'as'), imageDirs: [tmp], caps: X86_CAPS, scan, sim: true, events: new ChangeBus(), devices: new DeviceOwnership({ db, scan }) });
+    const sup = new Supervisor({ db, dataDir: path.join(tmp, 'as'), imageDirs: [tmp], caps: X86_CAPS, jetsonCaps: JETSON_CAPS, scan, sim: true, events: new ChangeBus(), devices: new DeviceOwnership({ db, scan }) });
     const kernel = path.join(tmp, 'Image');
     fs.writeFileSync(kernel, 'k');
     const mk = (name: string, order: number, enabled = true) =>

@@ -3,11 +3,6 @@ import { buildQemuArgv, type BuiltArgv } from './argv';
 import type { VmPaths } from './paths';
 import type { QemuCaps, VmDefinition } from './types';
 
-/** The Jetson this host stands for in sim mode: KVM on an arm64 host, same QEMU binary. */
-export function jetsonCaps(caps: QemuCaps): QemuCaps {
-  return { ...caps, hostArch: 'arm64', kvmUsable: true, kvmReason: null };
-}
-
 export interface LaunchPlan {
   /** what jetvm actually runs on this host (stand-ins under sim) */
   run: BuiltArgv;
@@ -16,14 +11,15 @@ export interface LaunchPlan {
   sim: boolean;
 }
 
-export function launchPlan(vm: VmDefinition, snapshot: HostSnapshot, caps: QemuCaps, paths: VmPaths, sim: boolean): LaunchPlan {
+/** caps: QEMU on this host; jetsonCaps: on the Jetson it stands for (caps.ts jetsonCaps; the same in real mode). */
+export function launchPlan(vm: VmDefinition, snapshot: HostSnapshot, caps: QemuCaps, jetsonCaps: QemuCaps, paths: VmPaths, sim: boolean): LaunchPlan {
   if (!sim) {
     const built = buildQemuArgv(vm, snapshot, caps, paths);
     return { run: built, real: built, sim };
   }
   return {
     run: buildQemuArgv(vm, snapshot, caps, paths, { standIns: true }),
-    real: buildQemuArgv(vm, snapshot, jetsonCaps(caps), paths),
+    real: buildQemuArgv(vm, snapshot, jetsonCaps, paths),
     sim,
   };
 }

@@ -12,11 +12,11 @@ import { probeCaps } from './caps';
 import { prepareGuest } from './guest-prep';
 import { vmPaths } from './paths';
 import { launchPlan } from './plan';
-import { vmDef } from './testing/fixtures';
+import { onTheJetson, vmDef } from './testing/fixtures';
 import { orinSnapshot } from './testing/orin-snapshot';
 import { startParkedAndQuit, unknownProperties } from './testing/qemu-judge';
 
-const caps = probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
+const caps = await probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-qemu-guests-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 const files = path.join(root, 'a,b ünï');
@@ -43,7 +43,7 @@ describe(`the real ${caps.binary} ${caps.version} judges the guest forms`, () =>
       const vm = guest(boot, await freePort());
       prepareGuest(vm, paths);
       expect(fs.existsSync(paths.efiVars) && fs.existsSync(paths.seedIso)).toBe(true);
-      const b = launchPlan(vm, orinSnapshot(), caps, paths, true).run;
+      const b = launchPlan(vm, orinSnapshot(), caps, onTheJetson(caps), paths, true).run;
       expect(unknownProperties(b.argv)).toEqual([]);
       expect(await startParkedAndQuit(b.argv, paths)).toBe('prelaunch');
     });
@@ -51,7 +51,7 @@ describe(`the real ${caps.binary} ${caps.version} judges the guest forms`, () =>
 
   it('the bridge form: known properties', () => {
     const vm = { ...guest('disk', 1), network: { mode: 'bridge' as const, bridge: 'br0', mac: '52:54:00:12:34:56', forwards: [] } };
-    const b = launchPlan(vm, orinSnapshot(), caps, vmPaths(root, 'web'), false).run;
+    const b = launchPlan(vm, orinSnapshot(), caps, caps, vmPaths(root, 'web'), false).run;
     expect(b.argv).toContain('bridge,id=net0,br=br0');
     expect(unknownProperties(b.argv)).toEqual([]);
   });

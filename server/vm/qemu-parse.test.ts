@@ -17,13 +17,13 @@ import { MACHINE_OPTIONS, versionAtLeast } from '../../common/machine-options';
 import { vmPaths } from './paths';
 import { launchPlan } from './plan';
 import { optList } from './qemu-opts';
-import { vmDef } from './testing/fixtures';
+import { onTheJetson, vmDef } from './testing/fixtures';
 import { orinSnapshot } from './testing/orin-snapshot';
 import { optionsOf, qemuList, qemuProperties, splitOptList, startParkedAndQuit, unknownProperties } from './testing/qemu-judge';
 import { machineOptionSets } from './testing/vm-shapes';
 import { asPciAddress } from '../../common/pci-address';
 
-const caps = probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
+const caps = await probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-qemu-parse-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -83,7 +83,7 @@ describe(`the real ${caps.binary} ${caps.version} judges every argv form`, () =>
       const which = devices.length ? 'with every slot\'s stand-in' : 'without devices';
       it(`TCG ${which}, machine option set ${n + 1} (${machineOptions.join(',')}): known properties, starts, quits`, async () => {
         const paths = freshPaths();
-        const b = launchPlan({ ...vm, devices, accel: 'tcg' }, orinSnapshot(), caps, paths, true).run;
+        const b = launchPlan({ ...vm, devices, accel: 'tcg' }, orinSnapshot(), caps, onTheJetson(caps), paths, true).run;
         expect(b.accel).toBe('tcg');
         expect(unknownProperties(b.argv)).toEqual([]);
         const leftOut = machineOptions.filter((o) => !usableMachineOptions({ machineOptions: [o], devices }, caps, 'tcg', []).length);
@@ -95,7 +95,7 @@ describe(`the real ${caps.binary} ${caps.version} judges every argv form`, () =>
 
     it(`KVM with vfio-pci (the Jetson form), machine option set ${n + 1}: known properties; started without the KVM and host-device parts`, async () => {
       const paths = freshPaths();
-      const b = launchPlan(vm, orinSnapshot(), caps, paths, true).real;
+      const b = launchPlan(vm, orinSnapshot(), caps, onTheJetson(caps), paths, true).real;
       expect(b.accel).toBe('kvm');
       expect(optionsOf(b.argv, '-device').filter((d) => d.head === 'vfio-pci')).toHaveLength(4);
       expect(unknownProperties(b.argv)).toEqual([]);

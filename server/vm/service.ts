@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import type { ChangePublisher } from '../events';
 import type { Host } from '../host/host';
 import { runAutostart, type AutostartOutcome } from './autostart';
-import { probeCaps } from './caps';
+import { jetsonCaps, probeCaps } from './caps';
 import { ensureDemoEfiVm } from './demo-efi';
 import { guestPathsIn } from './guest';
 import { ensureDemoVm, type EnsureDemoResult } from './repo';
@@ -38,11 +38,13 @@ export interface VmServiceDeps {
 }
 
 export async function createVmService(o: VmServiceDeps): Promise<VmService> {
+  const caps = await probeCaps(o.config.qemuBinary);
   const supervisor = new Supervisor({
     db: o.db,
     dataDir: o.config.dataDir,
     imageDirs: o.config.imageDirs,
-    caps: probeCaps(o.config.qemuBinary),
+    caps,
+    jetsonCaps: jetsonCaps(caps, o.host),
     scan: () => o.host.scan(),
     sim: o.host.mode === 'sim',
     events: o.events,

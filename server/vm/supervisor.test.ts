@@ -24,8 +24,8 @@ const returnToHost: ReturnToHost = async (a, address) => {
 /** one release for the GPU's IOMMU group (both functions) */
 const GPU_RETURNED = { actor: 'system', address: '0005:01:00.0' };
 
-beforeAll(() => {
-  h = makeHarness();
+beforeAll(async () => {
+  h = await makeHarness();
   sup = h.supervisor({ returnToHost, qmpTimeoutMs: 500 });
   sup.repo.create({ ...demoVmInput(h.guest, 'demo'), onStop: 'return' });
   sup.repo.create(demoVmInput(h.guest, 'rival'));

@@ -17,7 +17,7 @@ import { guestChecks } from './guest-prep';
 import { toLibvirtXml, toShellScript } from './export';
 import { cleanRunDir, discardRun, launchQemu, ownedElsewhere, qemuOf, runIsLive, SELF } from './launcher';
 import { vmPaths, type VmPaths } from './paths';
-import { jetsonCaps, launchPlan, type LaunchPlan } from './plan';
+import { launchPlan, type LaunchPlan } from './plan';
 import { VmConflictError, VmRepo } from './repo';
 import { runExitSteps, type ExitStep } from './exit-steps';
 import { fileIssues } from './schema';
@@ -37,7 +37,10 @@ export interface SupervisorOptions {
   dataDir: string;
   /** JETVM_IMAGE_DIRS: the only places VM files may come from */
   imageDirs: readonly string[];
+  /** what QEMU can do on this host (caps.ts probeCaps) */
   caps: QemuCaps;
+  /** what it can do on the Jetson this host stands for (caps.ts jetsonCaps: the simulated board's in sim mode) */
+  jetsonCaps: QemuCaps;
   /** a fresh host snapshot (Host.scan) */
   scan: () => HostSnapshot;
   /** sim host: run stand-ins instead of vfio-pci */
@@ -118,7 +121,7 @@ export class Supervisor {
   }
 
   plan(name: string, snapshot = this.o.scan()): LaunchPlan {
-    return launchPlan(this.repo.require(name), snapshot, this.o.caps, this.paths(name), this.o.sim);
+    return launchPlan(this.repo.require(name), snapshot, this.o.caps, this.o.jetsonCaps, this.paths(name), this.o.sim);
   }
 
   checks(name: string, snapshot = this.o.scan()): Finding[] {
@@ -134,8 +137,7 @@ export class Supervisor {
   }
 
   exportXml(name: string): string {
-    const sim = this.o.sim;
-    const caps = sim ? jetsonCaps(this.o.caps) : this.o.caps;
+    const caps = this.o.jetsonCaps;
     const emulator = resolveExecutable(caps.binary);
     if (!emulator) throw new Error(`the QEMU binary ${caps.binary} is not found on PATH: libvirt needs its absolute path`);
     return toLibvirtXml(this.repo.require(name), this.o.scan(), { ...caps, binary: emulator }, this.paths(name));
@@ -203,7 +205,7 @@ export class Supervisor {
       recordAudit(this.o.db, { ...actor, action: 'vm.start', target: name, result: 'refused', detail: { checks: blocking(checks) } });
       throw new StartRefusedError(name, checks);
     }
-    const plan = launchPlan(vm, snapshot, this.o.caps, paths, this.o.sim);
+    const plan = launchPlan(vm, snapshot, this.o.caps, this.o.jetsonCaps, paths, this.o.sim);
     const devices = passedEndpoints(vm.devices, snapshot).map((f) => f.address);
     // the VM and its devices, claimed in one transaction: of two starts from any processes one wins
     const startedAt = new Date().toISOString();

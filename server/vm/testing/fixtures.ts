@@ -6,6 +6,11 @@ export const JETSON_CAPS: QemuCaps = {
   hostIpaBits: 48, memlockBytes: null, capIpcLock: true,
 };
 
+/** The same QEMU on the Jetson (JETSON_CAPS' machine): for tests over orinSnapshot(), which has no simulated board's tree to read. */
+export function onTheJetson(caps: QemuCaps): QemuCaps {
+  return { ...JETSON_CAPS, binary: caps.binary, version: caps.version };
+}
+
 export const X86_CAPS: QemuCaps = {
   binary: 'qemu-system-aarch64', version: '7.2.22', hostArch: 'x64', kvmUsable: false,
   kvmReason: 'KVM runs an aarch64 guest only on an arm64 host (this host is x64)', hostIpaBits: null,

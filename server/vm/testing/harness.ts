@@ -13,6 +13,7 @@ import { Supervisor } from '../supervisor';
 import { DeviceOwnership, type ReturnToHost } from '../../devices/ownership';
 import { imageDir } from '../disks';
 import type { QemuCaps } from '../types';
+import { onTheJetson } from './fixtures';
 import { orinSnapshot } from './orin-snapshot';
 import { ChangeBus } from '../../events';
 
@@ -35,10 +36,10 @@ export interface Harness {
   cleanup: () => Promise<void>;
 }
 
-export function makeHarness(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-vm-')), opts: { hub?: HubOptions } = {}): Harness {
+export async function makeHarness(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-vm-')), opts: { hub?: HubOptions } = {}): Promise<Harness> {
   const guest = demoGuest();
   const db = openDb(dataDir);
-  const caps = probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
+  const caps = await probeCaps(process.env.JETVM_QEMU || 'qemu-system-aarch64');
   const imageDirs = [guest.dir, imageDir(dataDir)];
   const repo = new VmRepo(db, imageDirs);
   const events = new ChangeBus();
@@ -49,7 +50,7 @@ export function makeHarness(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jet
     supervisor: ({ returnToHost, qmpTimeoutMs } = {}) => {
       const scan = () => orinSnapshot();
       const devices = new DeviceOwnership({ db, scan, returnToHost });
-      return new Supervisor({ db, dataDir, imageDirs, caps, scan, sim: true, events, devices, qmpTimeoutMs, onLaunching: (vm) => consoles.launching(vm) });
+      return new Supervisor({ db, dataDir, imageDirs, caps, jetsonCaps: onTheJetson(caps), scan, sim: true, events, devices, qmpTimeoutMs, onLaunching: (vm) => consoles.launching(vm) });
     },
     cleanup: async () => {
       await consoles.close();
