@@ -1,14 +1,13 @@
 'use client';
 import { QueryClientContext, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { createTRPCClient } from '@trpc/client';
-import { useSubscription } from '@trpc/tanstack-react-query';
-import { useContext, useState, type ReactNode } from 'react';
+import { useContext, useEffect, useState, type ReactNode } from 'react';
 import type { AppRouter } from '@/server/trpc/root';
 import { TRPCProvider, useTRPC } from '@/lib/trpc';
 import { makeQueryClient } from '@/lib/query-client';
 import { trpcLinks } from '@/lib/trpc-links';
 import { invalidateTouched } from '@/lib/trpc-live';
-import type { ChangeEvent } from '@/server/events';
+import { followChanges } from '@/lib/change-stream';
 
 function makeClients() {
   const queryClient = makeQueryClient();
@@ -16,11 +15,21 @@ function makeClients() {
   return { queryClient, trpcClient };
 }
 
-/** Keeps what is on screen current: each change event refetches only the queries it touches. */
+/**
+ * Keeps what is on screen current: each change event refetches only the queries it touches; after
+ * this user's own role changed (the stream resumed), everything.
+ */
 export function LiveUpdates() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  useSubscription(trpc.events.onChange.subscriptionOptions(undefined, { onData: (event: ChangeEvent) => invalidateTouched(queryClient, trpc, event) }));
+  useEffect(
+    () =>
+      followChanges({
+        onChange: (event) => invalidateTouched(queryClient, trpc, event),
+        onResumed: () => void queryClient.invalidateQueries(),
+      }),
+    [queryClient, trpc],
+  );
   return null;
 }
 

@@ -113,6 +113,18 @@ test('admin creates a viewer, who sees no admin actions; logout returns to the l
     await expect(viewer.getByRole('button', { name: 'Delete' })).toHaveCount(0);
   }
 
+  // a role change shows in the viewer's open page without a reload (their stream ends and resumes), both ways
+  await viewer.goto(`${server.url}/`);
+  await expect(viewer.getByTestId('whoami')).toHaveText('vivian (viewer)');
+  await viewer.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  await page.getByLabel('Role of vivian').selectOption('admin');
+  await expect(viewer.getByTestId('whoami')).toHaveText('vivian (admin)');
+  await expect(viewer.getByRole('link', { name: 'Users' })).toBeVisible();
+  await page.getByLabel('Role of vivian').selectOption('viewer');
+  await expect(viewer.getByTestId('whoami')).toHaveText('vivian (viewer)');
+  await expect(viewer.getByRole('link', { name: 'Users' })).toHaveCount(0);
+  expect(await viewer.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
   // the viewer changes their own password on the account page
   await viewer.getByTestId('whoami').click();
   await expect(viewer).toHaveURL(`${server.url}/account`);
@@ -122,8 +134,14 @@ test('admin creates a viewer, who sees no admin actions; logout returns to the l
   await viewer.getByRole('button', { name: 'Change password' }).click();
   await expect(viewer.getByRole('status')).toContainText('Password changed');
 
+  // a second tab of the same session goes to the login page by itself when the first logs out
+  const otherTab = await viewerContext.newPage();
+  await otherTab.goto(`${server.url}/vms`);
+  await expect(otherTab.getByTestId('whoami')).toHaveText('vivian (viewer)');
   await viewer.getByRole('button', { name: 'Log out' }).click();
   await expect(viewer).toHaveURL(`${server.url}/login`);
+  await expect(otherTab).toHaveURL(/\/login/);
+  await otherTab.close();
   await viewer.goto(`${server.url}/`);
   await expect(viewer).toHaveURL(`${server.url}/login`);
   await logIn(viewer, server.url, 'vivian', 'vivian-new-password');

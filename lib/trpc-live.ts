@@ -31,6 +31,9 @@ export function queriesTouchedBy(event: ChangeEvent, trpc: Trpc): QueryKey[] {
   }
 }
 
+/** Whether the change alters who the nav bar shows as logged in, or which links their role gets (components/layout/nav-bar-live.tsx). */
+export const changesWhoIsShown = (event: ChangeEvent): boolean => event.kind === 'users';
+
 /** Refetches, of what is on screen, only what the change touches: a new audit row reloads the audit log, nothing else. */
 export function invalidateTouched(queryClient: QueryClient, trpc: Trpc, event: ChangeEvent): void {
   for (const queryKey of queriesTouchedBy(event, trpc)) void queryClient.invalidateQueries({ queryKey });

@@ -1,7 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
-import { loadTrpc } from '@/lib/trpc-load';
+import { followChanges } from '@/lib/change-stream';
 
 /** How often the overview is rendered again with no change event: the data disk's free space moves without one. */
 const QUIET_REFRESH_MS = 30_000;
@@ -9,26 +9,19 @@ const QUIET_REFRESH_MS = 30_000;
 /**
  * Keeps the server-rendered overview current: a change to the host or a VM renders it again on the
  * server (router.refresh keeps scroll, open details and typed input). The change stream's client is
- * loaded once the page is on screen, so it is not part of the page's first load.
+ * loaded once the page is on screen, so it is not part of the page's first load (lib/change-stream.ts).
  */
 export function OverviewLive() {
   const router = useRouter();
   useEffect(() => {
-    let stop: (() => void) | null = null;
-    let closed = false;
-    void loadTrpc().then((trpc) => {
-      if (closed) return;
-      const sub = trpc.events.onChange.subscribe(undefined, {
-        onData: (event) => {
-          if (event.kind === 'host' || event.kind === 'vm') router.refresh();
-        },
-      });
-      stop = () => sub.unsubscribe();
+    const stop = followChanges({
+      onChange: (event) => {
+        if (event.kind === 'host' || event.kind === 'vm') router.refresh();
+      },
     });
     const timer = setInterval(() => router.refresh(), QUIET_REFRESH_MS);
     return () => {
-      closed = true;
-      stop?.();
+      stop();
       clearInterval(timer);
     };
   }, [router]);

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { User } from '@/server/auth/users';
 import { loadTrpc } from '@/lib/trpc-load';
+import { NavBarLive } from './nav-bar-live';
 import { PlainHttpWarning } from './plain-http-warning';
 
 const LINKS: Array<{ href: string; label: string; admin?: boolean }> = [
@@ -19,7 +20,7 @@ const LINKS: Array<{ href: string; label: string; admin?: boolean }> = [
 // a full page load, not a client navigation: drops cached data and closes live subscriptions
 const logOut = () => void loadTrpc().then((trpc) => trpc.auth.logout.mutate()).finally(() => window.location.assign('/login'));
 
-/** `me` comes from the server with the page (app/(dash)/layout.tsx). */
+/** `me` comes from the server with the page (app/(dash)/layout.tsx), rendered again when the users change (NavBarLive). */
 export function NavBar({ me }: { me: Pick<User, 'name' | 'role'> | null }) {
   const pathname = usePathname();
   return (
@@ -51,6 +52,7 @@ export function NavBar({ me }: { me: Pick<User, 'name' | 'role'> | null }) {
         </div>
       </div>
       <PlainHttpWarning />
+      <NavBarLive />
     </header>
   );
 }

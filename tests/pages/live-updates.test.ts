@@ -6,7 +6,7 @@ import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../server/events';
 import type { AppRouter } from '../../server/trpc/root';
-import { invalidateTouched } from '../../lib/trpc-live';
+import { changesWhoIsShown, invalidateTouched } from '../../lib/trpc-live';
 
 function screenWithEveryPage() {
   const queryClient = new QueryClient();
@@ -55,5 +55,12 @@ describe('live updates refetch only what a change touched', () => {
     expect(screenWithEveryPage().staleAfter({ kind: 'host', reason: 'passed through' })).toEqual(
       ['device', 'groups', 'overview', 'plan', 'powerList', 'vm', 'vmList'].sort(),
     );
+  });
+});
+
+describe('the nav bar (rendered on the server with the user) is rendered again', () => {
+  it('on a user change only', () => {
+    const events: ChangeEvent[] = [{ kind: 'users' }, { kind: 'audit' }, { kind: 'vm', vm: 'demo', reason: 'started' }, { kind: 'host', reason: 'passed through' }];
+    expect(events.filter(changesWhoIsShown)).toEqual([{ kind: 'users' }]);
   });
 });

@@ -16,7 +16,9 @@ import { ChangeBus } from '../../events';
  * The console's WebSocket route (and optionally the shell's) on a plain HTTP server, with the real upgrade
  * checks (Origin, session, role), a real database and one admin and one viewer, for the hub's tests and
  * the benchmark. Deliberately narrower than composeServices (no Next, tRPC, host or VMs): the console
- * tests name the VMs that have a console and may share a harness's hubs.
+ * tests name the VMs that have a console, set the hub's limits and may share a harness's hubs, none of
+ * which the full graph takes; and it would make the demo VMs (a disk overlay in the data directory:
+ * the disk-full test's is a small tmpfs), probe QEMU, adopt and autostart.
  */
 export interface ConsoleServer {
   url: string;
