@@ -99,12 +99,19 @@ async function settle(c: BenchTerminal): Promise<void> {
   await new Promise((r) => setTimeout(r, 300));
 }
 
-/** Types `n` characters one at a time, timing each until the terminal echoes it back; clears the line after. */
-export async function measureEcho(c: BenchTerminal, n: number): Promise<number[]> {
+/** Keys typed between the fresh and the warm samples of measureEcho, not timed. */
+export const WARMUP_KEYS = 250;
+
+/**
+ * Types characters one at a time, timing each until the terminal echoes it back; clears the line after.
+ * `fresh`: the first `n` keys a newly started server gets (a JIT runtime runs them in its interpreter);
+ * `warm`: `n` keys after WARMUP_KEYS more, as a server that has been running a while handles them.
+ */
+export async function measureEcho(c: BenchTerminal, n: number): Promise<{ fresh: number[]; warm: number[] }> {
   await settle(c);
-  const samples = await echoLoop((s) => c.type(s), () => c.receivedLength(), (f) => until(c, f), n);
+  const samples = await echoLoop((s) => c.type(s), () => c.receivedLength(), (f) => until(c, f), n + WARMUP_KEYS + n);
   c.type('\x15'); // Ctrl+U: kill the typed line
-  return samples;
+  return { fresh: samples.slice(0, n), warm: samples.slice(n + WARMUP_KEYS) };
 }
 
 export async function echoLoop(send: (s: string) => void, received: () => number, wait: (done: () => boolean) => Promise<void>, n: number): Promise<number[]> {

@@ -14,6 +14,8 @@ export type Kind = 'jetvm' | 'ttyd' | 'node';
 export const LABEL: Record<Kind, string> = { jetvm: 'jetvm', ttyd: 'ttyd 1.7.7', node: 'Node relay' };
 
 export interface ServerProc {
+  /** the server's process id (its CPU time and memory are read from /proc) */
+  pid: number;
   connect(): Promise<BenchTerminal>;
   /** the server process's peak resident set (VmHWM) since it started or since resetPeak(), MiB */
   peakRssMiB(): number;
@@ -38,7 +40,11 @@ function childArgv(): string[] {
   if (!flags) throw new Error("scripts/start.sh: its node line (exec \"$NODE\" <flags> dist/server/main.js) was not found");
   const outfile = path.join(repo, 'dist/bench/console-server-child.js');
   buildSync({ entryPoints: [path.join(repo, 'bench/console-server-child.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', target: 'node20', outfile, logLevel: 'warning' });
-  compiled = [...flags[1]!.split(' '), outfile];
+  // JETVM_BENCH_PROFILE=<dir>: each Node server writes a CPU profile there when it stops (node --cpu-prof);
+  // JETVM_BENCH_NODE_FLAGS: node flags to try beside start.sh's (e.g. "--always-sparkplug")
+  const profile = process.env.JETVM_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.JETVM_BENCH_PROFILE}`, '--cpu-prof-interval=100'] : [];
+  const extra = process.env.JETVM_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  compiled = [...flags[1]!.split(' '), ...extra, ...profile, outfile];
   return compiled;
 }
 
@@ -76,8 +82,9 @@ function firstMatch(child: ChildProcess, stream: NodeJS.ReadableStream, re: RegE
   });
 }
 
-function processOf(child: ChildProcess): Pick<ServerProc, 'peakRssMiB' | 'resetPeak' | 'stop'> {
+function processOf(child: ChildProcess): Pick<ServerProc, 'pid' | 'peakRssMiB' | 'resetPeak' | 'stop'> {
   return {
+    pid: child.pid!,
     resetPeak: () => fs.writeFileSync(`/proc/${child.pid}/clear_refs`, '5'),
     peakRssMiB: () => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024,
     async stop() {

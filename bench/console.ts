@@ -3,7 +3,8 @@
 //   1. flood: a stand-in for QEMU's chardev (a unix socket, write-all) floods N MiB; time until every
 //      WebSocket viewer has all of it (1 and 4 viewers), and the server process's peak RSS meanwhile. ttyd opens one
 //      socket connection per viewer (socat on a pty), so there the stand-in writes every byte to each.
-//   2. echo latency: 200 keystrokes, each timed until its echo arrives, to the stand-in echoing them (the
+//   2. echo latency: 200 keystrokes, each timed until its echo arrives (the first keys a fresh server gets, and as many
+//      after WARMUP_KEYS more: a JIT runtime warms up), to the stand-in echoing them (the
 //      server's path alone) and to the real demo guest's shell (also straight on its serial socket: the floor);
 //      taken in rounds, the servers in turn, so a change in the machine's load hits each alike.
 //   3. real guest: the guest under TCG prints ~310 KB (`yes`); time until the viewer has it (median of ROUNDS, in turn).
@@ -16,7 +17,7 @@ import path from 'node:path';
 import { bootDemoGuest, SHELL_PROMPT } from '../server/console/testing/demo-guest';
 import { ChardevStandIn } from '../server/console/testing/chardev-standin';
 import { consolePaths } from '../server/vm/paths';
-import { echoLoop, measureEcho, measureThroughput, percentile, until, type BenchTerminal } from './console-clients';
+import { echoLoop, measureEcho, measureThroughput, percentile, until, WARMUP_KEYS, type BenchTerminal } from './console-clients';
 import { LABEL, startServer, ttydBinary, type Kind } from './console-servers';
 
 export { percentile } from './console-clients'; // bench/stall.ts uses it
@@ -73,7 +74,7 @@ async function withTerminal<T>(kind: Kind, dataDir: string, vm: string, serialSo
 }
 
 /** Keystroke echo with the stand-in echoing each byte at once: the server's path alone, without the guest. */
-async function standInEcho(kind: Kind, dataDir: string, keys: number): Promise<number[]> {
+async function standInEcho(kind: Kind, dataDir: string, keys: number): Promise<Echo> {
   const vm = `echo-${kind}`;
   const paths = consolePaths(dataDir, vm);
   fs.mkdirSync(path.dirname(paths.serialSocket), { recursive: true });
@@ -85,16 +86,23 @@ async function standInEcho(kind: Kind, dataDir: string, keys: number): Promise<n
   }
 }
 
-/** Samples per kind (KEYS keys in all, or one result a round), taken in ROUNDS rounds in turn (rotating who goes first), so a change in the machine's load hits every kind alike. */
-async function inRounds(kinds: Kind[], measure: (kind: Kind, keys: number) => Promise<number[]>): Promise<Record<Kind, number[]>> {
-  const out = Object.fromEntries(kinds.map((k) => [k, [] as number[]])) as Record<Kind, number[]>;
+/** One result per kind a round (KEYS / ROUNDS keys each), taken in ROUNDS rounds in turn (rotating who goes first), so a change in the machine's load hits every kind alike. */
+async function inRounds<T>(kinds: Kind[], measure: (kind: Kind, keys: number) => Promise<T>): Promise<Record<Kind, T[]>> {
+  const out = Object.fromEntries(kinds.map((k) => [k, [] as T[]])) as Record<Kind, T[]>;
   for (let r = 0; r < ROUNDS; r++) {
     for (let i = 0; i < kinds.length; i++) {
       const kind = kinds[(r + i) % kinds.length]!;
-      out[kind].push(...(await measure(kind, Math.ceil(KEYS / ROUNDS))));
+      out[kind].push(await measure(kind, Math.ceil(KEYS / ROUNDS)));
     }
   }
   return out;
+}
+
+type Echo = Awaited<ReturnType<typeof measureEcho>>;
+
+/** All rounds' fresh and warm samples of each kind together. */
+function joined(rounds: Record<Kind, Echo[]>, kind: Kind): Echo {
+  return { fresh: rounds[kind].flatMap((e) => e.fresh), warm: rounds[kind].flatMap((e) => e.warm) };
 }
 
 /** Echo latency straight on QEMU's serial socket (no server, no WebSocket): the floor. */
@@ -127,8 +135,8 @@ function table(rows: string[][]): string {
 interface Result {
   f1: Flood;
   f4: Flood;
-  standInEcho: number[];
-  echo: number[];
+  standInEcho: Echo;
+  echo: Echo;
   yes: number[];
 }
 
@@ -158,8 +166,8 @@ async function main() {
       await first.stop();
       const echo = await inRounds(kinds, (kind, keys) => withTerminal(kind, dataDir, 'demo', guest.serialSocket, (c) => measureEcho(c, keys)));
       process.stderr.write('echo on the guest done\n');
-      const yes = await inRounds(kinds, async (kind) => [(await withTerminal(kind, dataDir, 'demo', guest.serialSocket, (c) => measureThroughput(c, YES, 'end-42'))).mbps]);
-      for (const kind of kinds) results[kind] = { f1: floods[kind][0]!, f4: floods[kind][1]!, standInEcho: standIn[kind], echo: echo[kind], yes: yes[kind] };
+      const yes = await inRounds(kinds, async (kind) => (await withTerminal(kind, dataDir, 'demo', guest.serialSocket, (c) => measureThroughput(c, YES, 'end-42'))).mbps);
+      for (const kind of kinds) results[kind] = { f1: floods[kind][0]!, f4: floods[kind][1]!, standInEcho: joined(standIn, kind), echo: joined(echo, kind), yes: yes[kind] };
       direct = await directEcho(guest.serialSocket, KEYS);
     } finally {
       await guest.stop();
@@ -180,10 +188,14 @@ async function main() {
     row(`flood ${FLOOD_MIB} MiB → 4 viewers, MB/s (aggregate)`, (r) => r.f4.mbps),
     row('server peak RSS, 1-viewer flood, MiB', (r) => r.f1.peakRssMiB),
     row('server peak RSS, 4-viewer flood, MiB', (r) => r.f4.peakRssMiB),
-    row(`echo p50, ms, stand-in echoing (${KEYS} keys)`, (r) => percentile(r.standInEcho, 50), 2),
-    row('echo p99, ms, stand-in echoing', (r) => percentile(r.standInEcho, 99), 2),
-    row(`echo p50, ms, real guest (socket direct ${p(direct, 50)})`, (r) => percentile(r.echo, 50), 2),
-    row(`echo p99, ms, real guest (socket direct ${p(direct, 99)})`, (r) => percentile(r.echo, 99), 2),
+    row(`echo p50, ms, stand-in echoing (${KEYS} keys), fresh server`, (r) => percentile(r.standInEcho.fresh, 50), 2),
+    row('echo p99, ms, stand-in echoing, fresh server', (r) => percentile(r.standInEcho.fresh, 99), 2),
+    row(`echo p50, ms, stand-in echoing, warm server (after ${WARMUP_KEYS} keys)`, (r) => percentile(r.standInEcho.warm, 50), 2),
+    row('echo p99, ms, stand-in echoing, warm server', (r) => percentile(r.standInEcho.warm, 99), 2),
+    row(`echo p50, ms, real guest, fresh server (socket direct ${p(direct, 50)})`, (r) => percentile(r.echo.fresh, 50), 2),
+    row(`echo p99, ms, real guest, fresh server (socket direct ${p(direct, 99)})`, (r) => percentile(r.echo.fresh, 99), 2),
+    row(`echo p50, ms, real guest, warm server (after ${WARMUP_KEYS} keys)`, (r) => percentile(r.echo.warm, 50), 2),
+    row('echo p99, ms, real guest, warm server', (r) => percentile(r.echo.warm, 99), 2),
     row(`real guest (TCG) \`yes\` 310 KB, median of ${ROUNDS}, MB/s`, (r) => percentile(r.yes, 50), 3),
   ];
   process.stdout.write(`\nconsole benchmark (${os.cpus().length} cores, node ${process.version}; ${load})\n${table(rows)}\n`);
