@@ -125,9 +125,13 @@ test.describe('a card jetvm has no figure for', () => {
     await first.stop();
     // Swap the simulated T600 for a Quadro P2000 (10de:1c30), which the power table does not list:
     // the same edit a different card makes to sysfs. The sim keeps its tree across restarts.
-    const deviceFile = path.join(first.dataDir, 'sim/root/sys/bus/pci/devices/0005:01:00.0/device');
-    expect(fs.readFileSync(deviceFile, 'utf8')).toBe('0x1fb1\n');
-    fs.writeFileSync(deviceFile, '0x1c30\n');
+    // A kernel shows the id twice, in `device` and in `uevent`'s PCI_ID (the scan reads the latter first).
+    const deviceDir = path.join(first.dataDir, 'sim/root/sys/bus/pci/devices/0005:01:00.0');
+    expect(fs.readFileSync(path.join(deviceDir, 'device'), 'utf8')).toBe('0x1fb1\n');
+    fs.writeFileSync(path.join(deviceDir, 'device'), '0x1c30\n');
+    const uevent = fs.readFileSync(path.join(deviceDir, 'uevent'), 'utf8');
+    expect(uevent).toContain('PCI_ID=10DE:1FB1\n');
+    fs.writeFileSync(path.join(deviceDir, 'uevent'), uevent.replace('PCI_ID=10DE:1FB1', 'PCI_ID=10DE:1C30'));
     server = await startServer({ JETVM_SIM_CARD: 't600', JETVM_DATA_DIR: first.dataDir });
   });
   test.afterAll(async () => server?.stop());
