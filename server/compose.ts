@@ -17,6 +17,7 @@ import { ConsoleService } from './console/service';
 import { createPassthroughServices } from './passthrough/index';
 import { DeviceOwnership } from './devices/ownership';
 import { OpenShells } from './shell/open-shells';
+import { startTranscriptRetention } from './shell/transcript-retention';
 import { VmRepo } from './vm/repo';
 import { createVmService, type VmService } from './vm/service';
 import type { Services } from './services';
@@ -77,6 +78,10 @@ export async function composeServices(config: Config, overrides: ServiceOverride
   };
   const stopSweep = connections.startSweep();
   const stopRetention = startAuditRetention(db, config.auditRetention);
+  const stopTranscriptRetention = startTranscriptRetention(db, config.dataDir, {
+    maxBytes: config.hostShell.transcriptMaxBytes,
+    isOpen: services.shells.isTranscriptOpen,
+  });
   return {
     services,
     startup,
@@ -84,6 +89,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     async close(drain) {
       stopSweep();
       stopRetention();
+      stopTranscriptRetention();
       await consoles.close();
       await services.shells.closeAll();
       supervisor.detachAll();

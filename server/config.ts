@@ -29,8 +29,11 @@ export interface Config {
   allowedHosts: string[];
   /** JETVM_AUDIT_MAX_DAYS / JETVM_AUDIT_MAX_ROWS: how long and how much audit log is kept */
   auditRetention: { maxAgeDays: number; maxRows: number };
-  /** JETVM_HOST_SHELL=1: serve the host shell (off by default); JETVM_HOST_SHELL_MAX shells at once */
-  hostShell: { enabled: boolean; max: number };
+  /**
+   * JETVM_HOST_SHELL=1: serve the host shell (off by default); JETVM_HOST_SHELL_MAX shells at once;
+   * JETVM_SHELL_TRANSCRIPT_MAX_MB (kept here in bytes): all session transcripts together, the oldest deleted first
+   */
+  hostShell: { enabled: boolean; max: number; transcriptMaxBytes: number };
   /** JETVM_IMAGE_DIRS: where VM kernels, initrds and disks may come from */
   imageDirs: string[];
   /** JETVM_GUEST_CACHE: where scripts/build-demo-guest.sh put the demo guests */
@@ -90,7 +93,11 @@ export function loadConfig(env: Env = process.env): Config {
     allowedHosts: parseAllowedHosts(env.JETVM_ALLOWED_HOSTS),
     imageDirs: parseImageDirs(env.JETVM_IMAGE_DIRS, [path.join(dataDir, 'images'), guestDir]),
     guestDir,
-    hostShell: { enabled: env.JETVM_HOST_SHELL === '1', max: intEnv(env, 'JETVM_HOST_SHELL_MAX', 2, 1, 32) },
+    hostShell: {
+      enabled: env.JETVM_HOST_SHELL === '1',
+      max: intEnv(env, 'JETVM_HOST_SHELL_MAX', 2, 1, 32),
+      transcriptMaxBytes: intEnv(env, 'JETVM_SHELL_TRANSCRIPT_MAX_MB', 512, 1, 1_048_576) * 1024 * 1024,
+    },
     auditRetention: { maxAgeDays: intEnv(env, 'JETVM_AUDIT_MAX_DAYS', 365, 1, 36_500), maxRows: intEnv(env, 'JETVM_AUDIT_MAX_ROWS', 100_000, 100, 100_000_000) },
   };
 }

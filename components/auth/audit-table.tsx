@@ -1,5 +1,5 @@
 'use client';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc';
 import { Badge } from '@/components/ui/badge';
 import type { Tone } from '@/components/ui/tone';
@@ -20,12 +20,30 @@ function transcriptId(detail: unknown): string | null {
   return typeof id === 'string' && /^[0-9a-f]{32}$/.test(id) ? id : null;
 }
 
+/** The link to a kept transcript; one retention deleted says so instead of linking to nothing. */
+function TranscriptLink({ id, state }: { id: string; state: string | undefined }) {
+  if (state === 'deleted' || state === 'missing') {
+    return (
+      <span className="ml-2 text-slate-500 italic" data-testid="transcript-gone">
+        {state === 'deleted' ? 'transcript deleted by retention' : 'transcript missing'}
+      </span>
+    );
+  }
+  return (
+    <a className="ml-2 text-sky-700 underline" href={`/api/shell/transcripts/${id}`} download>
+      transcript
+    </a>
+  );
+}
+
 /** Newest first, pageSize at a time; refetched live when an entry is added (LiveUpdates). */
 export function AuditTable({ pageSize }: { pageSize: number }) {
   const trpc = useTRPC();
   const log = useInfiniteQuery(trpc.audit.list.infiniteQueryOptions({ limit: pageSize }, { getNextPageParam: (page) => page.nextCursor }));
-  if (log.error) return <p className="text-bad">{errorText(log.error)}</p>;
   const rows = log.data?.pages.flatMap((p) => p.items) ?? [];
+  const ids = [...new Set(rows.map((r) => transcriptId(r.detail)).filter((id): id is string => id !== null))];
+  const transcripts = useQuery(trpc.shell.transcripts.queryOptions({ ids }, { enabled: ids.length > 0 }));
+  if (log.error) return <p className="text-bad">{errorText(log.error)}</p>;
   return (
     <div className="space-y-3">
       <table className="w-full text-left text-sm" data-testid="audit-table">
@@ -55,11 +73,7 @@ export function AuditTable({ pageSize }: { pageSize: number }) {
               </td>
               <td className="py-1 font-mono text-xs break-all text-slate-600">
                 {detailText(r.detail)}
-                {transcriptId(r.detail) && (
-                  <a className="ml-2 text-sky-700 underline" href={`/api/shell/transcripts/${transcriptId(r.detail)}`} download>
-                    transcript
-                  </a>
-                )}
+                {transcriptId(r.detail) && <TranscriptLink id={transcriptId(r.detail)!} state={transcripts.data?.[transcriptId(r.detail)!]} />}
               </td>
             </tr>
           ))}

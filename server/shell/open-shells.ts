@@ -10,17 +10,25 @@ const TICKET_TTL_MS = 60_000;
 export class OpenShells {
   /** open shell sockets (an open upgraded socket keeps the HTTP server from closing) */
   private readonly open = new Set<WebSocket>();
+  /** the transcripts of the open shells: retention never deletes these */
+  private readonly transcripts = new Set<string>();
   private readonly tickets = new Map<string, { user: string; sessionToken: string | null; expires: number }>();
 
   get openCount(): number {
     return this.open.size;
   }
 
-  /** Counts the shell on `ws` as open until the socket closes. */
-  track(ws: WebSocket): void {
+  /** Counts the shell on `ws` (and its transcript) as open until the socket closes. */
+  track(ws: WebSocket, transcript: string): void {
     this.open.add(ws);
-    ws.once('close', () => this.open.delete(ws));
+    this.transcripts.add(transcript);
+    ws.once('close', () => {
+      this.open.delete(ws);
+      this.transcripts.delete(transcript);
+    });
   }
+
+  readonly isTranscriptOpen = (id: string): boolean => this.transcripts.has(id);
 
   /** Ends every host shell (server shutdown); resolves once their sockets have closed. */
   async closeAll(reason = 'the dashboard is shutting down'): Promise<void> {

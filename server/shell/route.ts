@@ -5,6 +5,7 @@ import type { OpenShells } from './open-shells';
 import { runShell, type ShellOptions } from './shell-session';
 import { shellSessionAudit } from './host-shell';
 import { createTranscript } from './transcript';
+import { pruneTranscripts } from './transcript-retention';
 
 export interface ShellRouteOptions extends ShellOptions {
   db: Db;
@@ -12,7 +13,11 @@ export interface ShellRouteOptions extends ShellOptions {
   shells: OpenShells;
   /** JETVM_HOST_SHELL_MAX: shells open at once, across all admins */
   maxShells: number;
+  /** JETVM_SHELL_TRANSCRIPT_MAX_MB in bytes: all transcripts together; pruned as each session ends */
+  transcriptMaxBytes: number;
 }
+
+export const CUT_NOTE = '\r\n[jetvm: the transcript stops here: this session alone reached JETVM_SHELL_TRANSCRIPT_MAX_MB]\r\n';
 
 /**
  * /ws/shell?ticket=…: a shell on the dashboard's host, administrators only, served only with
@@ -38,17 +43,21 @@ export function shellRoute(opts: ShellRouteOptions): WsRoute {
       const opened = Date.now();
       shellSessionAudit.opened(opts.db, who, transcript.id);
       let bytes = 0;
-      opts.shells.track(ws);
+      opts.shells.track(ws, transcript.id);
       runShell(ws, {
         ...opts,
         onOutput: (chunk) => {
           bytes += chunk.length;
-          if (!transcript.stream.writableEnded) transcript.stream.write(chunk);
+          if (transcript.stream.writableEnded) return;
+          // one session alone cannot outgrow the cap: its transcript stops there, saying why
+          if (bytes + CUT_NOTE.length > opts.transcriptMaxBytes) transcript.stream.end(CUT_NOTE);
+          else transcript.stream.write(chunk);
         },
       });
       ws.once('close', () => {
         transcript.stream.end();
         shellSessionAudit.ended(opts.db, who, { transcript: transcript.id, seconds: Math.round((Date.now() - opened) / 1000), bytes });
+        pruneTranscripts(opts.db, opts.dataDir, { maxBytes: opts.transcriptMaxBytes, isOpen: opts.shells.isTranscriptOpen });
       });
     },
   };

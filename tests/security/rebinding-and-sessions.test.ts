@@ -1,9 +1,13 @@
 // Issue #13 replayed over real HTTP and WebSocket: DNS rebinding (a foreign Host with a valid cookie),
 // sockets and subscriptions outliving their session, the host shell's switch, password and limit.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CUT_NOTE } from '@/server/shell/route';
+import { transcriptDir } from '@/server/shell/transcript';
 import { ADMIN_PASSWORD, useTestServer } from './harness';
 
-const server = useTestServer({ env: { JETVM_HOST_SHELL: '1', JETVM_HOST_SHELL_MAX: '2' }, loginAdmin: true });
+const server = useTestServer({ env: { JETVM_HOST_SHELL: '1', JETVM_HOST_SHELL_MAX: '2', JETVM_SHELL_TRANSCRIPT_MAX_MB: '1' }, loginAdmin: true });
 
 const EVIL = 'evil.example:3300';
 const port = () => new URL(server.url).port;
@@ -78,7 +82,7 @@ describe('every socket and subscription belongs to its session', () => {
   });
 
   it('logout ends that session’s subscription; a role change ends the user’s sockets', async () => {
-    const vic = await server.userCookie('vic', 'viewer', await server.login());
+    const vic = await server.userCookie('vera', 'viewer', await server.login());
     const stream = server.subscribe('events.onChange', { cookie: vic }, { untilEnd: true });
     await new Promise((r) => setTimeout(r, 200));
     expect((await server.mutate('auth.logout', undefined, { cookie: vic })).status).toBe(200);
@@ -137,5 +141,44 @@ describe('the host shell', () => {
     const viewer = await server.userCookie('val', 'viewer', server.admin);
     expect((await fetch(`${server.url}/api/shell/transcripts/${row}`, { headers: { cookie: viewer } })).status).toBe(403);
     expect((await fetch(`${server.url}/api/shell/transcripts/..%2f..%2fjetvm.sqlite`, { headers: { cookie: server.admin } })).status).toBe(404);
+  });
+
+  it('transcripts are capped (JETVM_SHELL_TRANSCRIPT_MAX_MB=1): an open session keeps its own, one deleted for size answers 410', async () => {
+    const dir = transcriptDir(server.app.services.config.dataDir);
+    const openShell = async () => {
+      const before = new Set(fs.readdirSync(dir));
+      const s = await server.upgrade(`/ws/shell?ticket=${await shellTicket(server.admin)}`, { cookie: server.admin });
+      const name = fs.readdirSync(dir).find((f) => !before.has(f))!;
+      return { ...s, id: name.replace(/\.log$/, ''), file: path.join(dir, name) };
+    };
+    const until = async (what: () => boolean) => {
+      for (let i = 0; !what() && i < 200; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(what()).toBe(true);
+    };
+    // the older session, still open, with 700 kB of output
+    const kept = await openShell();
+    kept.ws!.send(Buffer.from("head -c 700000 /dev/zero | tr '\\0' k; echo\r"));
+    await until(() => fs.statSync(kept.file).size > 700_000);
+    // a newer one alone passes the cap: its transcript stops, saying so, under 1 MB
+    const big = await openShell();
+    big.ws!.send(Buffer.from("head -c 1200000 /dev/zero | tr '\\0' b; echo\r"));
+    await until(() => fs.readFileSync(big.file, 'latin1').endsWith(CUT_NOTE));
+    expect(fs.statSync(big.file).size).toBeLessThanOrEqual(1024 * 1024);
+    // it ends: together they are over the cap, and the open one is never deleted, so the newer goes
+    big.ws!.close();
+    await big.closed;
+    await until(() => !fs.existsSync(big.file));
+    expect(fs.existsSync(kept.file)).toBe(true);
+    const gone = await fetch(`${server.url}/api/shell/transcripts/${big.id}`, { headers: { cookie: server.admin } });
+    expect([gone.status, await gone.text()]).toEqual([410, expect.stringMatching(/deleted by retention.*JETVM_SHELL_TRANSCRIPT_MAX_MB/)]);
+    const never = await fetch(`${server.url}/api/shell/transcripts/${'0'.repeat(32)}`, { headers: { cookie: server.admin } });
+    expect([never.status, await never.text()]).toEqual([404, expect.stringMatching(/no such transcript/)]);
+    // what the audit page asks to show a link or "deleted by retention"
+    const states = await server.query('shell.transcripts', { ids: [kept.id, big.id, '0'.repeat(32)] }, { cookie: server.admin });
+    expect(states.body.result.data.json).toEqual({ [kept.id]: 'kept', [big.id]: 'deleted', ['0'.repeat(32)]: 'missing' });
+    const viewer = await server.userCookie('tess', 'viewer', server.admin);
+    expect((await server.query('shell.transcripts', { ids: [kept.id] }, { cookie: viewer })).status).toBe(403);
+    kept.ws!.close();
+    await kept.closed;
   });
 });

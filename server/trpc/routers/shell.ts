@@ -1,12 +1,18 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { unlockHostShell } from '../../shell/host-shell';
+import { isTranscriptId, transcriptState, type TranscriptState } from '../../shell/transcript';
 import { lockedOutMessage } from '../../auth/rate-limit';
 import { adminProcedure, router } from '../trpc';
 
 export const shellRouter = router({
   /** Whether the host shell is served (JETVM_HOST_SHELL=1), its limit and how many are open. */
   status: adminProcedure.query(({ ctx }) => ({ ...ctx.services.config.hostShell, open: ctx.services.shells.openCount })),
+
+  /** Which of these transcripts (the audit page's links) are kept, deleted by retention, or missing. */
+  transcripts: adminProcedure
+    .input(z.object({ ids: z.array(z.string().refine(isTranscriptId, 'not a transcript id')).max(1000) }))
+    .query(({ ctx, input }) => Object.fromEntries(input.ids.map((id) => [id, transcriptState(ctx.services.config.dataDir, id)])) as Record<string, TranscriptState>),
 
   /**
    * The password again, for a ticket that opens one shell (/ws/shell?ticket=…) within a minute.
