@@ -5,6 +5,7 @@ import { Badge } from '@/components/ui/badge';
 import type { Tone } from '@/components/ui/tone';
 import { errorText } from '@/common/errors';
 import { LocalTime } from '@/components/ui/local-time';
+import { isTranscriptId, transcriptUrl } from '@/common/shell-transcripts';
 
 const RESULT_TONE: Record<string, Tone> = { ok: 'ok', error: 'bad', refused: 'warn' };
 
@@ -17,7 +18,7 @@ function detailText(detail: unknown): string {
 /** A host shell session's transcript (kept like a console log), linked from its audit rows. */
 function transcriptId(detail: unknown): string | null {
   const id = (detail as { transcript?: unknown } | null)?.transcript;
-  return typeof id === 'string' && /^[0-9a-f]{32}$/.test(id) ? id : null;
+  return isTranscriptId(id) ? id : null;
 }
 
 /** The link to a kept transcript; one retention deleted says so instead of linking to nothing. */
@@ -30,7 +31,7 @@ function TranscriptLink({ id, state }: { id: string; state: string | undefined }
     );
   }
   return (
-    <a className="ml-2 text-sky-700 underline" href={`/api/shell/transcripts/${id}`} download>
+    <a className="ml-2 text-sky-700 underline" href={transcriptUrl(id)} download>
       transcript
     </a>
   );

@@ -5,7 +5,7 @@ import type { OpenShells } from './open-shells';
 import { runShell, type ShellOptions } from './shell-session';
 import { shellSessionAudit } from './host-shell';
 import { createTranscript } from './transcript';
-import { pruneTranscripts } from './transcript-retention';
+import { pruneTranscriptsLogged } from './transcript-retention';
 
 export interface ShellRouteOptions extends ShellOptions {
   db: Db;
@@ -57,7 +57,7 @@ export function shellRoute(opts: ShellRouteOptions): WsRoute {
       ws.once('close', () => {
         transcript.stream.end();
         shellSessionAudit.ended(opts.db, who, { transcript: transcript.id, seconds: Math.round((Date.now() - opened) / 1000), bytes });
-        pruneTranscripts(opts.db, opts.dataDir, { maxBytes: opts.transcriptMaxBytes, isOpen: opts.shells.isTranscriptOpen });
+        pruneTranscriptsLogged(opts.db, opts.dataDir, { maxBytes: opts.transcriptMaxBytes, isOpen: opts.shells.isTranscriptOpen });
       });
     },
   };

@@ -10,6 +10,8 @@ import { loadConfig } from '../config';
 import { shellSessionAudit } from './host-shell';
 import { createTranscript, transcriptDir, transcriptState } from './transcript';
 import { pruneTranscripts } from './transcript-retention';
+import { auditQueue } from '../db/audit';
+import { canMount, mountSmallDisk } from '../db/testing/small-disk';
 
 let dataDir: string;
 let db: Db;
@@ -99,3 +101,32 @@ describe('transcript retention', () => {
     }
   });
 });
+
+describe.skipIf(!canMount)('transcript retention on a full disk', () => {
+  it('keeps a transcript whose audit rows wait for space, and still deletes for size without throwing', async () => {
+    const disk = mountSmallDisk('1m');
+    const realDataDir = dataDir;
+    closeDb(db);
+    dataDir = path.join(disk.dir, 'data');
+    db = openDb(dataDir);
+    try {
+      const big = await session(300_000, 30);
+      const waiting = createTranscript(dataDir);
+      await new Promise<void>((resolve) => waiting.stream.once('close', () => resolve()).end());
+      disk.fill([db]);
+      shellSessionAudit.opened(db, who, waiting.id);
+      shellSessionAudit.ended(db, who, { transcript: waiting.id, seconds: 1, bytes: 0 });
+      expect(auditQueue(db).size).toBe(2);
+      expect(() => pruneTranscripts(db, dataDir, { maxBytes: 100_000, ...none })).not.toThrow();
+      expect(transcriptState(dataDir, waiting.id)).toBe('kept');
+      expect(transcriptState(dataDir, big)).not.toBe('kept');
+    } finally {
+      auditQueue(db).stop();
+      closeDb(db);
+      disk.unmount();
+      dataDir = realDataDir;
+      db = openDb(dataDir);
+    }
+  });
+});
+

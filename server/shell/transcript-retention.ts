@@ -5,7 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db';
-import { isTranscriptId, tombstone, transcriptDir } from './transcript';
+import { auditQueue } from '../db/audit';
+import { log } from '../log';
+import { isTranscriptId } from '../../common/shell-transcripts';
+import { tombstone, transcriptDir } from './transcript';
 
 export interface TranscriptRetention {
   /** JETVM_SHELL_TRANSCRIPT_MAX_MB, in bytes: all transcripts together */
@@ -62,29 +65,44 @@ function remove(file: string): void {
 export function pruneTranscripts(db: Db, dataDir: string, r: TranscriptRetention): { orphaned: number; overSize: number } {
   const linked = linkedIds(db);
   const all = entries(dataDir);
+  // entries waiting for disk space (audit-queue.ts) may link to transcripts the table does not name yet
+  const rowsWaiting = auditQueue(db).size > 0;
   let orphaned = 0;
   for (const e of all) {
-    if (linked.has(e.id) || r.isOpen(e.id)) continue;
+    if (linked.has(e.id) || r.isOpen(e.id) || rowsWaiting) continue;
     remove(e.file);
     if (e.kind === 'log') orphaned++;
   }
-  const logs = all.filter((e) => e.kind === 'log' && (linked.has(e.id) || r.isOpen(e.id))).sort((a, b) => a.mtimeMs - b.mtimeMs);
+  const logs = all.filter((e) => e.kind === 'log' && (linked.has(e.id) || r.isOpen(e.id) || rowsWaiting)).sort((a, b) => a.mtimeMs - b.mtimeMs);
   let total = logs.reduce((n, e) => n + e.size, 0);
   let overSize = 0;
   for (const e of logs) {
     if (total <= r.maxBytes) break;
     if (r.isOpen(e.id)) continue;
-    fs.writeFileSync(tombstone(dataDir, e.id), `deleted ${new Date().toISOString()}: the transcripts together were over JETVM_SHELL_TRANSCRIPT_MAX_MB\n`, { mode: 0o600 });
     remove(e.file);
+    try {
+      fs.writeFileSync(tombstone(dataDir, e.id), `deleted ${new Date().toISOString()}: the transcripts together were over JETVM_SHELL_TRANSCRIPT_MAX_MB\n`, { mode: 0o600 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err; // without it the link says "missing"
+    }
     total -= e.size;
     overSize++;
   }
   return { orphaned, overSize };
 }
 
+/** pruneTranscripts for a timer or a socket's close: a failure is logged, never thrown into the event loop */
+export function pruneTranscriptsLogged(db: Db, dataDir: string, r: TranscriptRetention): void {
+  try {
+    pruneTranscripts(db, dataDir, r);
+  } catch (err) {
+    log.warn({ err }, 'shell transcript retention skipped a round');
+  }
+}
+
 /** Prunes now and then every `everyMs` (as the audit log is) until the returned function is called. */
 export function startTranscriptRetention(db: Db, dataDir: string, r: TranscriptRetention, everyMs = 10 * 60_000): () => void {
-  const prune = () => pruneTranscripts(db, dataDir, r);
+  const prune = () => pruneTranscriptsLogged(db, dataDir, r);
   prune();
   const timer = setInterval(prune, everyMs);
   timer.unref();

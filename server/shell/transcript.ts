@@ -8,9 +8,8 @@ import { requestInfo } from '../auth/request';
 import { userForSession } from '../auth/sessions';
 import type { Db } from '../db';
 import { answerText, sendDownload } from '../http/download';
+import { isTranscriptId } from '../../common/shell-transcripts';
 
-const ID = /^[0-9a-f]{32}$/;
-export const isTranscriptId = (id: string) => ID.test(id);
 const DOWNLOAD_PATH = /^\/api\/shell\/transcripts\/([^/]+)$/;
 
 export const transcriptDir = (dataDir: string) => path.join(dataDir, 'shell-transcripts');
@@ -35,8 +34,6 @@ export function createTranscript(dataDir: string): { id: string; stream: fs.Writ
   const fd = fs.openSync(transcriptFile(dataDir, id), 'wx', 0o600);
   return { id, stream: fs.createWriteStream('', { fd }) };
 }
-
-export const transcriptUrl = (id: string) => `/api/shell/transcripts/${id}`;
 
 /** GET /api/shell/transcripts/<id>: one shell session's output, admins only. False for other paths. */
 export function serveShellTranscript(dataDir: string, db: Db, req: IncomingMessage, res: ServerResponse): boolean {

@@ -1,7 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { unlockHostShell } from '../../shell/host-shell';
-import { isTranscriptId, transcriptState, type TranscriptState } from '../../shell/transcript';
+import { transcriptState, type TranscriptState } from '../../shell/transcript';
+import { isTranscriptId } from '../../../common/shell-transcripts';
 import { lockedOutMessage } from '../../auth/rate-limit';
 import { adminProcedure, router } from '../trpc';
 
