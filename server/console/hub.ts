@@ -42,7 +42,8 @@ const BINARY = { binary: true } as const;
  * A viewer that is caught up gets every chunk straight from the socket, before it is written to
  * disk. A viewer that is behind (new, or too slow) reads from the history by position, paced by
  * its WebSocket, and turns live the moment its position reaches the history's end. Chunks are
- * appended to the history synchronously, in order, so that moment has no gap and no duplicate; and
+ * appended to the history in order, and reading its end writes what is pending first, so that
+ * moment has no gap and no duplicate; and
  * memory per viewer is bounded by its WebSocket queue limit whatever the guest prints.
  * If the history cannot be written (disk full) live output keeps flowing and viewers are told.
  */
@@ -153,13 +154,12 @@ export class ConsoleHub {
   /** A chunk from the guest: straight to the viewers that are caught up, then into the history. */
   private output(chunk: Buffer): void {
     if (this.closed) return;
-    const at = this.history.end;
     for (const v of this.viewers) {
       if (!v.live) continue;
       if (this.overLimit(v)) {
-        // from here on it reads from the history, starting with this chunk
+        // from here on it reads from the history, starting with this chunk (end writes what is pending: it got that live)
         v.live = false;
-        v.pos = at;
+        v.pos = this.history.end;
         v.blockedSince = Date.now();
       } else {
         v.ws.send(chunk, BINARY, v.sent);

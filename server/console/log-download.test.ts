@@ -17,13 +17,15 @@ let db: Db;
 let server: http.Server;
 let base: string;
 let cookie: string;
+let consoles: ConsoleService;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-logdl-'));
   db = openDb(dir);
   createUser(db, 'watcher', 'watcher-password', 'viewer');
   cookie = `${SESSION_COOKIE}=${createSession(db, 'watcher', null).token}`;
-  const consoles = new ConsoleService(dir, { exists: (vm) => ['demo', 'fresh', 'rotated'].includes(vm), events: new ChangeBus() });
+  // appends wait a minute before they are written, so a download finds them pending
+  consoles = new ConsoleService(dir, { exists: (vm) => ['demo', 'fresh', 'rotated', 'pending'].includes(vm), events: new ChangeBus(), hub: { flushMs: 60_000 } });
   const log = consoles.paths('demo').consoleLog;
   fs.mkdirSync(path.dirname(log), { recursive: true });
   fs.writeFileSync(log, Buffer.from('Booting Linux\r\n\x1b[1mbold\x1b[0m\r\n'));
@@ -38,6 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((r) => server.close(r));
+  await consoles.close();
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -56,6 +59,15 @@ describe('console log download', () => {
     const res = await get('/api/console/rotated/log');
     expect(res.headers.get('content-length')).toBe('30');
     expect(await res.text()).toBe('older segment\r\nnewer segment\r\n');
+  });
+
+  it('includes what the hub has not written to disk yet', async () => {
+    const log = consoles.paths('pending').consoleLog;
+    fs.mkdirSync(path.dirname(log), { recursive: true });
+    fs.writeFileSync(log, 'on disk\r\n');
+    consoles.hub('pending')!.history.append(Buffer.from('still pending\r\n'));
+    expect(fs.readFileSync(log, 'latin1')).toBe('on disk\r\n');
+    expect(await (await get('/api/console/pending/log')).text()).toBe('on disk\r\nstill pending\r\n');
   });
 
   it.each([

@@ -29,7 +29,8 @@ export function serveConsoleLog(consoles: ConsoleService, db: Db, req: IncomingM
     return answerText(res, 400, 'malformed VM name');
   }
   if (!consoles.exists(vm)) return answerText(res, 404, `there is no VM named "${vm.slice(0, 40)}"`);
-  // the rotated segment (if kept), then the current one
+  // the rotated segment (if kept), then the current one, with every byte the hub has had
+  consoles.flushHistory(vm);
   const log = consoles.paths(vm).consoleLog;
   return sendDownload(req, res, [`${log}.1`, log], `${vm}-console.log`, `VM "${vm}" has no console output yet (it has never run)`);
 }

@@ -47,6 +47,11 @@ export class ConsoleService {
     return consolePaths(this.dataDir, vm);
   }
 
+  /** Writes what the VM's hub has not written to its history yet (before the files are read directly). */
+  flushHistory(vm: string): void {
+    this.hubs.get(vm)?.history.flush();
+  }
+
   exists(vm: string): boolean {
     return this.opts.exists(vm);
   }
