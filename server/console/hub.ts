@@ -80,6 +80,8 @@ export class ConsoleHub {
         this.output(Buffer.from(`\r\n[jetvm: output from ${lastWrite(paths.consoleLog)} until ${new Date().toISOString()} was not recorded (the dashboard was not running)]\r\n`));
       }
       if (connected !== wasConnected) this.broadcast(null);
+      // the guest stopped (or restarts): its last output is on disk now, not within flushMs
+      if (wasConnected && !connected) this.history.flush();
       wasConnected = connected;
     });
     this.link.start();
