@@ -3,6 +3,7 @@
 // session expires or goes idle (a sweep re-checks open connections, since they make no requests).
 import type { Db } from '../db';
 import { userForSession } from './sessions';
+import { repeatEvery } from '../repeat';
 
 export interface BoundConnection {
   user: string;
@@ -67,8 +68,6 @@ export class SessionConnections {
 
   /** Runs the sweep every `everyMs` until the returned function is called. */
   startSweep(everyMs = 30_000): () => void {
-    const timer = setInterval(() => this.sweepEndedSessions(), everyMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    return repeatEvery(() => this.sweepEndedSessions(), everyMs);
   }
 }

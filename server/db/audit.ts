@@ -8,6 +8,7 @@ import { pruneAudit, type AuditRetention } from './audit-store';
 import { isDiskFull } from './disk-full';
 import { perDb } from './per-db';
 import type { AuditAction, AuditDetails } from './audit-actions';
+import { repeatEvery } from '../repeat';
 
 export type { AuditAction, AuditDetails } from './audit-actions';
 export { listAudit, pruneAudit, type AuditRetention, type AuditRow } from './audit-store';
@@ -55,8 +56,5 @@ export function startAuditRetention(db: Db, r: AuditRetention, everyMs = 10 * 60
       log.warn({ err }, 'audit retention skipped: the disk is full');
     }
   };
-  prune();
-  const timer = setInterval(prune, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return repeatEvery(prune, everyMs, { now: true });
 }

@@ -9,6 +9,7 @@ import { auditQueue } from '../db/audit';
 import { log } from '../log';
 import { isTranscriptId } from '../../common/shell-transcripts';
 import { tombstone, transcriptDir } from './transcript';
+import { repeatEvery } from '../repeat';
 
 export interface TranscriptRetention {
   /** JETVM_SHELL_TRANSCRIPT_MAX_MB, in bytes: all transcripts together */
@@ -102,9 +103,5 @@ export function pruneTranscriptsLogged(db: Db, dataDir: string, r: TranscriptRet
 
 /** Prunes now and then every `everyMs` (as the audit log is) until the returned function is called. */
 export function startTranscriptRetention(db: Db, dataDir: string, r: TranscriptRetention, everyMs = 10 * 60_000): () => void {
-  const prune = () => pruneTranscriptsLogged(db, dataDir, r);
-  prune();
-  const timer = setInterval(prune, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return repeatEvery(() => pruneTranscriptsLogged(db, dataDir, r), everyMs, { now: true });
 }
