@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ChardevStandIn } from '../server/console/testing/chardev-standin';
 import { consolePaths } from '../server/vm/paths';
 import { LABEL, startServer, ttydBinary, type Kind } from './console-servers';
-import { until } from './console-clients';
+import { percentile, until } from './console-clients';
 
 const CHUNKS = Number(process.env.CHUNKS ?? 3000);
 const KEYS = Number(process.env.KEYS ?? 1000);
@@ -81,7 +81,7 @@ for (let r = 0; r < rounds; r++) {
     results.set(k, acc);
   }
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(1).padStart(6);
+const median = (xs: number[]) => percentile(xs, 50).toFixed(1).padStart(6);
 console.log(`server main-thread CPU, µs, median of ${rounds} rounds: a stand-in sends 16-byte chunks one at a time to 1 viewer, which types keys the stand-in echoes`);
 console.log(`fresh: the first ${FRESH} chunks and ${FRESH} keys after start; warm: the next ${CHUNKS} chunks and ${KEYS} keys`);
 console.log(`${''.padEnd(12)}  fresh chunk  fresh key  warm chunk  warm key`);

@@ -20,7 +20,6 @@ import { consolePaths } from '../server/vm/paths';
 import { echoLoop, measureEcho, measureThroughput, percentile, until, WARMUP_KEYS, type BenchTerminal } from './console-clients';
 import { LABEL, startServer, ttydBinary, type Kind } from './console-servers';
 
-export { percentile } from './console-clients'; // bench/stall.ts uses it
 
 const MiB = 1024 * 1024;
 const KEYS = Number(process.env.BENCH_KEYS || 200);

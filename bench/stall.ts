@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { startServer, ADMIN_PASSWORD } from '../e2e/server';
 import { TRPC_MAX_BATCH } from '../lib/limits';
-import { percentile } from './console';
+import { percentile } from './console-clients';
 
 const SAMPLES = Number(process.env.BENCH_STALL_SAMPLES || 200);
 const CONNECTIONS = Number(process.env.BENCH_STALL_CONNECTIONS || 4);
