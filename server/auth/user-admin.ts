@@ -53,9 +53,10 @@ export function resetPassword(deps: UserAdminDeps, actor: Actor, name: string, p
   });
 }
 
-export function removeUser(deps: UserAdminDeps, actor: Actor & { actor: string }, name: string): void {
+/** `by` is the administrator deleting the account (never their own). */
+export function removeUser(deps: UserAdminDeps, actor: Actor, name: string, by: string): void {
   audited(deps, actor, 'user.delete', name, {}, () => {
-    deleteUser(deps.db, name, actor.actor);
+    deleteUser(deps.db, name, by);
     deps.connections.endUserConnections(name, 'your account was deleted');
   });
 }

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { addUser, changeRole, removeUser, resetPassword } from '../../auth/user-admin';
 import { listUsers, passwordSchema, roleSchema, userNameSchema } from '../../auth/users';
-import { adminProcedure, router } from '../trpc';
+import { actorOf, adminProcedure, router } from '../trpc';
 
 const nameInput = z.object({ name: userNameSchema });
-const who = (ctx: { user: { name: string }; req: { remote: string | null } }) => ({ actor: ctx.user.name, remote: ctx.req.remote });
 
 /** User management: admins only. Viewers do not see the user list either. */
 export const usersRouter = router({
@@ -12,20 +11,20 @@ export const usersRouter = router({
 
   create: adminProcedure
     .input(z.object({ name: userNameSchema, role: roleSchema, password: passwordSchema }))
-    .mutation(({ ctx, input }) => addUser(ctx.services, who(ctx), input.name, input.role, input.password)),
+    .mutation(({ ctx, input }) => addUser(ctx.services, actorOf(ctx), input.name, input.role, input.password)),
 
   setRole: adminProcedure
     .input(z.object({ name: userNameSchema, role: roleSchema }))
-    .mutation(({ ctx, input }) => changeRole(ctx.services, who(ctx), input.name, input.role)),
+    .mutation(({ ctx, input }) => changeRole(ctx.services, actorOf(ctx), input.name, input.role)),
 
   /** Sets a new password for someone else and ends all their sessions. */
   resetPassword: adminProcedure.input(z.object({ name: userNameSchema, password: passwordSchema })).mutation(({ ctx, input }) => {
-    resetPassword(ctx.services, who(ctx), input.name, input.password);
+    resetPassword(ctx.services, actorOf(ctx), input.name, input.password);
     return true;
   }),
 
   remove: adminProcedure.input(nameInput).mutation(({ ctx, input }) => {
-    removeUser(ctx.services, who(ctx), input.name);
+    removeUser(ctx.services, actorOf(ctx), input.name, ctx.user.name);
     return true;
   }),
 });
