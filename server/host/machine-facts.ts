@@ -87,8 +87,12 @@ function kernelLog(root: string, read: (rel: string) => string | null): string |
   }
 }
 
-/** Reads the machine at host.root: "/" for the machine itself, a simulated board or a snapshot otherwise. */
-export function readMachineFacts(host: Pick<Host, 'root'>): MachineFacts {
+/**
+ * Reads the machine at host.root: "/" for the machine itself, a simulated board or a snapshot otherwise.
+ * `kernelLog: false` leaves out the one fact that needs the kernel log (ipaBits, then null): on "/" that
+ * is a `dmesg` child process, which a per-request reader such as preflight does not need.
+ */
+export function readMachineFacts(host: Pick<Host, 'root'>, opts: { kernelLog?: boolean } = {}): MachineFacts {
   const read = (rel: string): string | null => {
     try {
       return fs.readFileSync(path.join(host.root, rel), 'utf8');
@@ -102,7 +106,7 @@ export function readMachineFacts(host: Pick<Host, 'root'>): MachineFacts {
   const arch = machine ? archOfMachine(machine) : null;
   const cpuinfo = read('proc/cpuinfo');
   const memKiB = /^MemTotal:\s*(\d+) kB/m.exec(read('proc/meminfo') ?? '')?.[1];
-  const log = arch === 'arm64' ? kernelLog(host.root, read) : null;
+  const log = arch === 'arm64' && opts.kernelLog !== false ? kernelLog(host.root, read) : null;
   return {
     arch,
     kvm: kvmState(path.join(host.root, 'dev/kvm')),

@@ -54,8 +54,8 @@ export async function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherO
     dtcVersion({ ...defaultTools, dtc: opts.dtc ?? defaultTools.dtc }),
     controllersInGroups(opts.root, snapshot),
   ]);
-  // the board's, read under the host's root: the simulated Orin's in sim mode
-  const machine = readMachineFacts({ root: opts.root });
+  // the board's, read under the host's root: the simulated Orin's in sim mode (preflight needs no IPA size)
+  const machine = readMachineFacts({ root: opts.root }, { kernelLog: false });
   return {
     mode: opts.mode,
     isOrin: isOrin(snapshot),

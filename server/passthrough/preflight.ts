@@ -4,6 +4,7 @@
 import type { Finding } from '../../common/finding';
 import type { DiskSpace } from '../disk-space';
 import type { HostMode } from '../host/types';
+import type { KvmState } from '../host/machine-facts';
 
 export interface PreflightFacts {
   mode: HostMode;
@@ -21,7 +22,7 @@ export interface PreflightFacts {
   privileged: boolean;
   /** the largest guest RAM that will be pinned */
   guestRamBytes: number;
-  kvm: 'usable' | 'missing' | 'no-access';
+  kvm: KvmState;
   qemu: { binary: string; version: string | null };
   dtcVersion: string | null;
   /** PCIe controllers still in a group with PCI devices; null when the booted tree could not be read and none is */
