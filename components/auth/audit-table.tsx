@@ -21,8 +21,10 @@ function transcriptId(detail: unknown): string | null {
   return isTranscriptId(id) ? id : null;
 }
 
-/** The link to a kept transcript; one retention deleted says so instead of linking to nothing. */
-function TranscriptLink({ id, state }: { id: string; state: string | undefined }) {
+/** The link to a row's transcript (none without one); one retention deleted says so instead of linking to nothing. */
+function TranscriptLink({ id, states }: { id: string | null; states: Record<string, string> | undefined }) {
+  if (id === null) return null;
+  const state = states?.[id];
   if (state === 'deleted' || state === 'missing') {
     return (
       <span className="ml-2 text-slate-500 italic" data-testid="transcript-gone">
@@ -42,7 +44,8 @@ export function AuditTable({ pageSize }: { pageSize: number }) {
   const trpc = useTRPC();
   const log = useInfiniteQuery(trpc.audit.list.infiniteQueryOptions({ limit: pageSize }, { getNextPageParam: (page) => page.nextCursor }));
   const rows = log.data?.pages.flatMap((p) => p.items) ?? [];
-  const ids = [...new Set(rows.map((r) => transcriptId(r.detail)).filter((id): id is string => id !== null))];
+  const tids = new Map(rows.map((r) => [r.id, transcriptId(r.detail)]));
+  const ids = [...new Set([...tids.values()].filter((id): id is string => id !== null))];
   const transcripts = useQuery(trpc.shell.transcripts.queryOptions({ ids }, { enabled: ids.length > 0 }));
   if (log.error) return <p className="text-bad">{errorText(log.error)}</p>;
   return (
@@ -74,7 +77,7 @@ export function AuditTable({ pageSize }: { pageSize: number }) {
               </td>
               <td className="py-1 font-mono text-xs break-all text-slate-600">
                 {detailText(r.detail)}
-                {transcriptId(r.detail) && <TranscriptLink id={transcriptId(r.detail)!} state={transcripts.data?.[transcriptId(r.detail)!]} />}
+                <TranscriptLink id={tids.get(r.id) ?? null} states={transcripts.data} />
               </td>
             </tr>
           ))}
