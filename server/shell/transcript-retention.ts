@@ -68,13 +68,14 @@ export function pruneTranscripts(db: Db, dataDir: string, r: TranscriptRetention
   const all = entries(dataDir);
   // entries waiting for disk space (audit-queue.ts) may link to transcripts the table does not name yet
   const rowsWaiting = auditQueue(db).size > 0;
+  const kept = (e: Entry) => linked.has(e.id) || r.isOpen(e.id) || rowsWaiting;
   let orphaned = 0;
   for (const e of all) {
-    if (linked.has(e.id) || r.isOpen(e.id) || rowsWaiting) continue;
+    if (kept(e)) continue;
     remove(e.file);
     if (e.kind === 'log') orphaned++;
   }
-  const logs = all.filter((e) => e.kind === 'log' && (linked.has(e.id) || r.isOpen(e.id) || rowsWaiting)).sort((a, b) => a.mtimeMs - b.mtimeMs);
+  const logs = all.filter((e) => e.kind === 'log' && kept(e)).sort((a, b) => a.mtimeMs - b.mtimeMs);
   let total = logs.reduce((n, e) => n + e.size, 0);
   let overSize = 0;
   for (const e of logs) {
