@@ -30,16 +30,20 @@ export function ownedElsewhere(row: RunRow): boolean {
   return row.owner !== null && row.owner !== SELF && processIdentity(Number.parseInt(row.owner, 10)) === row.owner;
 }
 
-/** The live QEMU of this VM per its pidfile (this VM's -name and -pidfile), or null. */
+/** pid is alive and is this VM's QEMU (its -name and -pidfile). */
+function isLiveQemu(pid: number, vm: string, paths: VmPaths): boolean {
+  return pidAlive(pid) && isOurQemu(pid, vm, paths.pidFile);
+}
+
+/** The live QEMU of this VM per its pidfile, or null. */
 export function qemuOf(paths: VmPaths, vm: string, fallbackPid: number | null = null): number | null {
   const pid = readPidFile(paths.pidFile) ?? fallbackPid;
-  return pid && pidAlive(pid) && isOurQemu(pid, vm, paths.pidFile) ? pid : null;
+  return pid && isLiveQemu(pid, vm, paths) ? pid : null;
 }
 
 /** A run row stands while its QEMU lives, or while another jetvm process that is still alive starts or watches it. */
 export function runIsLive(row: RunRow, paths: VmPaths): boolean {
-  if (row.pid !== null && pidAlive(row.pid) && isOurQemu(row.pid, row.vm, paths.pidFile)) return true;
-  return ownedElsewhere(row);
+  return (row.pid !== null && isLiveQemu(row.pid, row.vm, paths)) || ownedElsewhere(row);
 }
 
 export function signal(pid: number, sig: NodeJS.Signals): void {
