@@ -95,7 +95,7 @@ export function parsePciIds(text: string): PciIds {
 }
 
 const EMPTY: PciIds = parsePciIds('');
-// parsed once per file and process: pci.ids changes only with a package update, and a name missed until a restart is harmless
+// one answer set per file and process (answersOf re-reads the file only for a name not answered yet): pci.ids changes only with a package update, and a name missed until a restart is harmless
 const cache = new Map<string, PciIds>();
 
 export function defaultPciIdsPath(): string | null {
