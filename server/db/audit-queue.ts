@@ -3,7 +3,7 @@
 import type { Db } from './index';
 import type { AuditEntry } from './audit';
 import { addToTally, insertAudit, insertAuditCounted, type Tally } from './audit-store';
-import { isDiskFull, RetryLater } from './disk-full';
+import { isDiskFull, WaitingWrites } from './disk-full';
 import { log } from '../log';
 
 export type QueuedAudit =
@@ -21,18 +21,18 @@ export interface AuditQueueOptions {
   onWritten?: () => void;
 }
 
-export class AuditQueue {
+export class AuditQueue extends WaitingWrites {
   private items: QueuedAudit[] = [];
   private lost: { count: number; from: string; to: string } | null = null;
-  private readonly retry: RetryLater;
   private readonly max: number;
+  protected readonly failedMessage = 'audit: writing the queued entries failed; retrying';
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly opts: AuditQueueOptions = {},
   ) {
+    super(db, { firstMs: opts.retryFirstMs, maxMs: opts.retryMaxMs });
     this.max = opts.max ?? 1000;
-    this.retry = new RetryLater(() => this.flush(), opts.retryFirstMs, opts.retryMaxMs);
   }
 
   /** entries waiting for space (an "audit.lost" entry not counted) */
@@ -73,39 +73,27 @@ export class AuditQueue {
     }
   }
 
-  /** Writes everything queued in one transaction; false (and a retry scheduled) when the disk is still full. */
-  flush(): boolean {
-    if (this.items.length === 0 && !this.lost) return true;
-    if (!this.db.open) return this.stop(), false;
-    try {
-      this.db.transaction(() => {
-        if (this.lost) {
-          const { count, from, to } = this.lost;
-          insertAudit(this.db, { actor: null, remote: null, action: 'audit.lost', result: 'error', detail: { lost: count, from, to } }, new Date().toISOString());
-        }
-        for (const item of this.items) this.write(item);
-      })();
-    } catch (err) {
-      if (!isDiskFull(err)) log.error({ err }, 'audit: writing the queued entries failed; retrying');
-      this.retry.schedule();
-      return false;
+  protected get idle(): boolean {
+    return this.items.length === 0 && !this.lost;
+  }
+
+  protected writeWaiting(): void {
+    if (this.lost) {
+      const { count, from, to } = this.lost;
+      insertAudit(this.db, { actor: null, remote: null, action: 'audit.lost', result: 'error', detail: { lost: count, from, to } }, new Date().toISOString());
     }
+    for (const item of this.items) this.write(item);
+  }
+
+  protected written(): void {
     log.info({ written: this.items.length, lost: this.lostCount }, 'audit: the queued entries are written');
     this.items = [];
     this.lost = null;
-    this.retry.stop();
     this.opts.onWritten?.();
-    return true;
   }
 
-  stop(): void {
-    this.retry.stop();
-  }
-
-  /** Before the database closes: a last try; what still cannot be written is lost, and logged. */
-  close(): void {
-    if (!this.flush()) log.error({ lost: this.size + this.lostCount }, 'audit: the disk is still full; entries that waited for space are lost');
-    this.stop();
+  protected lostOnClose(): void {
+    log.error({ lost: this.size + this.lostCount }, 'audit: the disk is still full; entries that waited for space are lost');
   }
 
   private write(item: QueuedAudit): void {
