@@ -1,18 +1,15 @@
 'use client';
 import { QueryClientContext, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { createTRPCClient } from '@trpc/client';
 import { useContext, useEffect, useState, type ReactNode } from 'react';
-import type { AppRouter } from '@/server/trpc/root';
 import { TRPCProvider, useTRPC } from '@/lib/trpc';
 import { makeQueryClient } from '@/lib/query-client';
-import { trpcLinks } from '@/lib/trpc-links';
+import { vanillaTrpc } from '@/lib/trpc-vanilla';
 import { invalidateTouched } from '@/lib/trpc-live';
 import { followChanges } from '@/lib/change-stream';
 
+// the page's one tRPC client: the change stream (lib/change-stream.ts) goes through the same one
 function makeClients() {
-  const queryClient = makeQueryClient();
-  const trpcClient = createTRPCClient<AppRouter>({ links: trpcLinks() });
-  return { queryClient, trpcClient };
+  return { queryClient: makeQueryClient(), trpcClient: vanillaTrpc() };
 }
 
 /**

@@ -4,7 +4,7 @@ import { trpcLinks } from './trpc-links';
 
 let client: TRPCClient<AppRouter> | null = null;
 
-/** The plain tRPC client (no React Query) of the server-rendered overview's islands: one per page. */
+/** The page's tRPC client, one per page: the overview's islands use it plain, the live pages through React Query (components/providers.tsx). */
 export function vanillaTrpc(): TRPCClient<AppRouter> {
   return (client ??= createTRPCClient<AppRouter>({ links: trpcLinks() }));
 }
