@@ -7,7 +7,7 @@ export interface HistoryOptions {
   capBytes?: number;
   /** while writes fail, how often to try again, default 1 s */
   retryMs?: number;
-  /** appended bytes wait at most this long before they are written, default 5 ms */
+  /** after a write, appended bytes wait at most this long before the next one, default 5 ms */
   flushMs?: number;
 }
 
@@ -23,8 +23,10 @@ const FLUSH_BYTES = 64 * 1024;
  * becomes the previous one, so at most capBytes are kept and the newest capBytes/2 always are.
  *
  * Positions are logical: byte offsets in everything recorded since the files were opened, so a
- * reader keeps its place across a rotation. Appends are batched (one write every flushMs or
- * 64 KiB), in the order the bytes came; anything that looks at what is recorded (base, end, read,
+ * reader keeps its place across a rotation. Appends are batched, in the order the bytes came: an
+ * append after a quiet flushMs is written at once (an echoed keystroke: after it was sent, so no
+ * timer fires later to stand in the way of the next key), and what follows within flushMs of a
+ * write waits for one write at the end of that window, or at 64 KiB pending. Anything that looks at what is recorded (base, end, read,
  * historyStart, flush) writes what is pending first, so positions are always those of the bytes on
  * disk. That is what lets the hub hand a viewer over from the file to the live stream without a seam.
  *
@@ -41,6 +43,8 @@ export class ConsoleHistory {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private flushTimer: NodeJS.Timeout | null = null;
+  /** when the last write of pending bytes was made (performance.now()) */
+  private lastFlush = -Infinity;
   private fd: number | null = null;
   private readers = new Map<'prev' | 'cur', Promise<FileHandle | null>>();
   private failing: { message: string; since: number; lost: number; lastTry: number } | null = null;
@@ -82,13 +86,15 @@ export class ConsoleHistory {
     return this.failing ? { ok: false, message: this.failing.message, since: this.failing.since } : { ok: true };
   }
 
-  /** Queues what the guest printed; it is written within flushMs, or now once 64 KiB are pending. */
+  /** Records what the guest printed: now after a quiet flushMs or once 64 KiB are pending, else at the end of the window. */
   append(data: Buffer): void {
     if (data.length === 0) return;
     this.pending.push(data);
     this.pendingBytes += data.length;
-    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
-    else this.flushTimer ??= setTimeout(() => this.flush(), this.flushMs);
+    if (this.flushTimer && this.pendingBytes < FLUSH_BYTES) return;
+    const quietFor = performance.now() - this.lastFlush;
+    if (quietFor >= this.flushMs || this.pendingBytes >= FLUSH_BYTES) this.flush();
+    else this.flushTimer = setTimeout(() => this.flush(), this.flushMs - quietFor);
   }
 
   /** Writes what is pending; false when some of it could not be recorded (those bytes are lost to the history). */
@@ -99,6 +105,7 @@ export class ConsoleHistory {
     const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
+    this.lastFlush = performance.now();
     const now = Date.now();
     if (this.failing && now - this.failing.lastTry < this.retryMs) {
       this.failing.lost += data.length;

@@ -26,6 +26,9 @@ async function guestAndViewer(vm: string) {
   const viewer = await connectTerminal(server.wsUrl(vm), server.cookie('viewer'));
   await viewer.waitControl('history-end');
   while (!chardev.connected) await new Promise((r) => setTimeout(r, 10));
+  // the first output after a quiet spell is written at once; what follows within flushMs waits
+  await chardev.write(Buffer.from('first words\r\n'));
+  await viewer.waitFor('first words');
   await chardev.write(Buffer.from('last words\r\n'));
   await viewer.waitFor('last words');
   expect(read(paths.consoleLog)).not.toContain('last words'); // still pending
@@ -47,6 +50,6 @@ describe('console hub: pending history bytes on a clean stop', () => {
     const { chardev, server, log } = await guestAndViewer('shutdown');
     onTestFinished(() => chardev.close());
     await server.close();
-    expect(read(log)).toBe('last words\r\n');
+    expect(read(log)).toBe('first words\r\nlast words\r\n');
   });
 });
