@@ -31,26 +31,42 @@ export function ttydBinary(): string | null {
 }
 
 const repo = path.resolve(import.meta.dirname, '..');
-let compiled: string[] | null = null;
+const built = new Set<string>();
 
-/** node's arguments for the child: start.sh's V8 flags and the child bundled like dist/server/main.js (once a run). */
-function childArgv(): string[] {
-  if (compiled) return compiled;
+/** A Node server built otherwise than npm start runs it, for bench/console-ab.ts. */
+export interface Variant {
+  /** node's V8 flags instead of scripts/start.sh's */
+  nodeFlags?: string[];
+  /** the project checkout whose bench/console-server-child.ts (and so whose server code) runs, default this one */
+  source?: string;
+}
+
+/** start.sh's V8 flags (what npm start gives node) */
+export function startFlags(): string[] {
   const flags = /^exec "\$\{NODE:-node\}" (.*) dist\/server\/main\.js/m.exec(fs.readFileSync(path.join(repo, 'scripts/start.sh'), 'utf8'));
   if (!flags) throw new Error("scripts/start.sh: its node line (exec \"$NODE\" <flags> dist/server/main.js) was not found");
-  const outfile = path.join(repo, 'dist/bench/console-server-child.js');
-  buildSync({ entryPoints: [path.join(repo, 'bench/console-server-child.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', target: 'node20', outfile, logLevel: 'warning' });
+  return flags[1]!.split(' ');
+}
+
+/** node's arguments for the child: start.sh's V8 flags and the child bundled like dist/server/main.js (once a run per source). */
+function childArgv(variant: Variant): string[] {
+  const source = path.resolve(variant.source ?? repo);
+  // bundled next to this checkout's node_modules, whichever source it comes from
+  const outfile = source === repo ? path.join(repo, 'dist/bench/console-server-child.js') : path.join(repo, 'dist/bench', `console-server-child-${source.replace(/[^A-Za-z0-9]+/g, '_')}.js`);
+  if (!built.has(outfile)) {
+    buildSync({ entryPoints: [path.join(source, 'bench/console-server-child.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', target: 'node20', outfile, logLevel: 'warning' });
+    built.add(outfile);
+  }
   // JETVM_BENCH_PROFILE=<dir>: each Node server writes a CPU profile there when it stops (node --cpu-prof);
   // JETVM_BENCH_NODE_FLAGS: node flags to try beside start.sh's (e.g. "--always-sparkplug")
   const profile = process.env.JETVM_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.JETVM_BENCH_PROFILE}`, '--cpu-prof-interval=100'] : [];
   const extra = process.env.JETVM_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  compiled = [...flags[1]!.split(' '), ...extra, ...profile, outfile];
-  return compiled;
+  return [...(variant.nodeFlags ?? startFlags()), ...extra, ...profile, outfile];
 }
 
-export async function startServer(kind: Kind, dataDir: string, vm: string, serialSocket: string): Promise<ServerProc> {
+export async function startServer(kind: Kind, dataDir: string, vm: string, serialSocket: string, variant: Variant = {}): Promise<ServerProc> {
   if (kind === 'ttyd') return startTtyd(serialSocket);
-  const child = spawn(process.execPath, [...childArgv(), kind, dataDir, vm], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+  const child = spawn(process.execPath, [...childArgv(variant), kind, dataDir, vm], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
   const line = await firstMatch(child, child.stdout!, /^(.*)\n/);
   const { url, cookie } = JSON.parse(line) as { url: string; cookie: string };
   return { connect: () => connectJetvm(url, cookie), ...processOf(child) };

@@ -18,7 +18,7 @@ import { bootDemoGuest, SHELL_PROMPT } from '../server/console/testing/demo-gues
 import { ChardevStandIn } from '../server/console/testing/chardev-standin';
 import { consolePaths } from '../server/vm/paths';
 import { echoLoop, measureEcho, measureThroughput, percentile, until, WARMUP_KEYS, type BenchTerminal } from './console-clients';
-import { LABEL, startServer, ttydBinary, type Kind } from './console-servers';
+import { LABEL, startServer, ttydBinary, type Kind, type Variant } from './console-servers';
 
 
 const MiB = 1024 * 1024;
@@ -59,9 +59,20 @@ async function flood(kind: Kind, dataDir: string, viewers: number): Promise<Floo
 
 const YES = 'yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz | head -n 4000; echo end-$((6*7))\r';
 
+/** The demo guest booted to its shell prompt as VM "demo", with its boot in jetvm's console history. */
+export async function bootGuestToPrompt(dataDir: string): Promise<Awaited<ReturnType<typeof bootDemoGuest>>> {
+  const guest = await bootDemoGuest(dataDir, 'demo');
+  // jetvm's hub releases the waiting QEMU and records the boot; the prompt shows in its history
+  const first = await startServer('jetvm', dataDir, 'demo', guest.serialSocket);
+  const log = consolePaths(dataDir, 'demo').consoleLog;
+  while (!fs.existsSync(log) || !fs.readFileSync(log, 'latin1').includes(SHELL_PROMPT)) await new Promise((r) => setTimeout(r, 50));
+  await first.stop();
+  return guest;
+}
+
 /** One connection to a fresh server process: what `measure` returns. */
-async function withTerminal<T>(kind: Kind, dataDir: string, vm: string, serialSocket: string, measure: (c: BenchTerminal) => Promise<T>): Promise<T> {
-  const server = await startServer(kind, dataDir, vm, serialSocket);
+export async function withTerminal<T>(kind: Kind, dataDir: string, vm: string, serialSocket: string, measure: (c: BenchTerminal) => Promise<T>, variant?: Variant): Promise<T> {
+  const server = await startServer(kind, dataDir, vm, serialSocket, variant);
   try {
     const c = await server.connect();
     const result = await measure(c);
@@ -126,7 +137,7 @@ async function directEcho(socketPath: string, n: number): Promise<number[]> {
   return samples;
 }
 
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
 }
@@ -156,13 +167,8 @@ async function main() {
     }
     const standIn = await inRounds(kinds, (kind, keys) => standInEcho(kind, dataDir, keys));
     process.stderr.write('echo on the stand-in done\n');
-    const guest = await bootDemoGuest(dataDir, 'demo');
+    const guest = await bootGuestToPrompt(dataDir);
     try {
-      // jetvm's hub releases the waiting QEMU and records the boot; the prompt shows in its history
-      const first = await startServer('jetvm', dataDir, 'demo', guest.serialSocket);
-      const log = consolePaths(dataDir, 'demo').consoleLog;
-      while (!fs.existsSync(log) || !fs.readFileSync(log, 'latin1').includes(SHELL_PROMPT)) await new Promise((r) => setTimeout(r, 50));
-      await first.stop();
       const echo = await inRounds(kinds, (kind, keys) => withTerminal(kind, dataDir, 'demo', guest.serialSocket, (c) => measureEcho(c, keys)));
       process.stderr.write('echo on the guest done\n');
       const yes = await inRounds(kinds, async (kind) => (await withTerminal(kind, dataDir, 'demo', guest.serialSocket, (c) => measureThroughput(c, YES, 'end-42'))).mbps);

@@ -1,0 +1,76 @@
+// Echo latency of jetvm's console built two (or more) ways, beside ttyd 1.7.7 and the Node relay, in one run:
+// what bench:console's echo rows measure, without its floods, to tell whether a change to the server or to
+// start.sh's node flags moves them. Each variant is a jetvm console server in a process of its own:
+//   AB_VARIANTS='name=flags|name=flags;source' — flags: node's V8 flags instead of start.sh's ("start" = start.sh's,
+//   "start +--x" = start.sh's and --x); source: another checkout whose server code runs (e.g. a worktree of main).
+// The variants, ttyd and the relay take turns in AB_ROUNDS (4) rounds of AB_KEYS (50) fresh keys each, as in
+// bench:console; AB_TARGET=guest (default) types on the real demo guest's shell, AB_TARGET=stand-in on a socket
+// that echoes at once (the server's path alone).
+// Run: npx tsx bench/console-ab.ts
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ChardevStandIn } from '../server/console/testing/chardev-standin';
+import { consolePaths } from '../server/vm/paths';
+import { bootGuestToPrompt, table, withTerminal } from './console';
+import { measureEcho, percentile } from './console-clients';
+import { LABEL, startFlags, ttydBinary, type Kind, type Variant } from './console-servers';
+
+interface Entry {
+  label: string;
+  kind: Kind;
+  variant?: Variant;
+}
+
+function parseVariants(spec: string): Entry[] {
+  return spec.split('|').map((item) => {
+    const eq = item.indexOf('=');
+    if (eq < 1) throw new Error(`AB_VARIANTS: "${item}" is not name=flags[;source]`);
+    const [flags, source] = item.slice(eq + 1).split(';');
+    const words = flags!.trim().split(/\s+/).filter(Boolean);
+    const nodeFlags = words[0] === 'start' ? [...startFlags(), ...words.slice(1).map((w) => w.replace(/^\+/, ''))] : words;
+    return { label: item.slice(0, eq), kind: 'jetvm', variant: { nodeFlags, source: source || undefined } };
+  });
+}
+
+const entries: Entry[] = [
+  ...parseVariants(process.env.AB_VARIANTS || 'jetvm=start'),
+  ...(ttydBinary() ? [{ label: LABEL.ttyd, kind: 'ttyd' as const }] : []),
+  { label: LABEL.node, kind: 'node' },
+];
+const ROUNDS = Number(process.env.AB_ROUNDS || 4);
+const KEYS = Number(process.env.AB_KEYS || 50);
+const target = process.env.AB_TARGET || 'guest';
+if (target !== 'guest' && target !== 'stand-in') throw new Error(`AB_TARGET is guest or stand-in, not ${target}`);
+
+const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-bench-ab-'));
+const samples = new Map(entries.map((e) => [e, { fresh: [] as number[], warm: [] as number[] }]));
+try {
+  const guest = target === 'guest' ? await bootGuestToPrompt(dataDir) : null;
+  const socket = guest?.serialSocket ?? consolePaths(dataDir, 'demo').serialSocket;
+  fs.mkdirSync(path.dirname(socket), { recursive: true });
+  const standIn = guest ? null : await ChardevStandIn.listen(socket, { clients: 'many', echo: true });
+  try {
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[(r + i) % entries.length]!;
+        const got = await withTerminal(e.kind, dataDir, 'demo', socket, (c) => measureEcho(c, KEYS), e.variant);
+        samples.get(e)!.fresh.push(...got.fresh);
+        samples.get(e)!.warm.push(...got.warm);
+      }
+    }
+  } finally {
+    await guest?.stop();
+    await standIn?.close();
+  }
+} finally {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+const ms = (xs: number[], q: number) => percentile(xs, q).toFixed(2);
+const rows = [['', 'fresh p50', 'fresh p90', 'fresh p99', 'warm p50', 'warm p90', 'warm p99']];
+for (const [e, s] of samples) rows.push([e.label, ...[50, 90, 99].map((q) => ms(s.fresh, q)), ...[50, 90, 99].map((q) => ms(s.warm, q))]);
+process.stdout.write(`echo latency, ms, ${target === 'guest' ? 'real guest' : 'stand-in echoing'}: ${ROUNDS} rounds of ${KEYS} fresh keys per server (load ${load} before, ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} after)\n`);
+for (const e of entries) if (e.variant) process.stdout.write(`  ${e.label}: node ${e.variant.nodeFlags!.join(' ')}${e.variant.source ? `; server code from ${e.variant.source}` : ''}\n`);
+process.stdout.write(`${table(rows)}\n`);
+process.exit(0);
