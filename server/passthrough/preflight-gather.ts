@@ -72,5 +72,6 @@ export async function gatherPreflightFacts(snapshot: HostSnapshot, opts: GatherO
     dtcVersion: dtc,
     controllersInGroups: controllers,
     dataDisk: opts.dataDir ? dataDiskSpace(opts.dataDir) : null,
+    machine: { cpus: machine.cpus, memoryBytes: machine.memoryBytes, l4tRelease: machine.l4tRelease, kernelCmdline: machine.kernelCmdline },
   };
 }

@@ -26,6 +26,7 @@ const good: PreflightFacts = {
   dtcVersion: 'DTC 1.6.1',
   controllersInGroups: [],
   dataDisk: { dir: '/var/lib/jetvm', freeBytes: 20 * GiB, totalBytes: 50 * GiB, state: 'ok', message: '20.0 GiB free of 50.0 GiB in /var/lib/jetvm' },
+  machine: { cpus: 8, memoryBytes: 32 * GiB, l4tRelease: 'R36.4.2', kernelCmdline: 'root=/dev/nvme0n1p1 rw' },
 };
 
 describe('preflight rules', () => {

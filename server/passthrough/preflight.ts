@@ -4,7 +4,7 @@
 import type { Finding } from '../../common/finding';
 import type { DiskSpace } from '../disk-space';
 import type { HostMode } from '../host/types';
-import type { KvmState } from '../host/machine-facts';
+import type { KvmState, MachineFacts } from '../host/machine-facts';
 
 export interface PreflightFacts {
   mode: HostMode;
@@ -29,6 +29,8 @@ export interface PreflightFacts {
   controllersInGroups: ControllerInGroup[] | null;
   /** free space where jetvm keeps its database and console histories (null: could not be read) */
   dataDisk: DiskSpace | null;
+  /** the board's own figures (machine-facts.ts: the simulated Orin's in sim mode); null when unknown */
+  machine: Pick<MachineFacts, 'cpus' | 'memoryBytes' | 'l4tRelease' | 'kernelCmdline'>;
 }
 
 export interface ControllerInGroup {

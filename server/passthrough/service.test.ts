@@ -16,6 +16,7 @@ import type { VmClaim } from './types';
 import { asPciAddress } from '../../common/pci-address';
 import { ChangeBus } from '../events';
 import { DeviceOwnership } from '../devices/ownership';
+import { ORIN_CMDLINE } from '../host/sim/orin-proc';
 
 const admin: Actor = { actor: 'admin', remote: '192.0.2.7' };
 const GPU = asPciAddress('0005:01:00.0');
@@ -143,6 +144,10 @@ describe('passthrough service on the simulated Orin', () => {
     expect(dt.message).toContain('141a0000.pcie is in group');
     expect(dt.message).toContain('the booted tree still has `iommus` on /bus@0/pcie@141a0000, so no overlay for it was applied at boot');
     expect(dt.fix).toMatch(/FDT line.*Attempting Kernel Boot/);
+    // the simulated Orin's figures (server/host/sim/orin-proc.ts), not this development machine's
+    expect(pf.host).toEqual({
+      cpus: 12, memoryBytes: 64_335_836 * 1024, maxVcpus: 12, maxMemoryMiB: 61_803, reserveMiB: 1024, l4tRelease: expect.stringMatching(/^R36\./), kernelCmdline: ORIN_CMDLINE,
+    });
     await svc.simulateOverlayReboot(admin, ['14100000.pcie', '14160000.pcie', '141a0000.pcie']);
     pf = await svc.preflight(1024 ** 3);
     expect(pf.items.find((i) => i.code === 'dt-overlay')).toMatchObject({ severity: 'ok', message: expect.stringMatching(/the overlay took effect/) });

@@ -15,6 +15,7 @@ import { platformDeviceSchema } from './validate';
 import { planPassthrough, planRelease } from './plan';
 import { gatherPreflightFacts } from './preflight-gather';
 import { preflightRules } from './preflight';
+import { sizeLimits } from '../vm/sizing';
 import { worstSeverity } from '../../common/finding';
 import { renderShell } from './shell';
 import { forgetOriginals, loadOriginals, recordOriginals } from './store';
@@ -150,7 +151,10 @@ export class PassthroughService {
 
   async preflight(guestRamBytes: number) {
     const { host, qemuBinary, dataDir } = this.deps;
-    const items = preflightRules(await gatherPreflightFacts(host.scan(), { mode: host.mode, root: host.root, qemuBinary, guestRamBytes, dataDir }));
-    return { summary: worstSeverity(items), items };
+    const facts = await gatherPreflightFacts(host.scan(), { mode: host.mode, root: host.root, qemuBinary, guestRamBytes, dataDir });
+    const items = preflightRules(facts);
+    // what the machine is, beside the checks: its size (what a VM may take), L4T release and kernel command line
+    const { l4tRelease, kernelCmdline } = facts.machine;
+    return { summary: worstSeverity(items), items, host: { ...sizeLimits(facts.machine), l4tRelease, kernelCmdline } };
   }
 }

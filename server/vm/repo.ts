@@ -4,6 +4,7 @@ import type { HostSnapshot } from '../host/types';
 import type { GuestPaths } from './guest';
 import { toCloudInitConfig, type CloudInitInput } from './cloud-init';
 import { macFor, withMac, type NetworkInput } from './network';
+import { sizeIssues, type HostSize } from './sizing';
 import { fileIssues, parseOrThrow, shapeIssues, vmCreateSchema, vmNameSchema, vmUpdateSchema, VmInputError } from './schema';
 import type { Autostart, VmDefinition, VmNetwork } from './types';
 import { DomainError } from '../errors';
@@ -81,6 +82,8 @@ export class VmRepo {
     private readonly db: Db,
     /** where kernels, initrds and disks may come from (server/vm/image-dirs.ts) */
     private readonly imageDirs: readonly string[],
+    /** the host's CPUs and memory a definition must fit (sizing.ts); unknown: the static limits only */
+    private readonly hostSize: HostSize = { cpus: null, memoryBytes: null },
   ) {}
 
   list(): VmDefinition[] {
@@ -102,7 +105,7 @@ export class VmRepo {
     const parsed = parseOrThrow(vmCreateSchema, input);
     const now = new Date().toISOString();
     const vm: VmDefinition = { ...parsed, network: withMac(parsed.network, parsed.name), cloudInit: parsed.cloudInit && toCloudInitConfig(parsed.cloudInit, null), createdAt: now, updatedAt: now };
-    this.assertFiles(vm);
+    this.assertFits(vm);
     this.insert(vm);
     return vm;
   }
@@ -115,7 +118,7 @@ export class VmRepo {
     if (parsed.network && 'network' in sent) sent.network = withMac({ ...parsed.network, mac: parsed.network.mac ?? current.network?.mac ?? null } as NetworkInput, name);
     if ('cloudInit' in sent) sent.cloudInit = parsed.cloudInit ? toCloudInitConfig(parsed.cloudInit as CloudInitInput, current.cloudInit) : null;
     const next: VmDefinition = { ...current, ...sent, name, updatedAt: new Date().toISOString() };
-    this.assertFiles(next);
+    this.assertFits(next);
     this.db
       .prepare(
         `UPDATE vms SET kernel=@kernel, initrd=@initrd, disks=@disks, memory_mib=@memory_mib, vcpus=@vcpus, cmdline=@cmdline,
@@ -165,8 +168,8 @@ export class VmRepo {
     }
   }
 
-  private assertFiles(def: Pick<VmDefinition, 'firmware' | 'kernel' | 'initrd' | 'disks' | 'cdroms'>): void {
-    const issues = [...shapeIssues(def), ...fileIssues(def, this.imageDirs)];
+  private assertFits(def: Pick<VmDefinition, 'firmware' | 'kernel' | 'initrd' | 'disks' | 'cdroms' | 'vcpus' | 'memoryMiB'>): void {
+    const issues = [...sizeIssues(def, this.hostSize), ...shapeIssues(def), ...fileIssues(def, this.imageDirs)];
     if (issues.length) throw new VmInputError(issues);
   }
 }

@@ -5,6 +5,7 @@ import type { ChangePublisher } from '../events';
 import type { Host } from '../host/host';
 import { runAutostart, type AutostartOutcome } from './autostart';
 import { jetsonCaps, probeCaps } from './caps';
+import { readMachineFacts } from '../host/machine-facts';
 import { ensureDemoEfiVm } from './demo-efi';
 import { guestPathsIn } from './guest';
 import { ensureDemoVm, type EnsureDemoResult } from './repo';
@@ -46,6 +47,8 @@ export async function createVmService(o: VmServiceDeps): Promise<VmService> {
     caps,
     jetsonCaps: jetsonCaps(caps, o.host),
     scan: () => o.host.scan(),
+    // the board's CPUs and memory (the simulated Orin's in sim mode); they do not change while jetvm runs
+    hostSize: readMachineFacts(o.host, { kernelLog: false }),
     sim: o.host.mode === 'sim',
     events: o.events,
     devices: o.devices,

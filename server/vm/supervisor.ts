@@ -11,6 +11,7 @@ import type { HostSnapshot } from '../host/types';
 import { resolveExecutable } from './caps';
 import { blocking, checkStart } from './checks';
 import { forgetRun, recordRunOwner, recordRunPid, runRows, type RunRefusal } from './run-store';
+import { startSizeChecks, type HostSize } from './sizing';
 import type { AutostartOutcome } from './autostart';
 import { passedEndpoints } from './devices';
 import { guestChecks } from './guest-prep';
@@ -31,6 +32,7 @@ import { DomainError } from '../errors';
 
 export type { Actor };
 const SYSTEM: Actor = { actor: 'system', remote: null };
+const UNKNOWN_SIZE: HostSize = { cpus: null, memoryBytes: null };
 
 export interface SupervisorOptions {
   db: Db;
@@ -43,6 +45,8 @@ export interface SupervisorOptions {
   jetsonCaps: QemuCaps;
   /** a fresh host snapshot (Host.scan) */
   scan: () => HostSnapshot;
+  /** the CPUs and memory of the machine the VMs run on (the simulated board's in sim mode); unknown: the static limits */
+  hostSize?: HostSize;
   /** sim host: run stand-ins instead of vfio-pci */
   sim: boolean;
   /** the dashboard's change bus (VM state changes) */
@@ -113,7 +117,7 @@ export class Supervisor {
   private readonly busy = new Set<string>();
 
   constructor(private readonly o: SupervisorOptions) {
-    this.repo = new VmRepo(o.db, o.imageDirs);
+    this.repo = new VmRepo(o.db, o.imageDirs, o.hostSize);
   }
 
   paths(name: string): VmPaths {
@@ -127,8 +131,17 @@ export class Supervisor {
   checks(name: string, snapshot = this.o.scan()): Finding[] {
     const vm = this.repo.require(name);
     const files = fileIssues(vm, this.o.imageDirs).map((i) => ({ code: 'file', severity: 'error' as const, message: issueLine(i) }));
-    const running = [...this.running.keys()].map((n) => this.repo.get(n)).filter((v): v is VmDefinition => v !== null);
-    return [...files, ...guestChecks(vm, running), ...checkStart(vm, snapshot, this.o.caps, { claims: this.o.devices.claims(), sim: this.o.sim })];
+    const running = this.runningVms();
+    return [
+      ...files, ...guestChecks(vm, running), ...startSizeChecks(vm, running, this.o.hostSize ?? UNKNOWN_SIZE),
+      ...checkStart(vm, snapshot, this.o.caps, { claims: this.o.devices.claims(), sim: this.o.sim }),
+    ];
+  }
+
+  /** The definitions of the VMs running now: this dashboard's and any another jetvm process starts or watches. */
+  private runningVms(): VmDefinition[] {
+    const names = new Set([...this.running.keys(), ...runRows(this.o.db).filter((r) => runIsLive(r, this.paths(r.vm))).map((r) => r.vm)]);
+    return [...names].map((n) => this.repo.get(n)).filter((v): v is VmDefinition => v !== null);
   }
 
   exportScript(name: string): string {

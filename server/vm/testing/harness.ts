@@ -10,6 +10,7 @@ import { probeCaps } from '../caps';
 import { buildGuest, guestBuilt, guestPaths, type GuestPaths } from '../guest';
 import { VmRepo } from '../repo';
 import { Supervisor } from '../supervisor';
+import type { HostSize } from '../sizing';
 import { DeviceOwnership, type ReturnToHost } from '../../devices/ownership';
 import { imageDir } from '../disks';
 import type { QemuCaps } from '../types';
@@ -30,9 +31,10 @@ export interface Harness {
   consoles: ConsoleService;
   /**
    * A supervisor over the simulated Orin's snapshot. returnToHost: what the "return" stop policy calls
-   * (this snapshot is no host to write to); qmpTimeoutMs: how long a QMP command may go unanswered.
+   * (this snapshot is no host to write to); qmpTimeoutMs: how long a QMP command may go unanswered;
+   * hostSize: the CPUs and memory VMs are sized against (unknown by default: the static limits).
    */
-  supervisor: (o?: { returnToHost?: ReturnToHost; qmpTimeoutMs?: number }) => Supervisor;
+  supervisor: (o?: { returnToHost?: ReturnToHost; qmpTimeoutMs?: number; hostSize?: HostSize }) => Supervisor;
   cleanup: () => Promise<void>;
 }
 
@@ -47,10 +49,10 @@ export async function makeHarness(dataDir = fs.mkdtempSync(path.join(os.tmpdir()
   consoles.start();
   return {
     dataDir, db, caps, guest, consoles,
-    supervisor: ({ returnToHost, qmpTimeoutMs } = {}) => {
+    supervisor: ({ returnToHost, qmpTimeoutMs, hostSize } = {}) => {
       const scan = () => orinSnapshot();
       const devices = new DeviceOwnership({ db, scan, returnToHost });
-      return new Supervisor({ db, dataDir, imageDirs, caps, jetsonCaps: onTheJetson(caps), scan, sim: true, events, devices, qmpTimeoutMs, onLaunching: (vm) => consoles.launching(vm) });
+      return new Supervisor({ db, dataDir, imageDirs, caps, jetsonCaps: onTheJetson(caps), scan, sim: true, events, devices, qmpTimeoutMs, hostSize, onLaunching: (vm) => consoles.launching(vm) });
     },
     cleanup: async () => {
       await consoles.close();
