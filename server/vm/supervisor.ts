@@ -11,7 +11,7 @@ import type { HostSnapshot } from '../host/types';
 import { resolveExecutable } from './caps';
 import { blocking, checkStart } from './checks';
 import { forgetRun, recordRunOwner, recordRunPid, runRows, type RunRefusal } from './run-store';
-import { startSizeChecks, type HostSize } from './sizing';
+import { sizeLimits, startSizeChecks, type HostSize, type SizeLimits } from './sizing';
 import type { AutostartOutcome } from './autostart';
 import { passedEndpoints } from './devices';
 import { guestChecks } from './guest-prep';
@@ -136,6 +136,11 @@ export class Supervisor {
       ...files, ...guestChecks(vm, running), ...startSizeChecks(vm, running, this.o.hostSize ?? UNKNOWN_SIZE),
       ...checkStart(vm, snapshot, this.o.caps, { claims: this.o.devices.claims(), sim: this.o.sim }),
     ];
+  }
+
+  /** What a VM may have on this host: its CPUs and memory less the reserve (the static limits when unknown). */
+  sizeLimits(): SizeLimits {
+    return sizeLimits(this.o.hostSize ?? UNKNOWN_SIZE);
   }
 
   /** The definitions of the VMs running now: this dashboard's and any another jetvm process starts or watches. */

@@ -42,6 +42,12 @@ describe('vms router', () => {
     await expect(as('admin').vms.create({ name: 'Bad!', kernel: 'rel/Image', memoryMiB: 1, vcpus: 1 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(as('admin').vms.create({ name: 'x', kernel: '/no/such/Image', memoryMiB: 256, vcpus: 1 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'kernel: /no/such/Image does not exist' });
     await expect(as('admin').vms.update({ name: 'nope', patch: { vcpus: 2 } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // sized against the simulated Orin (64 GB module: MemTotal 61.4 GiB, 12 cores), not this machine
+    expect(await as('viewer').vms.sizeLimits()).toEqual({ cpus: 12, memoryBytes: 64_335_836 * 1024, maxVcpus: 12, maxMemoryMiB: 61_803, reserveMiB: 1024 });
+    await expect(as('admin').vms.create({ name: 'x', kernel: startup.demo.vm!.kernel, memoryMiB: 65_536, vcpus: 1 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST', message: 'memoryMiB: the host has 61.4 GiB: at most 61803 MiB (1024 MiB stay for the host)',
+    });
+    await expect(as('admin').vms.update({ name: 'demo', patch: { memoryMiB: 61_804 } })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/at most 61803 MiB/) });
     expect((await as('viewer').vms.list()).map((v) => v.vm.name)).toEqual(['demo', 'demo-efi']);
     const copy = await as('admin').vms.clone({ name: 'demo', newName: 'demo-2' });
     expect(copy.devices).toEqual(['0005:01:00.0', '0005:01:00.1']);

@@ -53,6 +53,9 @@ export const vmsRouter = router({
     };
   }),
 
+  /** The host's CPUs and memory, and what a VM may have of them (the form's limits). */
+  sizeLimits: viewerProcedure.query(({ ctx }) => vms(ctx).sizeLimits()),
+
   create: adminProcedure.input(vmCreateSchema).mutation(({ ctx, input }) => shown(vms(ctx).repo.create(input))),
 
   update: adminProcedure
