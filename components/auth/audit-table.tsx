@@ -6,6 +6,7 @@ import type { Tone } from '@/components/ui/tone';
 import { errorText } from '@/common/errors';
 import { LocalTime } from '@/components/ui/local-time';
 import { isTranscriptId, transcriptUrl } from '@/common/shell-transcripts';
+import { AuditWaiting } from './audit-waiting';
 
 const RESULT_TONE: Record<string, Tone> = { ok: 'ok', error: 'bad', refused: 'warn' };
 
@@ -50,6 +51,7 @@ export function AuditTable({ pageSize }: { pageSize: number }) {
   if (log.error) return <p className="text-bad">{errorText(log.error)}</p>;
   return (
     <div className="space-y-3">
+      <AuditWaiting count={log.data?.pages[0]?.waiting ?? 0} />
       <table className="w-full text-left text-sm" data-testid="audit-table">
         <thead className="text-slate-500">
           <tr>

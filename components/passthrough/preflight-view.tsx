@@ -7,6 +7,7 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
 import { Loading, PageTitle } from '@/components/ui/page-state';
+import { hostSizeText } from '@/common/host-size';
 
 const SUMMARY = {
   ok: 'ready to pass devices through',
@@ -43,6 +44,26 @@ export function PreflightView({ initialRamMiB }: { initialRamMiB: number }) {
         <Notice tone="bad" alert title="Could not run the preflight checks">
           {preflight.error.message}
         </Notice>
+      )}
+      {preflight.data && (
+        <Card testId="preflight-host">
+          <CardHeader title="This host" />
+          <CardBody>
+            <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+              <dt className="text-slate-500">Size</dt>
+              <dd data-testid="preflight-host-size">
+                {hostSizeText(preflight.data.host)}: a VM may have up to {preflight.data.host.maxVcpus} vCPUs and {preflight.data.host.maxMemoryMiB} MiB
+                {preflight.data.host.memoryBytes !== null && ` (${preflight.data.host.reserveMiB} MiB stay for the host)`}
+              </dd>
+              <dt className="text-slate-500">L4T release</dt>
+              <dd data-testid="preflight-l4t">{preflight.data.host.l4tRelease ?? 'unknown (no /etc/nv_tegra_release)'}</dd>
+              <dt className="text-slate-500">Kernel command line</dt>
+              <dd className="font-mono text-xs break-all" data-testid="preflight-cmdline">
+                {preflight.data.host.kernelCmdline ?? 'could not read /proc/cmdline'}
+              </dd>
+            </dl>
+          </CardBody>
+        </Card>
       )}
       {preflight.data && (
         <Card testId="preflight">

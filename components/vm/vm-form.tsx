@@ -1,8 +1,9 @@
 'use client';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Accel, DiskFormat, StopPolicy, VmDefinition } from '@/server/vm/types';
 import { MACHINE_OPTIONS, machineOptionChoices } from '@/common/machine-options';
+import { hostSizeText } from '@/common/host-size';
 import { useTRPC } from '@/lib/trpc';
 import { DevicePicker } from './device-picker';
 import { AutostartSection, BootSection, CloudInitSection, GUEST_EMPTY, guestDraftOf, guestFieldsOf, ImageChoices, NetworkSection, type GuestDraft } from './guest-sections';
@@ -70,6 +71,8 @@ export function VmForm({ vm, onDone, onCancel }: { vm?: VmDefinition; onDone: (v
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((prev) => ({ ...prev, [k]: v }));
   const setGuest = <K extends keyof GuestDraft>(k: K, v: GuestDraft[K]) => setG((prev) => ({ ...prev, [k]: v }));
   const uefi = g.firmware === 'uefi';
+  // the host's CPUs and memory: the inputs' limits (the server checks them again on save)
+  const limits = useQuery(trpc.vms.sizeLimits.queryOptions()).data;
   const handlers = {
     onSuccess: (saved: VmDefinition) => {
       setIssues([]);
@@ -107,12 +110,17 @@ export function VmForm({ vm, onDone, onCancel }: { vm?: VmDefinition; onDone: (v
           <input id={id('name')} className={`${INPUT} ${inputTone(bad('name'))}`} value={d.name} disabled={Boolean(vm)} onChange={(e) => set('name', e.target.value)} autoComplete="off" />
         </Field>
         <div className="grid grid-cols-2 gap-4">
-          <Field label="Memory (MiB)" htmlFor={id('memory')} issues={of('memoryMiB')} hint="64 – 65536">
-            <input id={id('memory')} type="number" inputMode="numeric" className={`${INPUT} ${inputTone(bad('memoryMiB'))}`} value={d.memoryMiB} onChange={(e) => set('memoryMiB', e.target.value)} />
+          <Field label="Memory (MiB)" htmlFor={id('memory')} issues={of('memoryMiB')} hint={limits && `64 – ${limits.maxMemoryMiB}${limits.memoryBytes === null ? '' : ` (${limits.reserveMiB} MiB stay for the host)`}`}>
+            <input id={id('memory')} type="number" inputMode="numeric" min={64} max={limits?.maxMemoryMiB} className={`${INPUT} ${inputTone(bad('memoryMiB'))}`} value={d.memoryMiB} onChange={(e) => set('memoryMiB', e.target.value)} />
           </Field>
-          <Field label="vCPUs" htmlFor={id('vcpus')} issues={of('vcpus')} hint="1 – 12 (the Orin's cores)">
-            <input id={id('vcpus')} type="number" inputMode="numeric" className={`${INPUT} ${inputTone(bad('vcpus'))}`} value={d.vcpus} onChange={(e) => set('vcpus', e.target.value)} />
+          <Field label="vCPUs" htmlFor={id('vcpus')} issues={of('vcpus')} hint={limits && `1 – ${limits.maxVcpus}`}>
+            <input id={id('vcpus')} type="number" inputMode="numeric" min={1} max={limits?.maxVcpus} className={`${INPUT} ${inputTone(bad('vcpus'))}`} value={d.vcpus} onChange={(e) => set('vcpus', e.target.value)} />
           </Field>
+          {limits && (
+            <p className="col-span-2 -mt-2 text-xs text-slate-600" data-testid="host-size">
+              this host: {hostSizeText(limits)}
+            </p>
+          )}
         </div>
         {!uefi && (
           <>

@@ -2,12 +2,12 @@
 // memory against the host's memory less a reserve, and at start the memory of every VM already running.
 // Pure over the machine's facts (server/host/machine-facts.ts); unknown facts fall back to schema.ts LIMITS.
 import type { InputIssue } from '../../common/errors';
+import { gibText, type SizeLimits } from '../../common/host-size';
 import type { MachineFacts } from '../host/machine-facts';
 import { LIMITS } from './schema';
 import type { Finding, VmDefinition } from './types';
 
 const MiB = 1024 * 1024;
-const GiB = 1024 * MiB;
 
 /**
  * What stays for the host whatever the VMs take: L4T's kernel and services, jetvm's Node server, and each
@@ -18,21 +18,7 @@ const GiB = 1024 * MiB;
 export const HOST_RESERVE_MIB = 1024;
 
 export type HostSize = Pick<MachineFacts, 'cpus' | 'memoryBytes'>;
-
-export interface SizeLimits {
-  /** the host's figures, null when unknown */
-  cpus: number | null;
-  memoryBytes: number | null;
-  /** what a VM may have on this host (the static LIMITS when the host's figure is unknown) */
-  maxVcpus: number;
-  maxMemoryMiB: number;
-  reserveMiB: number;
-}
-
-/** "30.4 GiB" */
-export function gibText(bytes: number): string {
-  return `${Math.round((bytes / GiB) * 10) / 10} GiB`;
-}
+export type { SizeLimits };
 
 /** The host's memory for guests: all of it less the reserve (never below 0). */
 function guestMiB(memoryBytes: number): number {
