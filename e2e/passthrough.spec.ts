@@ -310,6 +310,10 @@ test('the preflight page: every item with its state, why it matters and how to f
   await expect(page.getByTestId('preflight-iommu-groups')).toHaveAttribute('data-severity', 'ok');
   await expect(page.getByTestId('preflight-dtc')).toHaveAttribute('data-severity', 'ok');
   await expect(page.getByTestId('preflight-summary')).toContainText('error: not ready');
+  // the simulated Orin's figures (server/host/sim/orin-proc.ts), not this machine's
+  await expect(page.getByTestId('preflight-host-size')).toHaveText('12 CPUs, 61.4 GiB: a VM may have up to 12 vCPUs and 61803 MiB (1024 MiB stay for the host)');
+  await expect(page.getByTestId('preflight-l4t')).toHaveText(/^R36\.\d/);
+  await expect(page.getByTestId('preflight-cmdline')).toContainText('root=/dev/nvme0n1p1 rw rootwait');
   for (const item of await page.getByTestId('preflight-items').locator('> li').all()) {
     await expect(item).toHaveAttribute('data-severity', /^(ok|warning|error)$/);
     await expect(item).toContainText('Why it matters:');

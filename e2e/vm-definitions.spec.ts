@@ -118,7 +118,18 @@ test.describe.serial('VM definitions in the UI', () => {
     await page.screenshot({ path: 'e2e-artifacts/vm-form.png', fullPage: true });
     await expect(page.getByTestId('vm-row-web1')).toHaveCount(0);
 
+    // sized against the host (the simulated Orin: 12 cores, 64 GB module): the form says its figures, the server refuses more
     await form.getByLabel('Kernel', { exact: true }).fill(kernel);
+    await expect(form.getByTestId('host-size')).toHaveText('this host: 12 CPUs, 61.4 GiB');
+    await expect(form.getByLabel('Memory (MiB)')).toHaveAttribute('max', '61803');
+    await expect(form.getByLabel('vCPUs')).toHaveAttribute('max', '12');
+    await form.getByLabel('Memory (MiB)').fill('65536');
+    await form.getByRole('button', { name: 'Create VM' }).click();
+    await expect(errors).toContainText('Memory: the host has 61.4 GiB: at most 61803 MiB (1024 MiB stay for the host)');
+    await expect(form.getByTestId('field-error')).toHaveText(['the host has 61.4 GiB: at most 61803 MiB (1024 MiB stay for the host)']);
+    await expect(page.getByTestId('vm-row-web1')).toHaveCount(0);
+
+    await form.getByLabel('Memory (MiB)').fill('512');
     await form.getByRole('button', { name: 'Create VM' }).click();
     await expect(page.getByTestId('vm-created')).toContainText('Created VM web1');
     await expect(page.getByTestId('vm-form')).toHaveCount(0);
