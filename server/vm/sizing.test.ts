@@ -87,6 +87,7 @@ describe('a start against the memory the running VMs hold (real TCG guest)', () 
     sup = h.supervisor({ hostSize: { cpus: 12, memoryBytes: (HOST_RESERVE_MIB + 400) * MiB } });
     sup.repo.create({ ...demoVmInput(h.guest, 'first'), devices: [] });
     sup.repo.create(demoVmInput(h.guest, 'second'));
+    sup.repo.create({ ...demoVmInput(h.guest, 'third'), devices: [] });
   });
   afterAll(async () => {
     for (const s of sup.list()) if (s.pid) await sup.forceStop(s.name, actor).catch(() => undefined);
@@ -106,5 +107,14 @@ describe('a start against the memory the running VMs hold (real TCG guest)', () 
     expect(listAudit(h.db, 5).find((a) => a.target === 'second')).toMatchObject({ action: 'vm.start', result: 'refused' });
     await sup.forceStop('first', actor);
     expect(sup.checks('second').some((c) => c.code === 'host-memory')).toBe(false);
+  });
+
+  it('of two racing starts that do not both fit, one wins: the other counts the first while its QEMU is still coming up', async () => {
+    const results = await Promise.allSettled([sup.start('first', actor), sup.start('third', actor)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const lost = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error;
+    expect(lost).toBeInstanceOf(StartRefusedError);
+    expect(lost.message).toMatch(/^VM "(first|third)" was not started: not enough memory: the running VMs hold 256 MiB \((first|third) 256 MiB\)/);
+    expect(runRows(h.db)).toHaveLength(1);
   });
 });

@@ -143,9 +143,13 @@ export class Supervisor {
     return sizeLimits(this.o.hostSize ?? UNKNOWN_SIZE);
   }
 
-  /** The definitions of the VMs running now: this dashboard's and any another jetvm process starts or watches. */
+  /**
+   * The definitions of the VMs running now: this dashboard's (starting ones included: claimed, QEMU not up
+   * yet) and any another jetvm process starts or watches.
+   */
   private runningVms(): VmDefinition[] {
-    const names = new Set([...this.running.keys(), ...runRows(this.o.db).filter((r) => runIsLive(r, this.paths(r.vm))).map((r) => r.vm)]);
+    const live = runRows(this.o.db).filter((r) => r.owner === SELF || runIsLive(r, this.paths(r.vm)));
+    const names = new Set([...this.running.keys(), ...live.map((r) => r.vm)]);
     return [...names].map((n) => this.repo.get(n)).filter((v): v is VmDefinition => v !== null);
   }
 
