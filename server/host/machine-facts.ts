@@ -1,6 +1,6 @@
 // What a machine has, read through its Host: the real one's /proc and /dev (root "/"), or the simulated
 // board's (sim mode), never the development machine's in sim mode. The one home for these reads: the
-// VM checks (through QemuCaps) and preflight both take them from here.
+// VM checks (through QemuCaps), the VM sizes (server/vm/sizing.ts) and preflight take them from here.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
