@@ -52,14 +52,12 @@ class TypingSession {
 
 /**
  * /ws/console/<vm>: any logged-in user may watch; only admins' keystrokes reach the guest
- * (a viewer's input is dropped and the status it was sent says readOnly).
+ * (a viewer's input is dropped and the status it was sent says readOnly). Watching is not audited; typing is (TypingSession).
  */
 export function consoleRoute(consoles: ConsoleService, db: Db): WsRoute {
   return {
     prefix: CONSOLE_PREFIX,
     role: 'viewer',
-    // watching is not audited; typing is (TypingSession)
-    audit: () => null,
     handle(ws, ctx) {
       const vm = ctx.rest;
       const hub = consoles.hub(vm);

@@ -24,9 +24,6 @@ export interface AuditDetails {
   'shell.session': { transcript: string } | Why;
   'shell.session.end': { transcript: string; seconds: number; bytes: number };
   'ws.connect': Why;
-  /** a WebSocket route that audits its connections (server/ws/upgrade.ts WsRoute.audit) */
-  'ws.session': { route: string };
-  'ws.session.end': { route: string; seconds: number };
   // typing into a VM's serial console (server/console)
   'console.typing': undefined;
   'console.typing.end': { bytes: number; seconds: number };

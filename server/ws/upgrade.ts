@@ -21,12 +21,6 @@ export interface WsRoute {
   prefix: string;
   /** the role needed to connect at all (a route may check more per message) */
   role: Role;
-  /**
-   * Whether this connection is audited: "ws.session" (detail.route = the prefix, target = rest) when it
-   * opens and "ws.session.end" with its duration when it closes. False or null skips it (e.g. a
-   * viewer only watching a console).
-   */
-  audit?: (ctx: WsContext) => boolean | null;
   handle(ws: WebSocket, ctx: WsContext): void;
 }
 
@@ -53,7 +47,7 @@ export function refuseUpgrade(socket: Duplex, status: number, text: string): voi
   socket.destroy();
 }
 
-function track(ws: WebSocket, route: WsRoute, ctx: WsContext, { db, connections }: UpgradeDeps): void {
+function track(ws: WebSocket, ctx: WsContext, { db, connections }: UpgradeDeps): void {
   const unbind = connections.bind({ user: ctx.user.name, sessionToken: ctx.req.sessionToken, close: (reason) => ws.close(SESSION_ENDED, reason) });
   let checked = Date.now();
   ws.on('message', () => {
@@ -61,14 +55,7 @@ function track(ws: WebSocket, route: WsRoute, ctx: WsContext, { db, connections 
     checked = Date.now();
     if (userForSession(db, ctx.req.sessionToken)?.name !== ctx.user.name) ws.close(SESSION_ENDED, 'your session ended: log in again');
   });
-  const audited = Boolean(route.audit?.(ctx));
-  const opened = Date.now();
-  const who = { actor: ctx.user.name, remote: ctx.req.remote, target: ctx.rest || null, result: 'ok' } as const;
-  if (audited) recordAudit(db, { ...who, action: 'ws.session', detail: { route: route.prefix } });
-  ws.once('close', () => {
-    unbind();
-    if (audited) recordAudit(db, { ...who, action: 'ws.session.end', detail: { route: route.prefix, seconds: Math.round((Date.now() - opened) / 1000) } });
-  });
+  ws.once('close', unbind);
 }
 
 /**
@@ -102,7 +89,7 @@ export function createUpgradeHandler(deps: UpgradeDeps, routes: WsRoute[], passT
     if (!validRest(rest)) return refuseUpgrade(socket, 400, 'Bad Request: malformed path');
     const ctx: WsContext = { user, req: info, rest, url };
     wss.handleUpgrade(req, socket, head, (ws) => {
-      track(ws, route, ctx, deps);
+      track(ws, ctx, deps);
       route.handle(ws, ctx);
     });
   };
