@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Host } from './host';
+import { parseNvTegraRelease } from './nv-tegra-release';
 
 export type KvmState = 'usable' | 'missing' | 'no-access';
 
@@ -48,12 +49,6 @@ export function parseCapIpcLock(status: string): boolean {
 export function parseEffectiveUid(status: string): number | null {
   const m = /^Uid:\s*\d+\s+(\d+)/m.exec(status);
   return m ? Number(m[1]) : null;
-}
-
-/** "# R36 (release), REVISION: 4.2, GCID: …" → "R36.4.2". */
-export function parseL4tRelease(text: string): string | null {
-  const m = /^# R(\d+) \(release\), REVISION: (\d+(?:\.\d+)*)/.exec(text);
-  return m ? `R${m[1]}.${m[2]}` : null;
 }
 
 /** The kernel's machine name (uname -m, /proc/sys/kernel/arch) in process.arch's words. */
@@ -115,7 +110,7 @@ export function readMachineFacts(host: Pick<Host, 'root'>, opts: { kernelLog?: b
     capIpcLock: parseCapIpcLock(status),
     privileged: parseEffectiveUid(status) === 0,
     kernelCmdline: read('proc/cmdline')?.trim() || null,
-    l4tRelease: parseL4tRelease(read('etc/nv_tegra_release') ?? ''),
+    l4tRelease: parseNvTegraRelease(read('etc/nv_tegra_release') ?? '')?.name ?? null,
     cpus: cpuinfo === null ? null : cpuinfo.split('\n').filter((l) => /^processor\s*:/.test(l)).length || null,
     memoryBytes: memKiB ? Number(memKiB) * 1024 : null,
   };

@@ -8,6 +8,7 @@ import { applyOverlay, type OverlayCheck } from '../devicetree/overlay-apply';
 import { type ControllerRef, type NothingToDo, planOverlay } from '../devicetree/overlay-plan';
 import type { ControllerTarget } from '../devicetree/targets';
 import type { L4tRelease } from '../devicetree/trees';
+import { parseNvTegraRelease } from '../host/nv-tegra-release';
 import { baseTreePatch, installSteps, UNSAFE_INTERRUPTS_ARG, type InstallStep } from './overlay';
 
 export interface OverlayView {
@@ -46,11 +47,10 @@ export async function overlayForTree(fdt: Buffer, controllers: ControllerRef[], 
   };
 }
 
-/** "# R36 (release), REVISION: 4.2, …" in <root>/etc/nv_tegra_release → "r36"; null when absent or another release. */
+/** <root>/etc/nv_tegra_release's family ("r36"); null when absent or another release. */
 export async function l4tRelease(root: string): Promise<L4tRelease | null> {
   try {
-    const m = /^# R(\d+) /.exec(await fs.readFile(path.join(root, 'etc/nv_tegra_release'), 'latin1'));
-    return m?.[1] === '35' ? 'r35' : m?.[1] === '36' ? 'r36' : null;
+    return parseNvTegraRelease(await fs.readFile(path.join(root, 'etc/nv_tegra_release'), 'latin1'))?.family ?? null;
   } catch {
     return null;
   }

@@ -1,10 +1,13 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFdt } from '../devicetree/fdt';
 import { applyOverlay, defaultTools } from '../devicetree/overlay-apply';
 import { planOverlay } from '../devicetree/overlay-plan';
 import { devkitTree } from '../devicetree/trees';
 import { baseTreePatch, installSteps, UNSAFE_INTERRUPTS_ARG } from './overlay';
-import { overlayForTree } from './overlay-view';
+import { l4tRelease, overlayForTree } from './overlay-view';
 
 const c5 = [{ platformDevice: '141a0000.pcie' }];
 
@@ -57,4 +60,27 @@ it('says so when dtc is not installed', async () => {
   const r = await applyOverlay(devkitTree('r36'), plan.source!, plan.targets, { ...defaultTools, dtc: '/nonexistent/dtc' });
   expect(r).toMatchObject({ ok: false, dtcVersion: null, dtbo: null, effectChecked: false });
   expect(r.stderr).toMatch(/not installed/);
+});
+
+describe("the host's release for the install steps", () => {
+  it('is the family of <root>/etc/nv_tegra_release; null without the file, for another release or a malformed one', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-release-'));
+    try {
+      expect(await l4tRelease(root)).toBeNull();
+      const file = path.join(root, 'etc/nv_tegra_release');
+      fs.mkdirSync(path.dirname(file));
+      const cases: [string, string | null][] = [
+        ['# R35 (release), REVISION: 2.1, GCID: 32413640, BOARD: t186ref, EABI: aarch64, DATE: Tue Jan 24 23:38:33 UTC 2023\n', 'r35'],
+        ['# R36 (release), REVISION: 4.2\n', 'r36'],
+        ['# R32 (release), REVISION: 7.1\n', null],
+        ['# R36 \n', null],
+      ];
+      for (const [text, family] of cases) {
+        fs.writeFileSync(file, text);
+        expect(await l4tRelease(root), text).toBe(family);
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
