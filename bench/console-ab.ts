@@ -10,11 +10,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ChardevStandIn } from '../server/console/testing/chardev-standin';
-import { consolePaths } from '../server/vm/paths';
 import { bootGuestToPrompt, table, withTerminal } from './console';
 import { measureEcho, percentile } from './console-clients';
 import { LABEL, startFlags, ttydBinary, type Kind, type Variant } from './console-servers';
+import { withStandIn } from './stand-in';
 
 interface Entry {
   label: string;
@@ -46,23 +45,26 @@ if (target !== 'guest' && target !== 'stand-in') throw new Error(`AB_TARGET is g
 const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-bench-ab-'));
 const samples = new Map(entries.map((e) => [e, { fresh: [] as number[], warm: [] as number[] }]));
-try {
-  const guest = target === 'guest' ? await bootGuestToPrompt(dataDir) : null;
-  const socket = guest?.serialSocket ?? consolePaths(dataDir, 'demo').serialSocket;
-  fs.mkdirSync(path.dirname(socket), { recursive: true });
-  const standIn = guest ? null : await ChardevStandIn.listen(socket, { clients: 'many', echo: true });
-  try {
-    for (let r = 0; r < ROUNDS; r++) {
-      for (let i = 0; i < entries.length; i++) {
-        const e = entries[(r + i) % entries.length]!;
-        const got = await withTerminal(e.kind, dataDir, 'demo', socket, (c) => measureEcho(c, KEYS), e.variant);
-        samples.get(e)!.fresh.push(...got.fresh);
-        samples.get(e)!.warm.push(...got.warm);
-      }
+async function inTurns(socket: string): Promise<void> {
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[(r + i) % entries.length]!;
+      const got = await withTerminal(e.kind, dataDir, 'demo', socket, (c) => measureEcho(c, KEYS), e.variant);
+      samples.get(e)!.fresh.push(...got.fresh);
+      samples.get(e)!.warm.push(...got.warm);
     }
-  } finally {
-    await guest?.stop();
-    await standIn?.close();
+  }
+}
+try {
+  if (target === 'guest') {
+    const guest = await bootGuestToPrompt(dataDir);
+    try {
+      await inTurns(guest.serialSocket);
+    } finally {
+      await guest.stop();
+    }
+  } else {
+    await withStandIn(dataDir, 'demo', { clients: 'many', echo: true }, (_, socket) => inTurns(socket));
   }
 } finally {
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ChardevStandIn } from '../server/console/testing/chardev-standin';
-import { consolePaths } from '../server/vm/paths';
+import type { ChardevStandIn } from '../server/console/testing/chardev-standin';
 import { LABEL, startServer, ttydBinary, type Kind } from './console-servers';
 import { percentile, until } from './console-clients';
+import { standInClients, withStandIn } from './stand-in';
 
 const CHUNKS = Number(process.env.CHUNKS ?? 3000);
 const KEYS = Number(process.env.KEYS ?? 1000);
@@ -27,11 +27,15 @@ interface Cost {
 
 async function measure(kind: Kind): Promise<{ fresh: Cost; warm: Cost }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-cpu-'));
-  const vm = 'demo';
-  const sock = consolePaths(dataDir, vm).serialSocket;
-  fs.mkdirSync(path.dirname(sock), { recursive: true });
-  const standIn = await ChardevStandIn.listen(sock, { clients: kind === 'ttyd' ? 'many' : 'one', echo: true });
-  const server = await startServer(kind, dataDir, vm, sock);
+  try {
+    return await withStandIn(dataDir, 'demo', { clients: standInClients(kind), echo: true }, (standIn, socket) => measureWith(kind, dataDir, standIn, socket));
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function measureWith(kind: Kind, dataDir: string, standIn: ChardevStandIn, socket: string): Promise<{ fresh: Cost; warm: Cost }> {
+  const server = await startServer(kind, dataDir, 'demo', socket);
   try {
     const c = await server.connect();
     while (!standIn.connected) await new Promise((r) => setTimeout(r, 10));
@@ -62,8 +66,6 @@ async function measure(kind: Kind): Promise<{ fresh: Cost; warm: Cost }> {
     return { fresh, warm };
   } finally {
     await server.stop();
-    await standIn.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -15,10 +15,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { bootDemoGuest, SHELL_PROMPT } from '../server/console/testing/demo-guest';
-import { ChardevStandIn } from '../server/console/testing/chardev-standin';
 import { consolePaths } from '../server/vm/paths';
 import { echoLoop, measureEcho, measureThroughput, percentile, until, WARMUP_KEYS, type BenchTerminal } from './console-clients';
 import { LABEL, startServer, ttydBinary, type Kind, type Variant } from './console-servers';
+import { standInClients, withStandIn } from './stand-in';
 
 
 const MiB = 1024 * 1024;
@@ -33,28 +33,26 @@ interface Flood {
 
 async function flood(kind: Kind, dataDir: string, viewers: number): Promise<Flood> {
   const vm = `flood-${kind}-${viewers}`;
-  const paths = consolePaths(dataDir, vm);
-  fs.mkdirSync(path.dirname(paths.serialSocket), { recursive: true });
-  const perViewer = kind === 'ttyd';
-  const chardev = await ChardevStandIn.listen(paths.serialSocket, { clients: perViewer ? 'many' : 'one' });
-  const server = await startServer(kind, dataDir, vm, paths.serialSocket);
-  try {
-    const clients = await Promise.all(Array.from({ length: viewers }, () => server.connect()));
-    while (chardev.clientCount < (perViewer ? viewers : 1)) await new Promise((r) => setTimeout(r, 10));
-    server.resetPeak();
-    const total = FLOOD_MIB * MiB;
-    const block = Buffer.alloc(64 * 1024, 'flood output 0123456789abcdef\r\n');
-    const t0 = performance.now();
-    for (let sent = 0; sent < total; sent += block.length) await chardev.write(block);
-    await Promise.all(clients.map((c) => until(c, () => c.receivedLength() >= total, 600_000)));
-    const seconds = (performance.now() - t0) / 1000;
-    const peakRssMiB = server.peakRssMiB();
-    clients.forEach((c) => c.close());
-    return { mbps: (total * viewers) / 1e6 / seconds, peakRssMiB };
-  } finally {
-    await server.stop();
-    await chardev.close();
-  }
+  const clients = standInClients(kind);
+  return withStandIn(dataDir, vm, { clients }, async (chardev, socket) => {
+    const server = await startServer(kind, dataDir, vm, socket);
+    try {
+      const terminals = await Promise.all(Array.from({ length: viewers }, () => server.connect()));
+      while (chardev.clientCount < (clients === 'many' ? viewers : 1)) await new Promise((r) => setTimeout(r, 10));
+      server.resetPeak();
+      const total = FLOOD_MIB * MiB;
+      const block = Buffer.alloc(64 * 1024, 'flood output 0123456789abcdef\r\n');
+      const t0 = performance.now();
+      for (let sent = 0; sent < total; sent += block.length) await chardev.write(block);
+      await Promise.all(terminals.map((c) => until(c, () => c.receivedLength() >= total, 600_000)));
+      const seconds = (performance.now() - t0) / 1000;
+      const peakRssMiB = server.peakRssMiB();
+      terminals.forEach((c) => c.close());
+      return { mbps: (total * viewers) / 1e6 / seconds, peakRssMiB };
+    } finally {
+      await server.stop();
+    }
+  });
 }
 
 const YES = 'yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz | head -n 4000; echo end-$((6*7))\r';
@@ -86,14 +84,7 @@ export async function withTerminal<T>(kind: Kind, dataDir: string, vm: string, s
 /** Keystroke echo with the stand-in echoing each byte at once: the server's path alone, without the guest. */
 async function standInEcho(kind: Kind, dataDir: string, keys: number): Promise<Echo> {
   const vm = `echo-${kind}`;
-  const paths = consolePaths(dataDir, vm);
-  fs.mkdirSync(path.dirname(paths.serialSocket), { recursive: true });
-  const chardev = await ChardevStandIn.listen(paths.serialSocket, { clients: kind === 'ttyd' ? 'many' : 'one', echo: true });
-  try {
-    return await withTerminal(kind, dataDir, vm, paths.serialSocket, (c) => measureEcho(c, keys));
-  } finally {
-    await chardev.close();
-  }
+  return withStandIn(dataDir, vm, { clients: standInClients(kind), echo: true }, (_, socket) => withTerminal(kind, dataDir, vm, socket, (c) => measureEcho(c, keys)));
 }
 
 /** One result per kind a round (KEYS / ROUNDS keys each), taken in ROUNDS rounds in turn (rotating who goes first), so a change in the machine's load hits every kind alike. */

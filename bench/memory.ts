@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createSession, SESSION_COOKIE } from '../server/auth/sessions';
 import { openDb } from '../server/db';
-import { ChardevStandIn } from '../server/console/testing/chardev-standin';
+import type { ChardevStandIn } from '../server/console/testing/chardev-standin';
 import { connectTerminal } from '../server/console/testing/terminal-client';
 import { guestPaths } from '../server/vm/guest';
-import { consolePaths } from '../server/vm/paths';
 import { VmRepo } from '../server/vm/repo';
 import { demoVmInput } from '../server/vm/testing/harness';
 import { startServer } from '../e2e/server';
+import { withStandIn } from './stand-in';
 
 const MiB = 1024 * 1024;
 const FLOOD_MIB = Number(process.env.BENCH_FLOOD_MIB || 256);
@@ -27,9 +27,14 @@ async function main() {
   const db = openDb(dataDir);
   new VmRepo(db, [guestPaths().dir]).create({ ...demoVmInput(guestPaths(), 'flood'), devices: [] });
   db.close();
-  const paths = consolePaths(dataDir, 'flood');
-  fs.mkdirSync(path.dirname(paths.serialSocket), { recursive: true });
-  const chardev = await ChardevStandIn.listen(paths.serialSocket);
+  try {
+    await withStandIn(dataDir, 'flood', {}, (chardev) => flood(dataDir, chardev, load));
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function flood(dataDir: string, chardev: ChardevStandIn, load: string): Promise<void> {
   const server = await startServer({ JETVM_DATA_DIR: dataDir });
   try {
     const pid = server.pid();
@@ -57,8 +62,6 @@ async function main() {
     console.log(`  ${FLOOD_MIB} MiB flood to ${VIEWERS} console viewers  ${peak.toFixed(0)} MiB peak RSS (target <= 160); ${((total * VIEWERS) / 1e6 / seconds).toFixed(0)} MB/s aggregate`);
   } finally {
     await server.stop();
-    await chardev.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
