@@ -320,8 +320,19 @@ test('the preflight page: every item with its state, why it matters and how to f
   }
   await shot(page, 'preflight');
 
+  // the locked-memory check assumes the largest VM that passes devices through (the demo passes the T600: 256 MiB)
+  const ram = page.getByLabel('Largest guest RAM (MiB), for the locked-memory check');
+  await expect(page.getByTestId('preflight-ram-from')).toContainText('the largest VM that passes devices through: ');
+  const assumed = await ram.inputValue();
+  expect(Number(assumed)).toBeGreaterThanOrEqual(256);
+  await expect(page.getByTestId('preflight-memlock')).toContainText(`guest RAM ${assumed} MiB`);
+
   // a bad guest size is said plainly, and the checks stay as they were
-  await page.getByLabel('Largest guest RAM (MiB), for the locked-memory check').fill('12');
+  await ram.fill('12');
   await expect(page.getByText('a whole number from 64 to 1048576')).toBeVisible();
-  await expect(page.getByTestId('preflight-memlock')).toContainText('guest RAM 1.0 GiB');
+  await expect(page.getByTestId('preflight-memlock')).toContainText(`guest RAM ${assumed} MiB`);
+  // a figure the user names replaces the VM's
+  await ram.fill('2048');
+  await expect(page.getByTestId('preflight-memlock')).toContainText('guest RAM 2.0 GiB');
+  await expect(page.getByTestId('preflight-ram-from')).toHaveCount(0);
 });

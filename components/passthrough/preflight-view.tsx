@@ -16,12 +16,16 @@ const SUMMARY = {
   error: 'not ready: fix the failed items first',
 } as const;
 
-export function PreflightView({ initialRamMiB }: { initialRamMiB: number }) {
+const RAM = { min: 64, max: 1024 * 1024 };
+
+export function PreflightView() {
   const trpc = useTRPC();
-  const [ramText, setRamText] = useState(String(initialRamMiB));
-  const guestRamMiB = Number(ramText);
-  const valid = Number.isInteger(guestRamMiB) && guestRamMiB >= 64 && guestRamMiB <= 1024 * 1024;
-  const preflight = useQuery({ ...trpc.passthrough.preflight.queryOptions({ guestRamMiB: valid ? guestRamMiB : initialRamMiB }), placeholderData: keepPreviousData });
+  // null: the figure the server chose (the largest VM passing devices through), until the user types one
+  const [ramText, setRamText] = useState<string | null>(null);
+  const typedMiB = ramText === null ? undefined : Number(ramText);
+  const valid = typedMiB === undefined || (Number.isInteger(typedMiB) && typedMiB >= RAM.min && typedMiB <= RAM.max);
+  const preflight = useQuery({ ...trpc.passthrough.preflight.queryOptions(valid && typedMiB !== undefined ? { guestRamMiB: typedMiB } : {}), placeholderData: keepPreviousData });
+  const chosen = preflight.data?.guestRam;
   return (
     <div className="space-y-4">
       <PageTitle sub="Is this machine ready to give PCIe devices to a guest? Each item says what was found, why it matters and how to fix it.">Preflight</PageTitle>
@@ -29,15 +33,21 @@ export function PreflightView({ initialRamMiB }: { initialRamMiB: number }) {
         <span className="text-slate-700">Largest guest RAM (MiB), for the locked-memory check</span>
         <input
           type="number"
-          min={64}
-          max={1024 * 1024}
+          min={RAM.min}
+          max={RAM.max}
           step={1}
-          value={ramText}
+          value={ramText ?? (chosen ? String(chosen.mib) : '')}
           onChange={(e) => setRamText(e.target.value)}
           aria-invalid={!valid}
+          data-testid="preflight-ram"
           className="w-28 rounded border border-slate-300 px-2 py-1"
         />
-        {!valid && <span className="text-red-700">a whole number from 64 to 1048576</span>}
+        {ramText === null && chosen && (
+          <span className="text-slate-500" data-testid="preflight-ram-from">
+            {chosen.vm === null ? `no VM passes devices through yet: a ${chosen.mib} MiB guest assumed` : `the largest VM that passes devices through: ${chosen.vm} (vfio pins all its RAM)`}
+          </span>
+        )}
+        {!valid && <span className="text-red-700">a whole number from {RAM.min} to {RAM.max}</span>}
       </label>
       {preflight.isLoading && <Loading what="the preflight checks" />}
       {preflight.error && (

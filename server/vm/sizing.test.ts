@@ -8,7 +8,7 @@ import { listAudit } from '../db/audit';
 import { openDb } from '../db';
 import { VmRepo } from './repo';
 import { currentClaims, runRows } from './run-store';
-import { HOST_RESERVE_MIB, sizeIssues, sizeLimits, startSizeChecks } from './sizing';
+import { DEFAULT_PINNED_MIB, HOST_RESERVE_MIB, largestPinnedGuest, sizeIssues, sizeLimits, startSizeChecks } from './sizing';
 import { StartRefusedError, type Supervisor } from './supervisor';
 import { demoVmInput, makeHarness, type Harness } from './testing/harness';
 import type { VmDefinition } from './types';
@@ -47,6 +47,13 @@ describe('sizing rules', () => {
     // the VM itself among the running ones (checks shown while it runs) is not counted twice
     expect(startSizeChecks(vm('a', 16_384), running, ORIN_32)).toEqual([]);
     expect(startSizeChecks(vm('c', 60_000), running, UNKNOWN)).toEqual([]);
+  });
+
+  it('preflight assumes the largest VM that passes devices through (vfio pins its RAM), not one that passes none', () => {
+    const passing = (name: string, memoryMiB: number, devices: string[]) => ({ name, memoryMiB, devices });
+    expect(largestPinnedGuest([])).toEqual({ mib: DEFAULT_PINNED_MIB, vm: null });
+    expect(largestPinnedGuest([passing('big', 16_384, [])])).toEqual({ mib: DEFAULT_PINNED_MIB, vm: null });
+    expect(largestPinnedGuest([passing('big', 16_384, []), passing('gpu', 512, ['0005:01:00.0']), passing('wifi', 2_048, ['0001:01:00.0'])])).toEqual({ mib: 2_048, vm: 'wifi' });
   });
 });
 

@@ -79,3 +79,16 @@ export function startSizeChecks(vm: VmDefinition, running: VmDefinition[], host:
   }
   return out;
 }
+
+/** The guest RAM preflight's locked-memory check assumes when the user names none. */
+export const DEFAULT_PINNED_MIB = 1024;
+
+/**
+ * What the locked-memory check should assume: the largest VM that passes devices through (vfio pins all of
+ * a guest's RAM; a VM without devices pins none), or DEFAULT_PINNED_MIB and no VM when none does.
+ */
+export function largestPinnedGuest(vms: (Pick<VmDefinition, 'name' | 'memoryMiB'> & { devices: readonly unknown[] })[]): { mib: number; vm: string | null } {
+  let largest: { mib: number; vm: string | null } = { mib: DEFAULT_PINNED_MIB, vm: null };
+  for (const v of vms) if (v.devices.length > 0 && (largest.vm === null || v.memoryMiB > largest.mib)) largest = { mib: v.memoryMiB, vm: v.name };
+  return largest;
+}

@@ -63,5 +63,12 @@ describe('passthrough router', () => {
 
     const pf = await as('viewer').preflight();
     expect(pf.items.map((i) => i.code)).toContain('unsafe-interrupts');
+    // no figure named: the largest VM passing devices through (the demo, 256 MiB) is what the memlock check assumes
+    expect(pf.guestRam).toEqual({ mib: 256, vm: 'demo' });
+    expect(pf.items.find((i) => i.code === 'memlock')?.message).toContain('guest RAM 256 MiB');
+    const named = await as('viewer').preflight({ guestRamMiB: 2048 });
+    expect(named.guestRam).toEqual({ mib: 2048, vm: null });
+    expect(named.items.find((i) => i.code === 'memlock')?.message).toContain('guest RAM 2.0 GiB');
+    await expect(as('viewer').preflight({ guestRamMiB: 63 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 });

@@ -5,6 +5,7 @@ import { BOOT_METHODS } from '../../passthrough/boot';
 import { pciAddressSchema } from '../../../common/pci-address';
 import { platformDeviceSchema } from '../../passthrough/validate';
 import { actorOf, adminProcedure, router, viewerProcedure } from '../trpc';
+import { largestPinnedGuest } from '../../vm/sizing';
 
 const addressInput = z.object({ address: pciAddressSchema });
 const operationId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'an operation id is 8-64 letters, digits, "-" or "_"');
@@ -86,6 +87,10 @@ export const passthroughRouter = router({
 
   /** Is this machine ready to pass devices through? One verdict per item, with why and how to fix. */
   preflight: viewerProcedure
-    .input(z.object({ guestRamMiB: z.number().int().min(64).max(1024 * 1024).default(1024) }).default({ guestRamMiB: 1024 }))
-    .query(({ ctx, input }) => ctx.services.passthrough.passthrough.preflight(input.guestRamMiB * 1024 * 1024)),
+    .input(z.object({ guestRamMiB: z.number().int().min(64).max(1024 * 1024).optional() }).default({}))
+    .query(async ({ ctx, input }) => {
+      // unless the user names a figure: the largest VM that passes devices through, whose RAM vfio pins
+      const guestRam = input.guestRamMiB === undefined ? largestPinnedGuest(ctx.services.vms.repo.list()) : { mib: input.guestRamMiB, vm: null };
+      return { ...(await ctx.services.passthrough.passthrough.preflight(guestRam.mib * 1024 * 1024)), guestRam };
+    }),
 });
