@@ -1,7 +1,5 @@
 // The benches' stand-in for QEMU's serial chardev (server/console/testing/chardev-standin.ts), listening
-// where QEMU would make a VM's serial socket in a data dir: one setup, one cleanup.
-import fs from 'node:fs';
-import path from 'node:path';
+// where QEMU would make a VM's serial socket in a data dir (listen makes its folder): one setup, one cleanup.
 import { ChardevStandIn } from '../server/console/testing/chardev-standin';
 import { consolePaths } from '../server/vm/paths';
 import type { Kind } from './console-servers';
@@ -14,7 +12,6 @@ export const standInClients = (kind: Kind): StandInOptions['clients'] => (kind =
 /** Runs `use` with a stand-in on VM `vm`'s serial socket in `dataDir` (its folder made), closing the stand-in after. */
 export async function withStandIn<T>(dataDir: string, vm: string, opts: StandInOptions, use: (standIn: ChardevStandIn, socket: string) => Promise<T>): Promise<T> {
   const socket = consolePaths(dataDir, vm).serialSocket;
-  fs.mkdirSync(path.dirname(socket), { recursive: true });
   const standIn = await ChardevStandIn.listen(socket, opts);
   try {
     return await use(standIn, socket);

@@ -20,7 +20,6 @@ const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'lat
 
 async function guestAndViewer(vm: string) {
   const paths = consolePaths(dataDir, vm);
-  fs.mkdirSync(path.dirname(paths.serialSocket), { recursive: true });
   const chardev = await ChardevStandIn.listen(paths.serialSocket);
   const server = await startConsoleServer(dataDir, { vms: [vm], hub: { flushMs: 60_000 } });
   const viewer = await connectTerminal(server.wsUrl(vm), server.cookie('viewer'));

@@ -19,7 +19,6 @@ const written: Buffer[] = [];
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-seam-'));
   const paths = consolePaths(dataDir, 'flood');
-  fs.mkdirSync(path.dirname(paths.serialSocket), { recursive: true });
   chardev = await ChardevStandIn.listen(paths.serialSocket);
   // like a tty: what is typed is echoed into the output stream, between the flood's chunks
   chardev.onInput = (d) => void emit(Buffer.from(`<typed:${d.toString('latin1')}>\r\n`));

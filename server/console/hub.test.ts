@@ -180,7 +180,6 @@ describe('console hub on a booting guest', () => {
     fs.mkdirSync(path.dirname(floodLog), { recursive: true });
     const line = Buffer.from('flood 0123456789abcdef0123456789abcdef0123456789abcdef0123456789\r\n');
     fs.writeFileSync(floodLog, Buffer.concat(Array.from({ length: (24 * 1024 * 1024) / line.length }, () => line)));
-    fs.mkdirSync(path.dirname(consolePaths(dataDir, 'flood').serialSocket), { recursive: true });
     const chardev = await ChardevStandIn.listen(consolePaths(dataDir, 'flood').serialSocket);
     const strict = await startConsoleServer(dataDir, { vms: ['flood'], hub: { historyBytes: 64 * 1024 * 1024, queueLimitBytes: 256 * 1024, stallTimeoutMs: 1000 } });
     try {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 
 /**
  * Behaves like QEMU's `-chardev socket,server=on` for output: one client at a time gets every byte,
@@ -36,6 +37,7 @@ export class ChardevStandIn {
   }
 
   static async listen(socketPath: string, opts: { clients?: 'one' | 'many'; echo?: boolean } = {}): Promise<ChardevStandIn> {
+    fs.mkdirSync(path.dirname(socketPath), { recursive: true });
     fs.rmSync(socketPath, { force: true });
     const c = new ChardevStandIn(socketPath, opts.clients === 'many', opts.echo === true);
     await new Promise<void>((resolve) => c.server.listen(socketPath, resolve));
