@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bootGuestToPrompt, table, withTerminal } from './console';
-import { measureEcho, percentile } from './console-clients';
+import { inRounds, joined, measureEcho, percentile, type Echo } from './console-clients';
 import { LABEL, startFlags, ttydBinary, type Kind, type Variant } from './console-servers';
 import { withStandIn } from './stand-in';
 
@@ -44,34 +44,28 @@ if (target !== 'guest' && target !== 'stand-in') throw new Error(`AB_TARGET is g
 
 const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jetvm-bench-ab-'));
-const samples = new Map(entries.map((e) => [e, { fresh: [] as number[], warm: [] as number[] }]));
-async function inTurns(socket: string): Promise<void> {
-  for (let r = 0; r < ROUNDS; r++) {
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[(r + i) % entries.length]!;
-      const got = await withTerminal(e.kind, dataDir, 'demo', socket, (c) => measureEcho(c, KEYS), e.variant);
-      samples.get(e)!.fresh.push(...got.fresh);
-      samples.get(e)!.warm.push(...got.warm);
-    }
-  }
-}
+const measureAll = (socket: string) => inRounds(entries, ROUNDS, (e) => withTerminal(e.kind, dataDir, 'demo', socket, (c) => measureEcho(c, KEYS), e.variant));
+let measured: Map<Entry, Echo[]>;
 try {
   if (target === 'guest') {
     const guest = await bootGuestToPrompt(dataDir);
     try {
-      await inTurns(guest.serialSocket);
+      measured = await measureAll(guest.serialSocket);
     } finally {
       await guest.stop();
     }
   } else {
-    await withStandIn(dataDir, 'demo', { clients: 'many', echo: true }, (_, socket) => inTurns(socket));
+    measured = await withStandIn(dataDir, 'demo', { clients: 'many', echo: true }, (_, socket) => measureAll(socket));
   }
 } finally {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 const ms = (xs: number[], q: number) => percentile(xs, q).toFixed(2);
 const rows = [['', 'fresh p50', 'fresh p90', 'fresh p99', 'warm p50', 'warm p90', 'warm p99']];
-for (const [e, s] of samples) rows.push([e.label, ...[50, 90, 99].map((q) => ms(s.fresh, q)), ...[50, 90, 99].map((q) => ms(s.warm, q))]);
+for (const [e, echoes] of measured) {
+  const s = joined(echoes);
+  rows.push([e.label, ...[50, 90, 99].map((q) => ms(s.fresh, q)), ...[50, 90, 99].map((q) => ms(s.warm, q))]);
+}
 process.stdout.write(`echo latency, ms, ${target === 'guest' ? 'real guest' : 'stand-in echoing'}: ${ROUNDS} rounds of ${KEYS} fresh keys per server (load ${load} before, ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} after)\n`);
 for (const e of entries) if (e.variant) process.stdout.write(`  ${e.label}: node ${e.variant.nodeFlags!.join(' ')}${e.variant.source ? `; server code from ${e.variant.source}` : ''}\n`);
 process.stdout.write(`${table(rows)}\n`);

@@ -114,6 +114,25 @@ export async function measureEcho(c: BenchTerminal, n: number): Promise<{ fresh:
   return { fresh: samples.slice(0, n), warm: samples.slice(n + WARMUP_KEYS) };
 }
 
+export type Echo = Awaited<ReturnType<typeof measureEcho>>;
+
+/** All rounds' fresh and warm samples together. */
+export function joined(echoes: Echo[]): Echo {
+  return { fresh: echoes.flatMap((e) => e.fresh), warm: echoes.flatMap((e) => e.warm) };
+}
+
+/** One result per item a round, in `rounds` rounds taken in turn (rotating who goes first), so a change in the machine's load hits every item alike. */
+export async function inRounds<I, T>(items: readonly I[], rounds: number, measure: (item: I) => Promise<T>): Promise<Map<I, T[]>> {
+  const out = new Map(items.map((item) => [item, [] as T[]]));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[(r + i) % items.length]!;
+      out.get(item)!.push(await measure(item));
+    }
+  }
+  return out;
+}
+
 export async function echoLoop(send: (s: string) => void, received: () => number, wait: (done: () => boolean) => Promise<void>, n: number): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {

@@ -16,15 +16,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { bootDemoGuest, SHELL_PROMPT } from '../server/console/testing/demo-guest';
 import { consolePaths } from '../server/vm/paths';
-import { echoLoop, measureEcho, measureThroughput, percentile, until, WARMUP_KEYS, type BenchTerminal } from './console-clients';
+import { echoLoop, inRounds, joined, measureEcho, measureThroughput, percentile, until, WARMUP_KEYS, type BenchTerminal, type Echo } from './console-clients';
 import { LABEL, startServer, ttydBinary, type Kind, type Variant } from './console-servers';
 import { standInClients, withStandIn } from './stand-in';
-
 
 const MiB = 1024 * 1024;
 const KEYS = Number(process.env.BENCH_KEYS || 200);
 const FLOOD_MIB = Number(process.env.BENCH_FLOOD_MIB || 256);
 const ROUNDS = 4;
+/** each server's keys a round: KEYS in all over ROUNDS rounds */
+const ROUND_KEYS = Math.ceil(KEYS / ROUNDS);
 
 interface Flood {
   mbps: number;
@@ -87,25 +88,6 @@ async function standInEcho(kind: Kind, dataDir: string, keys: number): Promise<E
   return withStandIn(dataDir, vm, { clients: standInClients(kind), echo: true }, (_, socket) => withTerminal(kind, dataDir, vm, socket, (c) => measureEcho(c, keys)));
 }
 
-/** One result per kind a round (KEYS / ROUNDS keys each), taken in ROUNDS rounds in turn (rotating who goes first), so a change in the machine's load hits every kind alike. */
-async function inRounds<T>(kinds: Kind[], measure: (kind: Kind, keys: number) => Promise<T>): Promise<Record<Kind, T[]>> {
-  const out = Object.fromEntries(kinds.map((k) => [k, [] as T[]])) as Record<Kind, T[]>;
-  for (let r = 0; r < ROUNDS; r++) {
-    for (let i = 0; i < kinds.length; i++) {
-      const kind = kinds[(r + i) % kinds.length]!;
-      out[kind].push(await measure(kind, Math.ceil(KEYS / ROUNDS)));
-    }
-  }
-  return out;
-}
-
-type Echo = Awaited<ReturnType<typeof measureEcho>>;
-
-/** All rounds' fresh and warm samples of each kind together. */
-function joined(rounds: Record<Kind, Echo[]>, kind: Kind): Echo {
-  return { fresh: rounds[kind].flatMap((e) => e.fresh), warm: rounds[kind].flatMap((e) => e.warm) };
-}
-
 /** Echo latency straight on QEMU's serial socket (no server, no WebSocket): the floor. */
 async function directEcho(socketPath: string, n: number): Promise<number[]> {
   const s = net.connect(socketPath);
@@ -156,14 +138,14 @@ async function main() {
       floods[kind] = [await flood(kind, dataDir, 1), await flood(kind, dataDir, 4)];
       process.stderr.write(`${kind}: floods done\n`);
     }
-    const standIn = await inRounds(kinds, (kind, keys) => standInEcho(kind, dataDir, keys));
+    const standIn = await inRounds(kinds, ROUNDS, (kind) => standInEcho(kind, dataDir, ROUND_KEYS));
     process.stderr.write('echo on the stand-in done\n');
     const guest = await bootGuestToPrompt(dataDir);
     try {
-      const echo = await inRounds(kinds, (kind, keys) => withTerminal(kind, dataDir, 'demo', guest.serialSocket, (c) => measureEcho(c, keys)));
+      const echo = await inRounds(kinds, ROUNDS, (kind) => withTerminal(kind, dataDir, 'demo', guest.serialSocket, (c) => measureEcho(c, ROUND_KEYS)));
       process.stderr.write('echo on the guest done\n');
-      const yes = await inRounds(kinds, async (kind) => (await withTerminal(kind, dataDir, 'demo', guest.serialSocket, (c) => measureThroughput(c, YES, 'end-42'))).mbps);
-      for (const kind of kinds) results[kind] = { f1: floods[kind][0]!, f4: floods[kind][1]!, standInEcho: joined(standIn, kind), echo: joined(echo, kind), yes: yes[kind] };
+      const yes = await inRounds(kinds, ROUNDS, async (kind) => (await withTerminal(kind, dataDir, 'demo', guest.serialSocket, (c) => measureThroughput(c, YES, 'end-42'))).mbps);
+      for (const kind of kinds) results[kind] = { f1: floods[kind][0]!, f4: floods[kind][1]!, standInEcho: joined(standIn.get(kind)!), echo: joined(echo.get(kind)!), yes: yes.get(kind)! };
       direct = await directEcho(guest.serialSocket, KEYS);
     } finally {
       await guest.stop();
