@@ -4,7 +4,7 @@ import type { HostSnapshot } from '../host/types';
 import type { GuestPaths } from './guest';
 import { toCloudInitConfig, type CloudInitInput } from './cloud-init';
 import { macFor, withMac, type NetworkInput } from './network';
-import { sizeIssues, type HostSize } from './sizing';
+import { sizeIssues, UNKNOWN_HOST_SIZE, type HostSize } from './sizing';
 import { fileIssues, parseOrThrow, shapeIssues, vmCreateSchema, vmNameSchema, vmUpdateSchema, VmInputError } from './schema';
 import type { Autostart, VmDefinition, VmNetwork } from './types';
 import { DomainError } from '../errors';
@@ -83,7 +83,7 @@ export class VmRepo {
     /** where kernels, initrds and disks may come from (server/vm/image-dirs.ts) */
     private readonly imageDirs: readonly string[],
     /** the host's CPUs and memory a definition must fit (sizing.ts); unknown: the static limits only */
-    private readonly hostSize: HostSize = { cpus: null, memoryBytes: null },
+    private readonly hostSize: HostSize = UNKNOWN_HOST_SIZE,
   ) {}
 
   list(): VmDefinition[] {

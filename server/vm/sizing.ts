@@ -18,6 +18,8 @@ const MiB = 1024 * 1024;
 export const HOST_RESERVE_MIB = 1024;
 
 export type HostSize = Pick<MachineFacts, 'cpus' | 'memoryBytes'>;
+/** a host whose CPUs and memory could not be read: the static limits alone apply */
+export const UNKNOWN_HOST_SIZE: HostSize = { cpus: null, memoryBytes: null };
 export type { SizeLimits };
 
 /** The host's memory for guests: all of it less the reserve (never below 0). */

@@ -11,7 +11,7 @@ import type { HostSnapshot } from '../host/types';
 import { resolveExecutable } from './caps';
 import { blocking, checkStart } from './checks';
 import { forgetRun, recordRunOwner, recordRunPid, runRows, type RunRefusal } from './run-store';
-import { sizeLimits, startSizeChecks, type HostSize, type SizeLimits } from './sizing';
+import { sizeLimits, startSizeChecks, UNKNOWN_HOST_SIZE, type HostSize, type SizeLimits } from './sizing';
 import type { AutostartOutcome } from './autostart';
 import { passedEndpoints } from './devices';
 import { guestChecks } from './guest-prep';
@@ -32,7 +32,6 @@ import { DomainError } from '../errors';
 
 export type { Actor };
 const SYSTEM: Actor = { actor: 'system', remote: null };
-const UNKNOWN_SIZE: HostSize = { cpus: null, memoryBytes: null };
 
 export interface SupervisorOptions {
   db: Db;
@@ -115,9 +114,11 @@ export class Supervisor {
   private readonly running = new Map<string, Entry>();
   private readonly ended = new Map<string, { state: VmState; at: string; error?: string }>();
   private readonly busy = new Set<string>();
+  private readonly hostSize: HostSize;
 
   constructor(private readonly o: SupervisorOptions) {
-    this.repo = new VmRepo(o.db, o.imageDirs, o.hostSize);
+    this.hostSize = o.hostSize ?? UNKNOWN_HOST_SIZE;
+    this.repo = new VmRepo(o.db, o.imageDirs, this.hostSize);
   }
 
   paths(name: string): VmPaths {
@@ -133,14 +134,14 @@ export class Supervisor {
     const files = fileIssues(vm, this.o.imageDirs).map((i) => ({ code: 'file', severity: 'error' as const, message: issueLine(i) }));
     const running = this.runningVms();
     return [
-      ...files, ...guestChecks(vm, running), ...startSizeChecks(vm, running, this.o.hostSize ?? UNKNOWN_SIZE),
+      ...files, ...guestChecks(vm, running), ...startSizeChecks(vm, running, this.hostSize),
       ...checkStart(vm, snapshot, this.o.caps, { claims: this.o.devices.claims(), sim: this.o.sim }),
     ];
   }
 
   /** What a VM may have on this host: its CPUs and memory less the reserve (the static limits when unknown). */
   sizeLimits(): SizeLimits {
-    return sizeLimits(this.o.hostSize ?? UNKNOWN_SIZE);
+    return sizeLimits(this.hostSize);
   }
 
   /**
