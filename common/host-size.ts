@@ -21,3 +21,6 @@ export function gibText(bytes: number): string {
 export function hostSizeText(l: Pick<SizeLimits, 'cpus' | 'memoryBytes'>): string {
   return `${l.cpus === null ? 'CPU count unknown' : `${l.cpus} CPUs`}, ${l.memoryBytes === null ? 'memory unknown' : gibText(l.memoryBytes)}`;
 }
+
+/** The guest RAM preflight's locked-memory check may be asked about, MiB (the form and the server's input check). */
+export const PREFLIGHT_RAM_MIB = { min: 64, max: 1024 * 1024 } as const;

@@ -7,7 +7,7 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
 import { Loading, PageTitle } from '@/components/ui/page-state';
-import { hostSizeText } from '@/common/host-size';
+import { hostSizeText, PREFLIGHT_RAM_MIB as RAM } from '@/common/host-size';
 
 const SUMMARY = {
   ok: 'ready to pass devices through',
@@ -15,8 +15,6 @@ const SUMMARY = {
   warning: 'works, with the warnings below',
   error: 'not ready: fix the failed items first',
 } as const;
-
-const RAM = { min: 64, max: 1024 * 1024 };
 
 export function PreflightView() {
   const trpc = useTRPC();

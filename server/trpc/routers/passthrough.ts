@@ -6,6 +6,7 @@ import { pciAddressSchema } from '../../../common/pci-address';
 import { platformDeviceSchema } from '../../passthrough/validate';
 import { actorOf, adminProcedure, router, viewerProcedure } from '../trpc';
 import { largestPinnedGuest } from '../../vm/sizing';
+import { PREFLIGHT_RAM_MIB } from '../../../common/host-size';
 
 const addressInput = z.object({ address: pciAddressSchema });
 const operationId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'an operation id is 8-64 letters, digits, "-" or "_"');
@@ -87,7 +88,7 @@ export const passthroughRouter = router({
 
   /** Is this machine ready to pass devices through? One verdict per item, with why and how to fix. */
   preflight: viewerProcedure
-    .input(z.object({ guestRamMiB: z.number().int().min(64).max(1024 * 1024).optional() }).default({}))
+    .input(z.object({ guestRamMiB: z.number().int().min(PREFLIGHT_RAM_MIB.min).max(PREFLIGHT_RAM_MIB.max).optional() }).default({}))
     .query(async ({ ctx, input }) => {
       // unless the user names a figure: the largest VM that passes devices through, whose RAM vfio pins
       const guestRam = input.guestRamMiB === undefined ? largestPinnedGuest(ctx.services.vms.repo.list()) : { mib: input.guestRamMiB, vm: null };
