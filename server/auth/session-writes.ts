@@ -27,7 +27,6 @@ export class SessionWrites extends WaitingWrites {
   readonly touched = new Map<string, string>();
   protected readonly failedMessage = 'sessions: writing the waiting session changes failed; retrying';
 
-
   get waiting(): number {
     return this.created.size + this.ended.size + this.touched.size;
   }

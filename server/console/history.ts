@@ -26,9 +26,9 @@ const FLUSH_BYTES = 64 * 1024;
  * reader keeps its place across a rotation. Appends are batched, in the order the bytes came: an
  * append after a quiet flushMs is written at once (an echoed keystroke: after it was sent, so no
  * timer fires later to stand in the way of the next key), and what follows within flushMs of a
- * write waits for one write at the end of that window, or at 64 KiB pending. Anything that looks at what is recorded (base, end, read,
- * historyStart, flush) writes what is pending first, so positions are always those of the bytes on
- * disk. That is what lets the hub hand a viewer over from the file to the live stream without a seam.
+ * write waits for one write at the end of that window, or at 64 KiB pending. Anything that looks
+ * at what is recorded (base, end, read, historyStart, flush) writes what is pending first, so
+ * positions are always those of the bytes on disk. That is what lets the hub hand a viewer over from the file to the live stream without a seam.
  *
  * A failed write (disk full) never throws: the bytes are counted as lost, writes are retried every
  * retryMs, and when one succeeds a marker line saying how much is missing goes in first.
