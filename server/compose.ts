@@ -62,6 +62,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     onLaunching: (vm) => consoles.launching(vm),
     log,
   });
+  const shells = new OpenShells();
   const services: Services = {
     config,
     db,
@@ -69,7 +70,8 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     devices,
     events,
     connections,
-    shells: new OpenShells(),
+    shells,
+    shellTranscripts: { maxBytes: config.hostShell.transcriptMaxBytes, isOpen: shells.isTranscriptOpen },
     console: consoles,
     passthrough,
     vms: supervisor,
@@ -78,10 +80,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
   };
   const stopSweep = connections.startSweep();
   const stopRetention = startAuditRetention(db, config.auditRetention);
-  const stopTranscriptRetention = startTranscriptRetention(db, config.dataDir, {
-    maxBytes: config.hostShell.transcriptMaxBytes,
-    isOpen: services.shells.isTranscriptOpen,
-  });
+  const stopTranscriptRetention = startTranscriptRetention(db, config.dataDir, services.shellTranscripts);
   return {
     services,
     startup,

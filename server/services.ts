@@ -4,6 +4,7 @@ import type { Host } from './host/host';
 import type { ChangeBus } from './events';
 import type { SessionConnections } from './auth/session-bound';
 import type { OpenShells } from './shell/open-shells';
+import type { TranscriptRetention } from './shell/transcript-retention';
 import type { DeviceOwnership } from './devices/ownership';
 import type { ConsoleService } from './console/service';
 import type { PassthroughServices } from './passthrough/index';
@@ -25,6 +26,8 @@ export interface Services {
   connections: SessionConnections;
   /** open host shells and the tickets that open them */
   shells: OpenShells;
+  /** what the host shells' transcripts may keep: the size cap and which are open (pruned on a timer and as each session ends) */
+  shellTranscripts: TranscriptRetention;
   /** the host lock, device claims and VM stop policy (server/devices/ownership.ts) */
   devices: DeviceOwnership;
   /** serial console hubs, one per VM (server/console) */

@@ -5,7 +5,7 @@ import type { OpenShells } from './open-shells';
 import { runShell, type ShellOptions } from './shell-session';
 import { shellSessionAudit } from './host-shell';
 import { createTranscript } from './transcript';
-import { pruneTranscriptsLogged } from './transcript-retention';
+import { pruneTranscriptsLogged, type TranscriptRetention } from './transcript-retention';
 
 export interface ShellRouteOptions extends ShellOptions {
   db: Db;
@@ -13,8 +13,8 @@ export interface ShellRouteOptions extends ShellOptions {
   shells: OpenShells;
   /** JETVM_HOST_SHELL_MAX: shells open at once, across all admins */
   maxShells: number;
-  /** JETVM_SHELL_TRANSCRIPT_MAX_MB in bytes: all transcripts together; pruned as each session ends */
-  transcriptMaxBytes: number;
+  /** what the transcripts may keep (JETVM_SHELL_TRANSCRIPT_MAX_MB for all together); pruned as each session ends */
+  retention: TranscriptRetention;
 }
 
 export const CUT_NOTE = '\r\n[jetvm: the transcript stops here: this session alone reached JETVM_SHELL_TRANSCRIPT_MAX_MB]\r\n';
@@ -50,14 +50,14 @@ export function shellRoute(opts: ShellRouteOptions): WsRoute {
           bytes += chunk.length;
           if (transcript.stream.writableEnded) return;
           // one session alone cannot outgrow the cap: its transcript stops there, saying why
-          if (bytes + CUT_NOTE.length > opts.transcriptMaxBytes) transcript.stream.end(CUT_NOTE);
+          if (bytes + CUT_NOTE.length > opts.retention.maxBytes) transcript.stream.end(CUT_NOTE);
           else transcript.stream.write(chunk);
         },
       });
       ws.once('close', () => {
         transcript.stream.end();
         shellSessionAudit.ended(opts.db, who, { transcript: transcript.id, seconds: Math.round((Date.now() - opened) / 1000), bytes });
-        pruneTranscriptsLogged(opts.db, opts.dataDir, { maxBytes: opts.transcriptMaxBytes, isOpen: opts.shells.isTranscriptOpen });
+        pruneTranscriptsLogged(opts.db, opts.dataDir, opts.retention);
       });
     },
   };

@@ -12,7 +12,7 @@ export function buildWsRoutes(services: Services): WsRoute[] {
   const { config, db } = services;
   return [
     consoleRoute(services.console, db),
-    ...(config.hostShell.enabled ? [shellRoute({ db, dataDir: config.dataDir, maxShells: config.hostShell.max, transcriptMaxBytes: config.hostShell.transcriptMaxBytes, shells: services.shells })] : []),
+    ...(config.hostShell.enabled ? [shellRoute({ db, dataDir: config.dataDir, maxShells: config.hostShell.max, retention: services.shellTranscripts, shells: services.shells })] : []),
   ];
 }
 

@@ -45,7 +45,7 @@ export async function startConsoleServer(dataDir: string, opts: { hub?: HubOptio
   if (!opts.service && opts.adopt !== false) service.start();
   const shells = new OpenShells();
   const server = http.createServer((_req, res) => res.writeHead(404).end());
-  const routes = [consoleRoute(service, db), ...(opts.shell ? [shellRoute({ db, dataDir, maxShells: 2, transcriptMaxBytes: 64 * 1024 * 1024, shells })] : [])];
+  const routes = [consoleRoute(service, db), ...(opts.shell ? [shellRoute({ db, dataDir, maxShells: 2, retention: { maxBytes: 64 * 1024 * 1024, isOpen: shells.isTranscriptOpen }, shells })] : [])];
   server.on('upgrade', createUpgradeHandler({ db, connections: new SessionConnections(db) }, routes));
   // upgraded sockets are no longer the HTTP server's: tracked here so close() ends them
   const sockets = new Set<import('node:net').Socket>();
