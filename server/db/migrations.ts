@@ -146,3 +146,12 @@ migrations.push({
     ALTER TABLE vms ADD COLUMN autostart TEXT;    -- JSON {enabled, order, delaySeconds} or NULL (off)
   `,
 });
+
+migrations.push({
+  id: '051_audit_log_action',
+  sql: `
+    -- reads by action: transcript retention's linked transcripts (at every host-shell session's end) and
+    -- the counted failed logins, which otherwise scan the whole log (100k rows by default)
+    CREATE INDEX audit_log_action ON audit_log(action);
+  `,
+});
